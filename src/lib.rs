@@ -1,0 +1,29 @@
+//! concbench runs the same CPU-bound and I/O-bound workloads sequentially, on OS threads, on
+//! a rayon pool, on a pool of worker processes and on tokio, at several worker counts, and
+//! measures what each execution model buys: speedup, and at what memory cost.
+//!
+//! The pieces, each with its own module docs:
+//! - [`workload`]: named batches of deterministic tasks and their registry;
+//! - [`model`]: execution models and their registry;
+//! - [`task`]: the context a task runs with ([`task::TaskCtx`]);
+//! - [`gil`]: the interpreter-lock emulation behind the `threads-gil` model;
+//! - [`runner`]: builds, verifies and times cases;
+//! - [`table`]: the seed-style text table;
+//! - [`cli`]: the command line.
+
+pub mod checksum;
+pub mod cli;
+pub mod error;
+pub mod gil;
+pub mod model;
+pub mod profile;
+pub mod runner;
+pub mod table;
+pub mod task;
+pub mod workload;
+
+pub use error::{Error, Result};
+pub use model::{Model, ModelConfig, ModelInfo};
+pub use profile::Profile;
+pub use task::TaskCtx;
+pub use workload::{Kind, Workload, WorkloadInfo, WorkloadSpec};

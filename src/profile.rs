@@ -1,0 +1,69 @@
+//! Profiles: named sets of sizes, worker lists and repeat counts.
+//!
+//! A profile fixes how much work every case does, never calibrated at run time, so the same
+//! profile does the same work on every machine and results compare across machines. Each
+//! workload keeps its own sizes per profile (its `spec_for` function); this module keeps what
+//! is common to all workloads. To add a profile, add a variant and fill every `match`.
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+
+/// A named size of run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Tiny sizes for CI and tests: seconds in all.
+    Smoke,
+    /// A first look in a few minutes.
+    Quick,
+    /// The sizes `cargo bench` uses: stable figures in about a quarter of an hour.
+    Default,
+    /// Bigger sizes and more worker counts, for a machine you can leave alone.
+    Full,
+}
+
+impl Profile {
+    /// Every profile, smallest first.
+    pub const ALL: [Profile; 4] = [
+        Profile::Smoke,
+        Profile::Quick,
+        Profile::Default,
+        Profile::Full,
+    ];
+
+    /// The profile's name as users type it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Smoke => "smoke",
+            Profile::Quick => "quick",
+            Profile::Default => "default",
+            Profile::Full => "full",
+        }
+    }
+
+    /// Worker counts swept when the user gives none.
+    pub fn workers(self) -> Vec<usize> {
+        match self {
+            Profile::Smoke => vec![1, 2],
+            Profile::Quick => vec![1, 2, 4, 8],
+            Profile::Default => vec![1, 2, 4, 8, 16],
+            Profile::Full => vec![1, 2, 4, 8, 16, 32, 64],
+        }
+    }
+
+    /// Timed runs of each case by `concbench run` (after one verified warm-up run).
+    pub fn repeats(self) -> usize {
+        match self {
+            Profile::Smoke => 3,
+            Profile::Quick => 5,
+            Profile::Default => 9,
+            Profile::Full => 15,
+        }
+    }
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
