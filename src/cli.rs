@@ -1,6 +1,204 @@
-//! Command line placeholder.
+//! The command line: `list`, `run`, and the hidden `worker` the process model starts.
+//!
+//! Every subcommand is a variant of [`Command`] and one function here; `main` prints a single
+//! `error: ...` line on failure, with exit status 2 for bad input and 1 for failures while
+//! running. To add a subcommand, add a variant and a function, and one arm to [`dispatch`].
 
-/// Runs the CLI.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, parse_worker_list};
+use crate::model::{self, MODELS, ModelConfig};
+use crate::profile::Profile;
+use crate::runner::{self, CaseResult, RunPlan};
+use crate::table;
+use crate::workload::{self, WORKLOADS, WorkloadInfo};
+
+/// concbench: the same workloads on threads, rayon, processes and tokio, measured.
+#[derive(Debug, Parser)]
+#[command(name = "concbench", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every workload (kind, sizes per profile, teaching point) and every model.
+    List,
+    /// Run workloads on models at several worker counts, verify, and print a table.
+    Run(RunArgs),
+    /// Serve tasks on stdin/stdout for the process model (started by concbench itself).
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Workload name, a comma-separated list, or `all`.
+    #[arg(long, short)]
+    workload: String,
+    /// Model name, a comma-separated list, or `all`.
+    #[arg(long, short, default_value = "all")]
+    model: String,
+    /// Comma-separated worker counts (1 to 1024); default: the profile's list.
+    #[arg(long)]
+    workers: Option<String>,
+    /// Sizes and repeat counts.
+    #[arg(long, value_enum, default_value_t = Profile::Quick)]
+    profile: Profile,
+    /// Timed runs per case (default: the profile's count).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    repeats: Option<u32>,
+    /// Print the records as a JSON array instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// threads-gil: how long a waiting thread waits before asking the holder to let go.
+    #[arg(long, default_value_t = 5.0, value_name = "MS")]
+    gil_switch_interval_ms: f64,
+    /// process: seconds a worker may spend on one task before it is declared hung.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    task_timeout: u64,
+}
+
+/// Parses the command line, runs it, and turns failures into one `error:` line.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            let usage = err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<Error>())
+                .any(Error::is_usage);
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::List => list(),
+        Command::Run(args) => run(args),
+        Command::Worker => Ok(model::process::worker::main()),
+    }
+}
+
+fn list() -> anyhow::Result<ExitCode> {
+    let mut out = String::from("Workloads\n");
+    for w in WORKLOADS {
+        out.push_str(&format!(
+            "  {:<12} {:<5} {}\n    task: {}\n",
+            w.name,
+            w.kind.name(),
+            w.teaches,
+            w.task
+        ));
+        for p in Profile::ALL {
+            out.push_str(&format!(
+                "    {:<8} {}\n",
+                p.name(),
+                (w.spec_for)(p).params_text()
+            ));
+        }
+    }
+    out.push_str("\nModels (what --workers means for each)\n");
+    for m in MODELS {
+        out.push_str(&format!("  {:<14} {}\n", m.name, m.workers_mean));
+    }
+    print_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_workloads(text: &str) -> Result<Vec<&'static WorkloadInfo>, Error> {
+    if text.trim() == "all" {
+        return Ok(WORKLOADS.iter().collect());
+    }
+    let mut out: Vec<&'static WorkloadInfo> = Vec::new();
+    for name in text.split(',').map(str::trim) {
+        let info = workload::find(name)?;
+        if !out.iter().any(|w| w.name == info.name) {
+            out.push(info);
+        }
+    }
+    Ok(out)
+}
+
+fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    // Validate everything before anything runs.
+    let workloads = parse_workloads(&args.workload)?;
+    let models = model::parse_list(&args.model)?;
+    let workers = match &args.workers {
+        Some(text) => parse_worker_list(text)?,
+        None => args.profile.workers(),
+    };
+    if !(args.gil_switch_interval_ms > 0.0 && args.gil_switch_interval_ms <= 10_000.0) {
+        anyhow::bail!(
+            "--gil-switch-interval-ms {} is out of range; use a value above 0 and at most 10000",
+            args.gil_switch_interval_ms
+        );
+    }
+    let config = ModelConfig {
+        worker_exe: std::env::current_exe().ok(),
+        gil_switch_interval: Duration::from_secs_f64(args.gil_switch_interval_ms / 1e3),
+        task_timeout: Duration::from_secs(args.task_timeout.max(1)),
+    };
+    let repeats = args.repeats.map_or(args.profile.repeats(), |r| r as usize);
+    let progress = std::io::stderr().is_terminal();
+
+    let mut all_cases: Vec<CaseResult> = Vec::new();
+    for info in workloads {
+        let plan = RunPlan {
+            workload: (info.spec_for)(args.profile),
+            models: models.clone(),
+            workers: workers.clone(),
+            repeats,
+            config: config.clone(),
+        };
+        let cases = runner::run(&plan, |case| {
+            if progress {
+                eprintln!(
+                    "  {} {} x{}: {} ({:.2}x)",
+                    case.workload,
+                    case.model,
+                    case.workers,
+                    table::format_duration(case.median_ns),
+                    case.speedup
+                );
+            }
+        })
+        .with_context(|| format!("running workload {}", info.name))?;
+        if !args.json {
+            let mut columns = vec![model::find("sequential")?];
+            columns.extend(models.iter().copied().filter(|m| m.name != "sequential"));
+            let text = format!(
+                "\n{} ({}: {})\n{} profile: {}; median of {} runs; cell = time (speedup over sequential)\n\n{}",
+                info.name,
+                info.kind.name(),
+                info.teaches,
+                args.profile,
+                plan.workload.params_text(),
+                repeats,
+                table::render(&cases, &columns, &workers)
+            );
+            print_stdout(&text)?;
+        }
+        all_cases.extend(cases);
+    }
+    if args.json {
+        print_stdout(&(serde_json::to_string_pretty(&all_cases)? + "\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .context("writing to standard output")
 }

@@ -1,1 +1,126 @@
-//! Table placeholder.
+//! The seed-style text table: one row per worker count, one column per model, each cell the
+//! median time and the speedup over sequential. It is valid Markdown, so it pastes into
+//! notes and slides as it is.
+
+use crate::model::ModelInfo;
+use crate::runner::CaseResult;
+
+/// Formats nanoseconds with a unit that keeps three significant digits.
+pub fn format_duration(ns: u64) -> String {
+    let ns = ns as f64;
+    let (value, unit) = if ns >= 1e9 {
+        (ns / 1e9, "s")
+    } else if ns >= 1e6 {
+        (ns / 1e6, "ms")
+    } else if ns >= 1e3 {
+        (ns / 1e3, "µs")
+    } else {
+        (ns, "ns")
+    };
+    let digits = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$} {unit}")
+}
+
+/// Renders the table for the cases of one workload. `models` fixes the column order;
+/// `workers` the rows. A model's fixed worker count (sequential: 1) fills every row, as the
+/// baseline the other columns are read against.
+pub fn render(cases: &[CaseResult], models: &[&ModelInfo], workers: &[usize]) -> String {
+    let mut header = vec!["Workers".to_string()];
+    header.extend(models.iter().map(|m| m.name.to_string()));
+    let mut rows = vec![header];
+    for &w in workers {
+        let mut row = vec![w.to_string()];
+        for model in models {
+            let effective = model.effective_workers(w);
+            let cell = cases
+                .iter()
+                .find(|c| c.model == model.name && c.workers == effective)
+                .map_or_else(
+                    || "—".to_string(),
+                    |c| format!("{} ({:.2}x)", format_duration(c.median_ns), c.speedup),
+                );
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|col| {
+            rows.iter()
+                .map(|r| r[col].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{}{c}", " ".repeat(w - c.chars().count())))
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let mut out = line(&rows[0]);
+    let rule: Vec<String> = widths
+        .iter()
+        .map(|&w| format!("{}:", "-".repeat(w + 1)))
+        .collect();
+    out.push_str(&format!("|{}|\n", rule.join("|")));
+    for row in &rows[1..] {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+
+    fn case(model: &str, workers: usize, median_ns: u64, speedup: f64) -> CaseResult {
+        CaseResult {
+            workload: "w".into(),
+            model: model.into(),
+            workers,
+            median_ns,
+            min_ns: median_ns,
+            max_ns: median_ns,
+            speedup,
+            checksum: 1,
+            verified: true,
+            samples_ns: vec![median_ns],
+        }
+    }
+
+    #[test]
+    fn durations_keep_three_significant_digits() {
+        assert_eq!(format_duration(999), "999 ns");
+        assert_eq!(format_duration(1_234), "1.23 µs");
+        assert_eq!(format_duration(52_100_000), "52.1 ms");
+        assert_eq!(format_duration(2_500_000_000), "2.50 s");
+    }
+
+    #[test]
+    fn rows_are_worker_counts_and_sequential_fills_every_row() {
+        let models = [
+            model::find("sequential").unwrap(),
+            model::find("threads").unwrap(),
+        ];
+        let cases = [
+            case("sequential", 1, 100_000_000, 1.0),
+            case("threads", 1, 101_000_000, 0.99),
+            case("threads", 2, 50_000_000, 2.0),
+        ];
+        let text = render(&cases, &models, &[1, 2, 4]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(lines[0].contains("Workers") && lines[0].contains("threads"));
+        assert!(lines[3].contains("100 ms (1.00x)") && lines[3].contains("50.0 ms (2.00x)"));
+        assert!(lines[4].contains("—"), "missing case shows a dash: {text}");
+    }
+}

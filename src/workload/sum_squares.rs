@@ -28,9 +28,9 @@ const TICK_EVERY: u64 = 4096;
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, n) = match profile {
         Profile::Smoke => (8, 50_000),
-        Profile::Quick => (32, 2_000_000),
-        Profile::Default => (64, 4_000_000),
-        Profile::Full => (128, 8_000_000),
+        Profile::Quick => (32, 4_000_000),
+        Profile::Default => (64, 8_000_000),
+        Profile::Full => (128, 16_000_000),
     };
     WorkloadSpec::new(INFO.name)
         .with("tasks", tasks)

@@ -1,5 +1,7 @@
 //! `process`: PLACEHOLDER until the worker-process pool lands.
 
+pub mod worker;
+
 use thiserror::Error;
 
 use super::{Model, ModelBuild, ModelInfo};
