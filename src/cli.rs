@@ -1,8 +1,9 @@
-//! The command line: `list`, `run`, and the hidden `worker` the process model starts.
+//! The command line: `list`, `run`, `probe`, `machine`, and the hidden `worker` that the
+//! process model starts.
 //!
-//! Every subcommand is a variant of [`Command`] and one function here; `main` prints a single
+//! Every subcommand is a variant of `Command` and one function here; `main` prints a single
 //! `error: ...` line on failure, with exit status 2 for bad input and 1 for failures while
-//! running. To add a subcommand, add a variant and a function, and one arm to [`dispatch`].
+//! running. To add a subcommand, add a variant and a function, and one arm to `dispatch`.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -32,6 +33,10 @@ enum Command {
     List,
     /// Run workloads on models at several worker counts, verify, and print a table.
     Run(RunArgs),
+    /// Print this machine's fingerprint (CPU, cores, memory, OS, rustc, load) as JSON.
+    Machine,
+    /// Run one case in this process and report peak memory and CPU time.
+    Probe(ProbeArgs),
     /// Serve tasks on stdin/stdout for the process model (started by concbench itself).
     #[command(hide = true)]
     Worker,
@@ -65,6 +70,31 @@ struct RunArgs {
     task_timeout: u64,
 }
 
+#[derive(Debug, Args)]
+struct ProbeArgs {
+    /// Workload name.
+    #[arg(long, short)]
+    workload: String,
+    /// Model name.
+    #[arg(long, short)]
+    model: String,
+    /// Worker count (1 to 1024).
+    #[arg(long)]
+    workers: String,
+    /// Sizes.
+    #[arg(long, value_enum, default_value_t = Profile::Default)]
+    profile: Profile,
+    /// Sequential's checksum (hex); without it the probe computes it first.
+    #[arg(long, value_name = "HEX")]
+    expect: Option<String>,
+    /// Keep running batches until this much wall time has passed.
+    #[arg(long, default_value_t = 300, value_name = "MS")]
+    min_wall_ms: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Parses the command line, runs it, and turns failures into one `error:` line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -85,6 +115,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::List => list(),
         Command::Run(args) => run(args),
+        Command::Probe(args) => probe(args),
+        Command::Machine => {
+            let machine = crate::machine::Machine::detect();
+            print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Worker => Ok(model::process::worker::main()),
     }
 }
@@ -138,10 +174,12 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => args.profile.workers(),
     };
     if !(args.gil_switch_interval_ms > 0.0 && args.gil_switch_interval_ms <= 10_000.0) {
-        anyhow::bail!(
-            "--gil-switch-interval-ms {} is out of range; use a value above 0 and at most 10000",
-            args.gil_switch_interval_ms
-        );
+        return Err(Error::BadArgument {
+            arg: "--gil-switch-interval-ms",
+            value: args.gil_switch_interval_ms.to_string(),
+            problem: "is out of range; use a value above 0 and at most 10000".into(),
+        }
+        .into());
     }
     let config = ModelConfig {
         worker_exe: std::env::current_exe().ok(),
@@ -193,6 +231,67 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         print_stdout(&(serde_json::to_string_pretty(&all_cases)? + "\n"))?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
+    let info = workload::find(&args.workload)?;
+    let model = model::find(&args.model)?;
+    let workers = match parse_worker_list(&args.workers)?.as_slice() {
+        [one] => *one,
+        _ => {
+            return Err(Error::BadArgument {
+                arg: "--workers",
+                value: args.workers.clone(),
+                problem: "names several counts; a probe runs one case, give one count".into(),
+            }
+            .into());
+        }
+    };
+    let expect = args
+        .expect
+        .as_deref()
+        .map(|hex| {
+            u64::from_str_radix(hex.trim_start_matches("0x"), 16).map_err(|_| Error::BadArgument {
+                arg: "--expect",
+                value: hex.to_string(),
+                problem: "is not a hex checksum; pass e.g. 0x1f2e3d4c5b6a7980".into(),
+            })
+        })
+        .transpose()?;
+    let workload = workload::build(&(info.spec_for)(args.profile))?;
+    let config = ModelConfig {
+        worker_exe: std::env::current_exe().ok(),
+        ..ModelConfig::default()
+    };
+    let report = crate::probe::probe_here(
+        workload,
+        model,
+        workers,
+        expect,
+        Duration::from_millis(args.min_wall_ms),
+        &config,
+    )?;
+    let text = if args.json {
+        serde_json::to_string_pretty(&report)? + "\n"
+    } else {
+        format!(
+            "{} {} x{}: peak {:.1} MiB (parent {:.1} MiB, {} workers), CPU {:.3} s user + {:.3} s sys over {:.3} s wall = {:.2} cores, {} batches, checksum {} verified\n",
+            report.workload,
+            report.model,
+            report.workers,
+            report.peak_rss_bytes as f64 / 1048576.0,
+            report.parent_peak_rss_bytes as f64 / 1048576.0,
+            report.workers_peak_rss_bytes.len(),
+            report.user_s,
+            report.sys_s,
+            report.wall_s,
+            report.utilisation,
+            report.runs,
+            report.checksum
+        )
+    };
+    print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

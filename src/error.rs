@@ -37,6 +37,16 @@ pub enum Error {
     /// A worker list that does not parse.
     #[error("malformed worker list '{0}'; write comma-separated whole numbers, e.g. 1,2,4,8")]
     MalformedWorkerList(String),
+    /// A command-line value that is out of range or malformed.
+    #[error("{arg} '{value}' {problem}")]
+    BadArgument {
+        /// The option, e.g. `--workers`.
+        arg: &'static str,
+        /// What the user gave.
+        value: String,
+        /// What is wrong and what to give instead.
+        problem: String,
+    },
     /// A workload spec that lacks a parameter or holds an unusable value.
     #[error("workload '{workload}': parameter '{param}' {problem}")]
     BadSpec {
@@ -87,6 +97,7 @@ impl Error {
                 | Error::UnknownModel { .. }
                 | Error::WorkersOutOfRange(_)
                 | Error::MalformedWorkerList(_)
+                | Error::BadArgument { .. }
                 | Error::BadSpec { .. }
         )
     }

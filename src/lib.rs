@@ -15,11 +15,17 @@ pub mod checksum;
 pub mod cli;
 pub mod error;
 pub mod gil;
+pub mod machine;
 pub mod model;
+pub mod probe;
 pub mod profile;
+pub mod results;
 pub mod runner;
+pub mod session;
+pub mod suite;
 pub mod table;
 pub mod task;
+pub mod usage;
 pub mod workload;
 
 pub use error::{Error, Result};

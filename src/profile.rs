@@ -8,6 +8,8 @@
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
+use crate::results::schema::CriterionSettings;
+
 /// A named size of run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -58,6 +60,22 @@ impl Profile {
             Profile::Quick => 5,
             Profile::Default => 9,
             Profile::Full => 15,
+        }
+    }
+
+    /// Criterion's sample size, warm-up and measurement time per case under `cargo bench`.
+    /// Chosen so the whole matrix fits the profile's budget on a 2-core machine (README).
+    pub fn criterion(self) -> CriterionSettings {
+        let (sample_size, warm_up_s, measurement_s) = match self {
+            Profile::Smoke => (10, 0.1, 0.2),
+            Profile::Quick => (10, 0.3, 0.6),
+            Profile::Default => (20, 1.0, 2.5),
+            Profile::Full => (50, 2.0, 6.0),
+        };
+        CriterionSettings {
+            sample_size,
+            warm_up_s,
+            measurement_s,
         }
     }
 }

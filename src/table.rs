@@ -49,23 +49,34 @@ pub fn render(cases: &[CaseResult], models: &[&ModelInfo], workers: &[usize]) ->
         }
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
+    markdown(&rows)
+}
+
+/// Renders rows (the first is the header) as a right-aligned Markdown table.
+pub fn markdown(rows: &[Vec<String>]) -> String {
+    let Some(header) = rows.first() else {
+        return String::new();
+    };
+    let widths: Vec<usize> = (0..header.len())
         .map(|col| {
             rows.iter()
-                .map(|r| r[col].chars().count())
+                .map(|r| r.get(col).map_or(0, |c| c.chars().count()))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
+        let padded: Vec<String> = widths
             .iter()
-            .zip(&widths)
-            .map(|(c, &w)| format!("{}{c}", " ".repeat(w - c.chars().count())))
+            .enumerate()
+            .map(|(i, &w)| {
+                let c = cells.get(i).map_or("", String::as_str);
+                format!("{}{c}", " ".repeat(w - c.chars().count()))
+            })
             .collect();
         format!("| {} |\n", padded.join(" | "))
     };
-    let mut out = line(&rows[0]);
+    let mut out = line(header);
     let rule: Vec<String> = widths
         .iter()
         .map(|&w| format!("{}:", "-".repeat(w + 1)))

@@ -55,9 +55,9 @@ pub struct WorkerUsage {
     pub pid: u32,
     /// Its peak resident set size, in bytes.
     pub peak_rss_bytes: u64,
-    /// User CPU time, in seconds.
+    /// User CPU time spent serving tasks (after start-up and `prepare`), in seconds.
     pub user_cpu_s: f64,
-    /// System CPU time, in seconds.
+    /// System CPU time spent serving tasks, in seconds.
     pub sys_cpu_s: f64,
 }
 

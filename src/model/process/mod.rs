@@ -1,28 +1,249 @@
-//! `process`: PLACEHOLDER until the worker-process pool lands.
+//! `process`: a persistent pool of worker processes, the analogue of Python's
+//! `multiprocessing.Pool`.
+//!
+//! The workers are child processes of the `concbench` binary started with its hidden `worker`
+//! subcommand. They are started, sent the workload spec and prepared outside the timed region;
+//! [`Model::run`] then dispatches task indices over pipes (up to two in flight per worker, the
+//! next task going to whichever worker answers) and combines the returned checksums.
+//!
+//! - [`pool`]: the parent side, [`ProcessPool`];
+//! - [`worker`]: the child side, the `worker` subcommand's entry point;
+//! - [`protocol`]: frames and messages between them.
+//!
+//! To extend: a new message goes into [`protocol`] (both sides then handle it); a new failure
+//! a user can see becomes a [`PoolError`] variant naming the worker, the phase and the exit
+//! status.
 
-pub mod worker;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use thiserror::Error;
 
-use super::{Model, ModelBuild, ModelInfo};
-use crate::error::Result;
+use super::{Model, ModelBuild, ModelConfig, ModelInfo, WorkerUsage};
+use crate::error::{Error, Result};
+use crate::workload::Workload;
+
+pub mod pool;
+pub mod protocol;
+pub mod worker;
+
+pub use pool::{PoolOptions, ProcessPool};
+#[doc(hidden)]
+pub use protocol::{Fault, FaultKind};
 
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "process",
-    workers_mean: "worker processes of the concbench binary, fed tasks over pipes",
+    workers_mean: "worker processes of the concbench binary, started once, fed tasks over pipes (2 in flight each)",
     fixed_workers: None,
     build,
 };
 
-/// Failures of the process pool.
+/// What a worker was doing when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Starting: before it answered `Ready`.
+    Startup,
+    /// Running this task.
+    Task(usize),
+    /// Between tasks, with nothing in flight.
+    Idle,
+    /// Shutting down: before its usage report arrived or it exited.
+    Shutdown,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Phase::Startup => f.write_str("during start-up"),
+            Phase::Task(task) => write!(f, "on task {task}"),
+            Phase::Idle => f.write_str("between tasks"),
+            Phase::Shutdown => f.write_str("during shutdown"),
+        }
+    }
+}
+
+/// Failures of the process pool. Each names the worker's pid, what it was doing ([`Phase`])
+/// and how it ended (`exit status: N` or `killed by signal N (NAME)`). After any of them
+/// the pool has killed and reaped all its workers and refuses further work.
 #[derive(Debug, Error)]
 pub enum PoolError {
-    /// Placeholder.
-    #[error("process pool: {0}")]
-    Other(String),
+    /// A worker could not be started.
+    #[error("cannot start worker process {}: {source}", exe.display())]
+    Spawn {
+        /// The binary.
+        exe: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A worker's pipe closed: it exited or crashed.
+    #[error("worker pid {pid} died {phase} ({status}){}", startup_hint(*phase))]
+    Died {
+        /// The worker's pid.
+        pid: u32,
+        /// What it was doing.
+        phase: Phase,
+        /// How it ended.
+        status: String,
+    },
+    /// A worker took longer than the task timeout.
+    #[error("worker pid {pid} timed out {phase} after {timeout:?} and was killed ({status})")]
+    Hung {
+        /// The worker's pid.
+        pid: u32,
+        /// What it was doing.
+        phase: Phase,
+        /// The timeout it exceeded.
+        timeout: Duration,
+        /// How it ended.
+        status: String,
+    },
+    /// A worker sent bytes that are not a valid frame, or a frame that makes no sense now.
+    #[error("worker pid {pid} sent a bad frame {phase}: {problem}; it was killed ({status})")]
+    BadFrame {
+        /// The worker's pid.
+        pid: u32,
+        /// What it was doing.
+        phase: Phase,
+        /// What was wrong.
+        problem: String,
+        /// How it ended.
+        status: String,
+    },
+    /// A worker reported that it cannot go on (e.g. it cannot build the workload).
+    #[error("worker pid {pid} failed {phase}: {message} ({status})")]
+    Failed {
+        /// The worker's pid.
+        pid: u32,
+        /// What it was doing.
+        phase: Phase,
+        /// The worker's own message.
+        message: String,
+        /// How it ended.
+        status: String,
+    },
+    /// Reading from or writing to a worker failed for a reason other than its exit.
+    #[error("pipe to worker pid {pid} failed {phase}: {source} ({status})")]
+    Pipe {
+        /// The worker's pid.
+        pid: u32,
+        /// What it was doing.
+        phase: Phase,
+        /// The I/O error.
+        source: io::Error,
+        /// How it ended.
+        status: String,
+    },
+    /// A task's shipped input is over the frame bound.
+    #[error("task {task} ships {len} bytes, over the process pool's limit of {max} bytes")]
+    InputTooLarge {
+        /// Task index.
+        task: usize,
+        /// Input size.
+        len: usize,
+        /// [`protocol::MAX_INPUT_BYTES`].
+        max: usize,
+    },
+    /// The pool failed earlier (or a run was interrupted) and has no workers left.
+    #[error("the process pool is unusable after an earlier failure: {0}")]
+    Unusable(String),
+}
+
+fn startup_hint(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Startup => "; is the worker binary a concbench build with the `worker` subcommand?",
+        _ => "",
+    }
+}
+
+/// Describes how a process ended: `exit status: N`, or `killed by signal N (NAME)`.
+pub fn describe_status(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(code) = status.code() {
+        return format!("exit status: {code}");
+    }
+    match status.signal() {
+        Some(sig) => {
+            let name = match sig {
+                libc::SIGABRT => " (SIGABRT)",
+                libc::SIGBUS => " (SIGBUS)",
+                libc::SIGFPE => " (SIGFPE)",
+                libc::SIGILL => " (SIGILL)",
+                libc::SIGKILL => " (SIGKILL)",
+                libc::SIGPIPE => " (SIGPIPE)",
+                libc::SIGSEGV => " (SIGSEGV)",
+                libc::SIGTERM => " (SIGTERM)",
+                _ => "",
+            };
+            format!("killed by signal {sig}{name}")
+        }
+        None => status.to_string(),
+    }
+}
+
+/// The binary to start as workers: `config.worker_exe`, else the running executable if it is
+/// the `concbench` binary. Anything else (a test or bench harness, which would not understand
+/// `worker`) is refused rather than started.
+fn worker_exe(config: &ModelConfig, workers: usize) -> Result<PathBuf> {
+    let build_error = |reason: String| Error::Build {
+        model: INFO.name.to_string(),
+        workers,
+        reason,
+    };
+    let exe = match &config.worker_exe {
+        Some(exe) => exe.clone(),
+        None => {
+            let exe = std::env::current_exe().map_err(|e| {
+                build_error(format!(
+                    "cannot find the running executable ({e}); set the worker binary explicitly"
+                ))
+            })?;
+            if exe.file_stem().and_then(|s| s.to_str()) != Some("concbench") {
+                return Err(build_error(format!(
+                    "the running program {} is not the concbench binary; pass the concbench binary as worker_exe (benches and tests: env!(\"CARGO_BIN_EXE_concbench\"))",
+                    exe.display()
+                )));
+            }
+            exe
+        }
+    };
+    if !Path::new(&exe).is_file() {
+        return Err(build_error(format!(
+            "worker binary {} is not a file; build concbench first (cargo build) or pass its path",
+            exe.display()
+        )));
+    }
+    Ok(exe)
 }
 
 fn build(b: ModelBuild<'_>) -> Result<Box<dyn Model>> {
-    (super::sequential::INFO.build)(b)
+    let exe = worker_exe(b.config, b.workers)?;
+    let options = PoolOptions {
+        task_timeout: b.config.task_timeout,
+        ..PoolOptions::default()
+    };
+    let pool = ProcessPool::start(&exe, b.workload.spec(), b.workers, options)?;
+    Ok(Box::new(ProcessModel {
+        pool,
+        workload: b.workload,
+    }))
+}
+
+/// The `process` model: a [`ProcessPool`] bound to one workload.
+pub struct ProcessModel {
+    pool: ProcessPool,
+    workload: Arc<dyn Workload>,
+}
+
+impl Model for ProcessModel {
+    fn run(&mut self) -> Result<u64> {
+        Ok(self.pool.run(self.workload.as_ref())?)
+    }
+
+    fn finish(self: Box<Self>) -> Result<Vec<WorkerUsage>> {
+        Ok(self.pool.shutdown()?)
+    }
 }

@@ -1,6 +1,217 @@
-//! Child side of the process pool: PLACEHOLDER.
+//! Child side of the process model: the hidden `concbench worker` subcommand.
+//!
+//! A worker reads frames from stdin and writes frames to the pipe it found on stdout:
+//! `Hello` (rebuild the workload from its spec, `prepare(Role::Worker)`, answer `Ready`), then
+//! any number of `Task`s (run it, with the shipped input if any, answer `Done`), then
+//! `Shutdown` (answer `Usage`, measured in-process: peak RSS, and CPU time since `Ready`, and exit 0). If the pipe
+//! closes without a shutdown, the parent is gone and the worker exits 0 quietly.
+//!
+//! Before serving, the protocol pipe is moved off file descriptor 1 and fd 1 is pointed at
+//! stderr: a stray `println!` in a task then lands on stderr instead of corrupting a frame.
+//! Stderr is the parent's, so a panic message reaches the user.
+//!
+//! Exit status: 0 after shutdown; 1 on a protocol error (one `error:` line on stderr) or when
+//! the worker reported a `Failed` frame (e.g. a spec it cannot build); 101 on a task panic.
+//!
+//! To extend: handle a new [`ToWorker`] message in `serve`, answering with a [`FromWorker`].
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::os::fd::FromRawFd;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::protocol::{
+    FaultKind, FromWorker, PROTOCOL_VERSION, ProtocolError, ToWorker, read_frame,
+};
+use crate::model::WorkerUsage;
+use crate::task::TaskCtx;
+use crate::usage::SelfUsage;
+use crate::workload::Role;
+
+/// Why a worker stops before an orderly shutdown.
+enum Stop {
+    /// The parent was sent a `Failed` frame with the reason.
+    Reported,
+    /// Anything else; printed as one `error:` line.
+    Error(String),
+}
+
+impl From<ProtocolError> for Stop {
+    fn from(e: ProtocolError) -> Self {
+        Stop::Error(e.to_string())
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Error(format!("pipe error: {e}"))
+    }
+}
 
 /// Entry point of the hidden `concbench worker` subcommand: serves tasks on stdin/stdout.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::FAILURE
+pub fn main() -> ExitCode {
+    match serve() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Reported) => ExitCode::FAILURE,
+        Err(Stop::Error(message)) => {
+            eprintln!(
+                "error: concbench worker (pid {}): {message}",
+                std::process::id()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes one frame and flushes it, so the parent sees it at once.
+fn send(out: &mut BufWriter<File>, msg: &FromWorker) -> Result<(), Stop> {
+    msg.write_to(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Tells the parent why this worker cannot go on, then stops.
+fn report(out: &mut BufWriter<File>, message: String) -> Result<(), Stop> {
+    match send(out, &FromWorker::Failed(message.clone())) {
+        Ok(()) => Err(Stop::Reported),
+        Err(_) => Err(Stop::Error(message)),
+    }
+}
+
+fn kind_name(msg: &ToWorker<'_>) -> &'static str {
+    match msg {
+        ToWorker::Hello(_) => "hello",
+        ToWorker::Task { .. } => "task",
+        ToWorker::Shutdown => "shutdown",
+    }
+}
+
+fn serve() -> Result<(), Stop> {
+    let mut out = BufWriter::new(protocol_pipe()?);
+    let mut stdin = io::stdin().lock();
+    let mut buf = Vec::new();
+    if !read_frame(&mut stdin, &mut buf)? {
+        return Err(Stop::Error("stdin closed before the hello frame".into()));
+    }
+    let hello = match ToWorker::decode(&buf)? {
+        ToWorker::Hello(hello) => hello,
+        other => {
+            return Err(Stop::Error(format!(
+                "expected a hello frame, got {}",
+                kind_name(&other)
+            )));
+        }
+    };
+    if hello.version != PROTOCOL_VERSION {
+        return report(
+            &mut out,
+            format!(
+                "the parent speaks protocol version {}, this worker {PROTOCOL_VERSION}; use the same concbench build for both",
+                hello.version
+            ),
+        );
+    }
+    let workload = match crate::workload::build(&hello.spec) {
+        Ok(workload) => workload,
+        Err(e) => return report(&mut out, format!("cannot build the workload: {e}")),
+    };
+    workload.prepare(Role::Worker);
+    let at_ready = SelfUsage::now();
+    let ready = FromWorker::Ready {
+        version: PROTOCOL_VERSION,
+        pid: std::process::id(),
+    };
+    send(&mut out, &ready)?;
+    loop {
+        if !read_frame(&mut stdin, &mut buf)? {
+            return Ok(()); // The parent is gone; nobody is left to answer.
+        }
+        match ToWorker::decode(&buf)? {
+            ToWorker::Task { index, input } => {
+                if index >= workload.tasks() {
+                    let tasks = workload.tasks();
+                    return Err(Stop::Error(format!(
+                        "task {index} is out of range (the batch has {tasks})"
+                    )));
+                }
+                if let Some(fault) = hello.fault.filter(|f| f.task == index) {
+                    inject(fault.kind, index, &mut out)?;
+                }
+                let mut ctx = TaskCtx::free();
+                if let Some(bytes) = input {
+                    ctx = ctx.with_input(bytes);
+                }
+                let checksum = workload.run(index, &mut ctx);
+                send(&mut out, &FromWorker::Done { index, checksum })?;
+            }
+            ToWorker::Shutdown => {
+                send(&mut out, &FromWorker::Usage(usage_since(&at_ready)))?;
+                return Ok(());
+            }
+            other => {
+                return Err(Stop::Error(format!(
+                    "unexpected {} frame",
+                    kind_name(&other)
+                )));
+            }
+        }
+    }
+}
+
+/// Misbehaves as a test asked, on the task it named.
+fn inject(kind: FaultKind, task: usize, out: &mut BufWriter<File>) -> Result<(), Stop> {
+    eprintln!(
+        "concbench worker (pid {}): injected fault {kind:?} on task {task}",
+        std::process::id()
+    );
+    match kind {
+        FaultKind::Exit => std::process::exit(101),
+        FaultKind::Abort => {
+            let none = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            // SAFETY: setrlimit reads a valid rlimit; no core file is wanted from a test.
+            unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) };
+            std::process::abort()
+        }
+        FaultKind::Hang => loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        },
+        FaultKind::Garbage => {
+            out.write_all(b"this is not a concbench frame\n")?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Moves the protocol pipe from fd 1 to a fresh descriptor and points fd 1 at stderr.
+fn protocol_pipe() -> Result<File, Stop> {
+    // SAFETY: plain descriptor calls; the duplicate is owned by the returned File alone.
+    unsafe {
+        let fd = libc::fcntl(libc::STDOUT_FILENO, libc::F_DUPFD_CLOEXEC, 3);
+        if fd < 0 {
+            return Err(io::Error::last_os_error().into());
+        }
+        if libc::dup2(libc::STDERR_FILENO, libc::STDOUT_FILENO) < 0 {
+            let e = io::Error::last_os_error();
+            libc::close(fd);
+            return Err(e.into());
+        }
+        Ok(File::from_raw_fd(fd))
+    }
+}
+
+/// This process's peak RSS, and the CPU time it spent after `ready` (serving tasks), so that
+/// start-up and `prepare` do not count towards the model's CPU use.
+fn usage_since(ready: &SelfUsage) -> WorkerUsage {
+    let now = SelfUsage::now();
+    WorkerUsage {
+        pid: std::process::id(),
+        peak_rss_bytes: now.peak_rss_bytes,
+        user_cpu_s: (now.user_cpu_s - ready.user_cpu_s).max(0.0),
+        sys_cpu_s: (now.sys_cpu_s - ready.sys_cpu_s).max(0.0),
+    }
 }

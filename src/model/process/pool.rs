@@ -1,0 +1,603 @@
+//! Parent side of the process model: [`ProcessPool`], a persistent pool of worker processes.
+//!
+//! One thread drives every worker through `poll(2)`: task frames go to each worker's stdin
+//! (non-blocking, so a large shipped input to a busy worker never stalls the loop), results
+//! come back on its stdout and are parsed incrementally. There are no helper threads, so none
+//! can leak. Each worker holds up to [`IN_FLIGHT`] tasks; the next task goes to whichever
+//! worker answers first. A worker is *busy* from the moment it has work until it answers;
+//! busy longer than the task timeout (at least [`SETUP_TIMEOUT`] while it starts or shuts
+//! down) means hung. Writing to a dead worker fails with `EPIPE` (Rust programs ignore
+//! `SIGPIPE`), which is reported like its death.
+//!
+//! Any failure (EOF, timeout, a bad or unexpected frame, a pipe error) kills and reaps every
+//! worker, records the error and turns the pool unusable. [`Drop`] kills and reaps whatever
+//! is left, on every path.
+//!
+//! To extend: new worker answers are matched where [`ProcessPool::start`],
+//! [`ProcessPool::run`] and [`ProcessPool::shutdown`] drain frames; new failure kinds become a
+//! `Failure` variant mapped to a [`PoolError`] in `ProcessPool::fail`.
+
+use std::collections::VecDeque;
+use std::io::{self, IoSlice, Read, Write};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use super::protocol::{
+    self, Fault, FromWorker, Hello, PROTOCOL_VERSION, TASK_HEADER_LEN, ToWorker,
+};
+use super::{Phase, PoolError, describe_status};
+use crate::checksum::BatchChecksum;
+use crate::model::WorkerUsage;
+use crate::workload::{Workload, WorkloadSpec};
+
+/// Tasks in flight per worker: one running, one queued in its pipe.
+pub const IN_FLIGHT: usize = 2;
+/// Least time a worker gets to start (build and prepare the workload) or to report at
+/// shutdown, whatever the task timeout.
+pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest hello frame: it is written before the worker reads, so it must fit a pipe buffer.
+const MAX_HELLO_BYTES: usize = 16 << 10;
+/// How long a worker may take to exit once it should (pipe closed, usage sent) before it is
+/// killed.
+pub const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// Settings of a [`ProcessPool`].
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// How long a worker may spend on one task without answering. Start-up and shutdown get
+    /// at least [`SETUP_TIMEOUT`].
+    pub task_timeout: Duration,
+    /// A failure to inject into the workers, for tests.
+    #[doc(hidden)]
+    pub fault: Option<Fault>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            task_timeout: Duration::from_secs(120),
+            fault: None,
+        }
+    }
+}
+
+/// Why the pool gives up on a worker.
+enum Failure {
+    Eof,
+    Timeout,
+    Bad(String),
+    Reported(String),
+    Io(io::Error),
+}
+
+/// A task frame partly written to a worker's stdin.
+struct Outgoing {
+    task: usize,
+    header: [u8; TASK_HEADER_LEN],
+    written: usize,
+}
+
+/// One worker process and the parent's view of it.
+struct Slot {
+    child: Child,
+    pid: u32,
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    /// False once the worker has sent its last frame (its usage report).
+    live: bool,
+    rbuf: Vec<u8>,
+    in_flight: VecDeque<usize>,
+    busy_since: Option<Instant>,
+    out: Option<Outgoing>,
+}
+
+/// A pool of `concbench worker` processes, prepared for one workload spec.
+pub struct ProcessPool {
+    slots: Vec<Slot>,
+    timeout: Duration,
+    /// Where a worker with nothing in flight is: start-up, idle or shutdown.
+    phase: Phase,
+    /// Why the pool refuses work: set after a failure (no workers are left) and while a run
+    /// is under way (so a run abandoned by a panic is not resumed).
+    broken: Option<String>,
+    pollfds: Vec<libc::pollfd>,
+    chunk: Box<[u8]>,
+}
+
+impl ProcessPool {
+    /// Starts `workers` processes of `exe worker`, sends each the spec (and the injected
+    /// fault) and waits until every one has built and prepared the workload.
+    pub fn start(
+        exe: &Path,
+        spec: &WorkloadSpec,
+        workers: usize,
+        options: PoolOptions,
+    ) -> Result<ProcessPool, PoolError> {
+        let spawn_error = |source| PoolError::Spawn {
+            exe: exe.to_path_buf(),
+            source,
+        };
+        let mut hello = Vec::new();
+        ToWorker::Hello(Hello {
+            version: PROTOCOL_VERSION,
+            spec: spec.clone(),
+            fault: options.fault,
+        })
+        .encode_into(&mut hello)
+        .map_err(|e| spawn_error(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
+        if workers == 0 || hello.len() > MAX_HELLO_BYTES {
+            let why = format!("need 1 or more workers and a spec under {MAX_HELLO_BYTES} bytes");
+            return Err(spawn_error(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                why,
+            )));
+        }
+        // From here on, `Drop` reaps whatever was started if an error returns early.
+        let mut pool = ProcessPool {
+            slots: Vec::with_capacity(workers),
+            timeout: options.task_timeout,
+            phase: Phase::Startup,
+            broken: None,
+            pollfds: Vec::new(),
+            chunk: vec![0; 64 << 10].into_boxed_slice(),
+        };
+        for _ in 0..workers {
+            let mut child = Command::new(exe)
+                .arg("worker")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .map_err(spawn_error)?;
+            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(spawn_error(io::Error::other("child has no pipes")));
+            };
+            pool.slots.push(Slot {
+                pid: child.id(),
+                child,
+                stdin: Some(stdin),
+                stdout,
+                live: true,
+                rbuf: Vec::new(),
+                in_flight: VecDeque::new(),
+                busy_since: Some(Instant::now()),
+                out: None,
+            });
+        }
+        for i in 0..workers {
+            if let Err(f) = pool.slots[i]
+                .send_all(&hello)
+                .and_then(|()| pool.slots[i].nonblocking())
+            {
+                return Err(pool.fail(i, f));
+            }
+        }
+        pool.collect(|slot, frame| {
+            matches!(frame, FromWorker::Ready { version, pid }
+                if *version == PROTOCOL_VERSION && *pid == slot.pid)
+        })?;
+        pool.phase = Phase::Idle;
+        Ok(pool)
+    }
+
+    /// The workers' process ids, in start order.
+    pub fn pids(&self) -> Vec<u32> {
+        self.slots.iter().map(|s| s.pid).collect()
+    }
+
+    fn usable(&self) -> Result<(), PoolError> {
+        match &self.broken {
+            Some(why) => Err(PoolError::Unusable(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs every task of `workload` on the workers and returns the batch checksum. The
+    /// workers must have been started with this workload's spec.
+    pub fn run(&mut self, workload: &dyn Workload) -> Result<u64, PoolError> {
+        self.usable()?;
+        // Cleared on success: a run abandoned half-way (a panic) leaves the pool unusable.
+        self.broken = Some("an earlier run was interrupted".to_string());
+        let tasks = workload.tasks();
+        let (mut next, mut done) = (0, 0);
+        let mut sum = BatchChecksum::default();
+        let mut frames = Vec::new();
+        while done < tasks {
+            for depth in 1..=IN_FLIGHT {
+                for i in 0..self.slots.len() {
+                    let slot = &self.slots[i];
+                    if next == tasks || slot.in_flight.len() >= depth || slot.out.is_some() {
+                        continue;
+                    }
+                    let input = workload.shipped_input(next);
+                    let header = protocol::task_header(next, input).map_err(|_| {
+                        self.fail_all(PoolError::InputTooLarge {
+                            task: next,
+                            len: input.map_or(0, <[u8]>::len),
+                            max: protocol::MAX_INPUT_BYTES,
+                        })
+                    })?;
+                    let slot = &mut self.slots[i];
+                    slot.in_flight.push_back(next);
+                    slot.busy_since.get_or_insert_with(Instant::now);
+                    slot.out = Some(Outgoing {
+                        task: next,
+                        header,
+                        written: 0,
+                    });
+                    next += 1;
+                    if let Err(f) = slot.flush_out(input.unwrap_or_default()) {
+                        return Err(self.fail(i, f));
+                    }
+                }
+            }
+            self.pump(Some(workload), &mut frames)?;
+            for (i, frame) in frames.drain(..) {
+                match frame {
+                    FromWorker::Done { index, checksum } => {
+                        sum.add(index, checksum);
+                        done += 1;
+                    }
+                    other => return Err(self.fail(i, unexpected(&other))),
+                }
+            }
+        }
+        self.broken = None;
+        Ok(sum.value())
+    }
+
+    /// Asks every worker to report its usage and exit, waits for them (killing any that do
+    /// not exit within [`EXIT_GRACE`]) and returns the reports in start order.
+    pub fn shutdown(mut self) -> Result<Vec<WorkerUsage>, PoolError> {
+        self.usable()?;
+        self.phase = Phase::Shutdown;
+        let mut frame = Vec::new();
+        ToWorker::Shutdown
+            .encode_into(&mut frame)
+            .map_err(|e| PoolError::Unusable(e.to_string()))?;
+        for i in 0..self.slots.len() {
+            self.slots[i].busy_since = Some(Instant::now());
+            if let Err(f) = self.slots[i].send_all(&frame) {
+                return Err(self.fail(i, f));
+            }
+        }
+        let reports =
+            self.collect(|slot, frame| matches!(frame, FromWorker::Usage(u) if u.pid == slot.pid))?;
+        for i in 0..self.slots.len() {
+            self.slots[i].stdin = None;
+            match self.slots[i].wait_bounded() {
+                Ok(status) if status.success() => {}
+                Ok(_) => return Err(self.fail(i, Failure::Eof)),
+                Err(e) => return Err(self.fail(i, Failure::Io(e))),
+            }
+        }
+        Ok(reports
+            .into_iter()
+            .filter_map(|frame| match frame {
+                FromWorker::Usage(u) => Some(u),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Pumps until every worker has sent one frame that `accept`s (`Ready` at start-up,
+    /// `Usage` at shutdown); anything else fails the pool. Returns the frames in slot order.
+    /// At shutdown a worker that answered is no longer read: its pipe closes as it exits.
+    fn collect(
+        &mut self,
+        accept: impl Fn(&Slot, &FromWorker) -> bool,
+    ) -> Result<Vec<FromWorker>, PoolError> {
+        let mut got: Vec<Option<FromWorker>> = self.slots.iter().map(|_| None).collect();
+        let mut frames = Vec::new();
+        while got.iter().any(Option::is_none) {
+            self.pump(None, &mut frames)?;
+            for (i, frame) in frames.drain(..) {
+                if got[i].is_some() || !accept(&self.slots[i], &frame) {
+                    return Err(self.fail(i, unexpected(&frame)));
+                }
+                let slot = &mut self.slots[i];
+                slot.busy_since = None;
+                slot.live = self.phase != Phase::Shutdown;
+                got[i] = Some(frame);
+            }
+        }
+        Ok(got.into_iter().flatten().collect())
+    }
+
+    /// One round of the event loop: checks timeouts, waits until a pipe is ready or the
+    /// earliest deadline passes, continues pending writes and reads answers. Results are
+    /// booked against the worker's in-flight queue; every decoded frame lands in `frames`.
+    fn pump(
+        &mut self,
+        workload: Option<&dyn Workload>,
+        frames: &mut Vec<(usize, FromWorker)>,
+    ) -> Result<(), PoolError> {
+        let now = Instant::now();
+        let mut wait: Option<Duration> = None;
+        for i in 0..self.slots.len() {
+            if let Some(since) = self.slots[i].busy_since {
+                let elapsed = now.saturating_duration_since(since);
+                let limit = self.limit(i);
+                if elapsed >= limit {
+                    return Err(self.fail(i, Failure::Timeout));
+                }
+                let left = limit - elapsed;
+                wait = Some(wait.map_or(left, |w| w.min(left)));
+            }
+        }
+        self.pollfds.clear();
+        for s in &self.slots {
+            let read_fd = if s.live { s.stdout.as_raw_fd() } else { -1 };
+            let write_fd = match (&s.out, &s.stdin) {
+                (Some(_), Some(stdin)) => stdin.as_raw_fd(),
+                _ => -1,
+            };
+            self.pollfds.push(pollfd(read_fd, libc::POLLIN));
+            self.pollfds.push(pollfd(write_fd, libc::POLLOUT));
+        }
+        let timeout_ms = wait.map_or(-1, |w| {
+            w.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+        });
+        // SAFETY: `pollfds` is a valid, exclusively borrowed array of `len` pollfd structs.
+        let ready = unsafe {
+            libc::poll(
+                self.pollfds.as_mut_ptr(),
+                self.pollfds.len() as libc::nfds_t,
+                timeout_ms,
+            )
+        };
+        if ready < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted || self.slots.is_empty() {
+                return Ok(());
+            }
+            return Err(self.fail(0, Failure::Io(e)));
+        }
+        if ready == 0 {
+            return Ok(());
+        }
+        for i in 0..self.slots.len() {
+            if self.pollfds[2 * i + 1].revents != 0 {
+                let slot = &mut self.slots[i];
+                let input = match (workload, &slot.out) {
+                    (Some(w), Some(out)) => w.shipped_input(out.task).unwrap_or_default(),
+                    _ => &[],
+                };
+                if let Err(f) = slot.flush_out(input) {
+                    return Err(self.fail(i, f));
+                }
+            }
+            if self.pollfds[2 * i].revents != 0 {
+                if let Err(f) = self.slots[i].read_frames(i, &mut self.chunk, frames) {
+                    return Err(self.fail(i, f));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How long worker `i` may stay busy: the task timeout while it has tasks.
+    fn limit(&self, i: usize) -> Duration {
+        match self.slots[i].in_flight.is_empty() {
+            true => self.timeout.max(SETUP_TIMEOUT),
+            false => self.timeout,
+        }
+    }
+
+    fn phase_of(&self, i: usize) -> Phase {
+        match self.slots[i].in_flight.front() {
+            Some(&task) => Phase::Task(task),
+            None => self.phase,
+        }
+    }
+
+    /// Gives up on worker `i`: collects its exit status (killing it unless it is already
+    /// on its way out), builds the error, then kills and reaps every other worker.
+    fn fail(&mut self, i: usize, failure: Failure) -> PoolError {
+        let (phase, timeout) = (self.phase_of(i), self.limit(i));
+        let slot = &mut self.slots[i];
+        slot.stdin = None;
+        let status = match failure {
+            Failure::Eof | Failure::Reported(_) => slot.wait_bounded(),
+            _ => {
+                let _ = slot.child.kill();
+                slot.child.wait()
+            }
+        };
+        let status = match status {
+            Ok(status) => describe_status(status),
+            Err(e) => format!("exit status unknown: {e}"),
+        };
+        let pid = slot.pid;
+        let err = match failure {
+            Failure::Eof => PoolError::Died { pid, phase, status },
+            Failure::Timeout => PoolError::Hung {
+                pid,
+                phase,
+                timeout,
+                status,
+            },
+            Failure::Bad(problem) => PoolError::BadFrame {
+                pid,
+                phase,
+                problem,
+                status,
+            },
+            Failure::Reported(message) => PoolError::Failed {
+                pid,
+                phase,
+                message,
+                status,
+            },
+            Failure::Io(source) => PoolError::Pipe {
+                pid,
+                phase,
+                source,
+                status,
+            },
+        };
+        self.fail_all(err)
+    }
+
+    /// Kills and reaps every worker, marks the pool unusable and passes `err` through.
+    fn fail_all(&mut self, err: PoolError) -> PoolError {
+        self.kill_all();
+        self.broken = Some(err.to_string());
+        err
+    }
+
+    fn kill_all(&mut self) {
+        for slot in &mut self.slots {
+            slot.stdin = None;
+            slot.live = false;
+            slot.out = None;
+            slot.busy_since = None;
+            slot.in_flight.clear();
+            // Both are no-ops on a worker that was already reaped.
+            let _ = slot.child.kill();
+            let _ = slot.child.wait();
+        }
+    }
+}
+
+impl Drop for ProcessPool {
+    fn drop(&mut self) {
+        self.kill_all();
+    }
+}
+
+impl Slot {
+    /// Writes a whole small frame (hello, shutdown) to the worker's stdin.
+    fn send_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        let stdin = self.stdin.as_mut().ok_or(Failure::Eof)?;
+        stdin.write_all(bytes).map_err(write_failure)
+    }
+
+    fn nonblocking(&mut self) -> Result<(), Failure> {
+        let fd = self.stdin.as_ref().ok_or(Failure::Eof)?.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this slot owns; no memory is passed.
+        let ok = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) >= 0
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Failure::Io(io::Error::last_os_error()))
+        }
+    }
+
+    /// Writes as much of the pending task frame as the pipe takes without blocking.
+    fn flush_out(&mut self, input: &[u8]) -> Result<(), Failure> {
+        let Some(out) = self.out.as_mut() else {
+            return Ok(());
+        };
+        let stdin = self.stdin.as_mut().ok_or(Failure::Eof)?;
+        let total = TASK_HEADER_LEN + input.len();
+        while out.written < total {
+            let result = match out.header.get(out.written..) {
+                Some(head) if !head.is_empty() => {
+                    stdin.write_vectored(&[IoSlice::new(head), IoSlice::new(input)])
+                }
+                _ => stdin.write(&input[out.written - TASK_HEADER_LEN..]),
+            };
+            match result {
+                Ok(0) => return Err(Failure::Eof),
+                Ok(n) => out.written += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(write_failure(e)),
+            }
+        }
+        self.out = None;
+        Ok(())
+    }
+
+    /// Reads what the worker's stdout holds and decodes every complete frame. A result must
+    /// be for the task at the head of the in-flight queue; it is popped there.
+    fn read_frames(
+        &mut self,
+        i: usize,
+        chunk: &mut [u8],
+        frames: &mut Vec<(usize, FromWorker)>,
+    ) -> Result<(), Failure> {
+        let n = loop {
+            match self.stdout.read(chunk) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Failure::Io(e)),
+            }
+        };
+        if n == 0 {
+            return Err(Failure::Eof);
+        }
+        self.rbuf.extend_from_slice(&chunk[..n]);
+        let mut used = 0;
+        let result = loop {
+            let (body, len) = match protocol::split_frame(&self.rbuf[used..]) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(Failure::Bad(e.to_string())),
+            };
+            used += len;
+            match FromWorker::decode(body) {
+                Err(e) => break Err(Failure::Bad(e.to_string())),
+                Ok(FromWorker::Failed(message)) => break Err(Failure::Reported(message)),
+                Ok(FromWorker::Done { index, .. }) if self.in_flight.front() != Some(&index) => {
+                    break Err(Failure::Bad(format!(
+                        "a result for task {index}, which it was not running"
+                    )));
+                }
+                Ok(frame) => {
+                    if let FromWorker::Done { .. } = frame {
+                        self.in_flight.pop_front();
+                        self.busy_since = (!self.in_flight.is_empty()).then(Instant::now);
+                    }
+                    frames.push((i, frame));
+                }
+            }
+        };
+        self.rbuf.drain(..used);
+        result
+    }
+
+    /// Waits up to [`EXIT_GRACE`] for the worker to exit, then kills it.
+    fn wait_bounded(&mut self) -> io::Result<ExitStatus> {
+        let start = Instant::now();
+        let mut nap = Duration::from_micros(100);
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if start.elapsed() >= EXIT_GRACE {
+                let _ = self.child.kill();
+                return self.child.wait();
+            }
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+fn write_failure(e: io::Error) -> Failure {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe => Failure::Eof,
+        _ => Failure::Io(e),
+    }
+}
+
+fn unexpected(frame: &FromWorker) -> Failure {
+    Failure::Bad(format!("unexpected frame {frame:?}"))
+}
+
+fn pollfd(fd: i32, events: i16) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    }
+}

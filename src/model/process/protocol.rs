@@ -1,0 +1,622 @@
+//! Framing and messages between the process pool (parent) and its workers (children).
+//!
+//! Every frame is a little-endian `u32` body length, then the body: one kind byte and the
+//! message's fields (fixed-width little-endian integers; a variable-length field, when there
+//! is one, is the rest of the body). A body is never empty and never longer than
+//! [`MAX_FRAME_BYTES`]; the bound is checked before anything is allocated. Decoding is total:
+//! an over-bound length, a truncated frame, an unknown kind byte, a short or long body, bad
+//! UTF-8 or bad JSON give a [`ProtocolError`], never a panic.
+//!
+//! Parent to worker ([`ToWorker`]): `Hello` (once: protocol version, optional injected fault,
+//! the workload spec as JSON), `Task` (index, optional shipped input), `Shutdown`.
+//! Worker to parent ([`FromWorker`]): `Ready`, `Done` (index, checksum), `Usage` (the
+//! worker's own peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a message).
+//!
+//! To add a message: pick an unused kind byte (parent-to-worker below `0x80`, worker-to-parent
+//! from `0x80`), add a variant and its arms in `encode_into` and `decode`, bump
+//! [`PROTOCOL_VERSION`], and extend the round-trip strategy in the tests.
+
+use std::io::{self, Read, Write};
+
+use thiserror::Error;
+
+use crate::model::WorkerUsage;
+use crate::workload::WorkloadSpec;
+
+/// Version carried by `Hello` and `Ready`; both sides refuse a mismatch.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest input a task may ship to a worker.
+pub const MAX_INPUT_BYTES: usize = 64 << 20;
+/// Largest frame body (kind byte and fields), i.e. the largest value of the length prefix.
+pub const MAX_FRAME_BYTES: usize = MAX_INPUT_BYTES + 64;
+/// Bytes of a task frame before its shipped input: length, kind, index, input flag.
+pub const TASK_HEADER_LEN: usize = 4 + 1 + 8 + 1;
+
+const HELLO: u8 = 0x01;
+const TASK: u8 = 0x02;
+const SHUTDOWN: u8 = 0x03;
+const READY: u8 = 0x81;
+const DONE: u8 = 0x82;
+const USAGE: u8 = 0x83;
+const FAILED: u8 = 0x84;
+
+/// A frame that cannot be read or decoded.
+#[derive(Debug, Error)]
+pub enum ProtocolError {
+    /// The stream failed.
+    #[error("pipe error: {0}")]
+    Io(#[from] io::Error),
+    /// The length prefix is over [`MAX_FRAME_BYTES`].
+    #[error("frame length {0} is over the bound of {MAX_FRAME_BYTES} bytes")]
+    TooLarge(u64),
+    /// The length prefix is zero (a body holds at least its kind byte).
+    #[error("empty frame")]
+    Empty,
+    /// The stream ended inside a frame.
+    #[error("stream ended inside a frame")]
+    Truncated,
+    /// The kind byte is not one this side understands.
+    #[error("unknown frame kind {0:#04x}")]
+    UnknownKind(u8),
+    /// The body does not fit its kind.
+    #[error("malformed frame: {0}")]
+    Malformed(String),
+}
+
+/// A worker failure injected for tests. Travels in the hello frame, never in the environment.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// The task on which the worker misbehaves.
+    pub task: usize,
+    /// How it misbehaves.
+    pub kind: FaultKind,
+}
+
+/// The ways an injected [`Fault`] makes a worker misbehave.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// `exit(101)`, like a panic.
+    Exit = 1,
+    /// `abort()` (SIGABRT, core dumps disabled first).
+    Abort = 2,
+    /// Sleep forever.
+    Hang = 3,
+    /// Write bytes that are not a frame.
+    Garbage = 4,
+}
+
+/// The first frame a worker receives: what to build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hello {
+    /// The parent's [`PROTOCOL_VERSION`].
+    pub version: u32,
+    /// The workload to rebuild.
+    pub spec: WorkloadSpec,
+    /// An injected failure, for tests.
+    pub fault: Option<Fault>,
+}
+
+/// A message from the parent to a worker. `Task` borrows its input from the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToWorker<'a> {
+    /// Build the workload and answer [`FromWorker::Ready`].
+    Hello(Hello),
+    /// Run one task and answer [`FromWorker::Done`].
+    Task {
+        /// Task index.
+        index: usize,
+        /// Bytes shipped with the task.
+        input: Option<&'a [u8]>,
+    },
+    /// Answer [`FromWorker::Usage`] and exit.
+    Shutdown,
+}
+
+/// A message from a worker to the parent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FromWorker {
+    /// The workload is built and prepared.
+    Ready {
+        /// The worker's [`PROTOCOL_VERSION`].
+        version: u32,
+        /// The worker's process id.
+        pid: u32,
+    },
+    /// One task's result.
+    Done {
+        /// Task index.
+        index: usize,
+        /// The task's checksum.
+        checksum: u64,
+    },
+    /// What the worker used, measured by itself; its last frame.
+    Usage(WorkerUsage),
+    /// The worker cannot go on (bad spec, version mismatch); it exits after this.
+    Failed(String),
+}
+
+/// Starts a frame in `out`: a length placeholder and the kind byte. Returns the frame start.
+fn begin(out: &mut Vec<u8>, kind: u8) -> usize {
+    let start = out.len();
+    out.extend_from_slice(&[0, 0, 0, 0, kind]);
+    start
+}
+
+/// Fills in the length of the frame begun at `start`, checking the bound.
+fn end(out: &mut Vec<u8>, start: usize) -> Result<(), ProtocolError> {
+    let len = out.len() - start - 4;
+    if len > MAX_FRAME_BYTES {
+        out.truncate(start);
+        return Err(ProtocolError::TooLarge(len as u64));
+    }
+    out[start..start + 4].copy_from_slice(&(len as u32).to_le_bytes());
+    Ok(())
+}
+
+/// The first [`TASK_HEADER_LEN`] bytes of a task frame; `input` (if any) follows them. Lets
+/// the parent write a large input straight from the workload, without copying it.
+pub fn task_header(
+    index: usize,
+    input: Option<&[u8]>,
+) -> Result<[u8; TASK_HEADER_LEN], ProtocolError> {
+    let input_len = input.map_or(0, <[u8]>::len);
+    if input_len > MAX_INPUT_BYTES {
+        return Err(ProtocolError::TooLarge(input_len as u64));
+    }
+    let mut h = [0u8; TASK_HEADER_LEN];
+    h[..4].copy_from_slice(&((TASK_HEADER_LEN - 4 + input_len) as u32).to_le_bytes());
+    h[4] = TASK;
+    h[5..13].copy_from_slice(&(index as u64).to_le_bytes());
+    h[13] = u8::from(input.is_some());
+    Ok(h)
+}
+
+impl ToWorker<'_> {
+    /// Appends this message as one frame to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), ProtocolError> {
+        match self {
+            ToWorker::Hello(hello) => {
+                let start = begin(out, HELLO);
+                out.extend_from_slice(&hello.version.to_le_bytes());
+                match hello.fault {
+                    None => out.push(0),
+                    Some(f) => {
+                        out.extend_from_slice(&[1, f.kind as u8]);
+                        out.extend_from_slice(&(f.task as u64).to_le_bytes());
+                    }
+                }
+                serde_json::to_writer(&mut *out, &hello.spec)
+                    .map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+                end(out, start)
+            }
+            ToWorker::Task { index, input } => {
+                out.extend_from_slice(&task_header(*index, *input)?);
+                out.extend_from_slice(input.unwrap_or_default());
+                Ok(())
+            }
+            ToWorker::Shutdown => {
+                let start = begin(out, SHUTDOWN);
+                end(out, start)
+            }
+        }
+    }
+
+    /// Writes this message as one frame to `w` (unflushed).
+    pub fn write_to<W: Write>(&self, w: &mut W) -> Result<(), ProtocolError> {
+        write_with(w, |out| self.encode_into(out))
+    }
+
+    /// Decodes a frame body (kind byte first), borrowing a task's input from it.
+    pub fn decode(body: &[u8]) -> Result<ToWorker<'_>, ProtocolError> {
+        let mut f = Fields::new(body)?;
+        let msg = match f.kind {
+            HELLO => {
+                let version = f.u32()?;
+                let fault = match f.u8()? {
+                    0 => None,
+                    1 => {
+                        let kind = match f.u8()? {
+                            1 => FaultKind::Exit,
+                            2 => FaultKind::Abort,
+                            3 => FaultKind::Hang,
+                            4 => FaultKind::Garbage,
+                            k => return Err(malformed(format!("unknown fault kind {k}"))),
+                        };
+                        Some(Fault {
+                            task: f.index()?,
+                            kind,
+                        })
+                    }
+                    t => return Err(malformed(format!("bad fault flag {t}"))),
+                };
+                let spec = serde_json::from_slice(f.rest())
+                    .map_err(|e| malformed(format!("workload spec: {e}")))?;
+                ToWorker::Hello(Hello {
+                    version,
+                    spec,
+                    fault,
+                })
+            }
+            TASK => {
+                let index = f.index()?;
+                let input = match f.u8()? {
+                    0 => None,
+                    1 => Some(f.rest()),
+                    t => return Err(malformed(format!("bad input flag {t}"))),
+                };
+                ToWorker::Task { index, input }
+            }
+            SHUTDOWN => ToWorker::Shutdown,
+            kind => return Err(ProtocolError::UnknownKind(kind)),
+        };
+        f.finish()?;
+        Ok(msg)
+    }
+}
+
+impl FromWorker {
+    /// Appends this message as one frame to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), ProtocolError> {
+        let start;
+        match self {
+            FromWorker::Ready { version, pid } => {
+                start = begin(out, READY);
+                out.extend_from_slice(&version.to_le_bytes());
+                out.extend_from_slice(&pid.to_le_bytes());
+            }
+            FromWorker::Done { index, checksum } => {
+                start = begin(out, DONE);
+                out.extend_from_slice(&(*index as u64).to_le_bytes());
+                out.extend_from_slice(&checksum.to_le_bytes());
+            }
+            FromWorker::Usage(u) => {
+                start = begin(out, USAGE);
+                out.extend_from_slice(&u.pid.to_le_bytes());
+                out.extend_from_slice(&u.peak_rss_bytes.to_le_bytes());
+                out.extend_from_slice(&u.user_cpu_s.to_bits().to_le_bytes());
+                out.extend_from_slice(&u.sys_cpu_s.to_bits().to_le_bytes());
+            }
+            FromWorker::Failed(message) => {
+                start = begin(out, FAILED);
+                out.extend_from_slice(message.as_bytes());
+            }
+        }
+        end(out, start)
+    }
+
+    /// Writes this message as one frame to `w` (unflushed).
+    pub fn write_to<W: Write>(&self, w: &mut W) -> Result<(), ProtocolError> {
+        write_with(w, |out| self.encode_into(out))
+    }
+
+    /// Decodes a frame body (kind byte first).
+    pub fn decode(body: &[u8]) -> Result<FromWorker, ProtocolError> {
+        let mut f = Fields::new(body)?;
+        let msg = match f.kind {
+            READY => FromWorker::Ready {
+                version: f.u32()?,
+                pid: f.u32()?,
+            },
+            DONE => FromWorker::Done {
+                index: f.index()?,
+                checksum: f.u64()?,
+            },
+            USAGE => FromWorker::Usage(WorkerUsage {
+                pid: f.u32()?,
+                peak_rss_bytes: f.u64()?,
+                user_cpu_s: f64::from_bits(f.u64()?),
+                sys_cpu_s: f64::from_bits(f.u64()?),
+            }),
+            FAILED => FromWorker::Failed(
+                String::from_utf8(f.rest().to_vec())
+                    .map_err(|_| malformed("message is not UTF-8".into()))?,
+            ),
+            kind => return Err(ProtocolError::UnknownKind(kind)),
+        };
+        f.finish()?;
+        Ok(msg)
+    }
+}
+
+fn write_with<W: Write>(
+    w: &mut W,
+    encode: impl FnOnce(&mut Vec<u8>) -> Result<(), ProtocolError>,
+) -> Result<(), ProtocolError> {
+    let mut frame = Vec::with_capacity(64);
+    encode(&mut frame)?;
+    Ok(w.write_all(&frame)?)
+}
+
+fn malformed(what: String) -> ProtocolError {
+    ProtocolError::Malformed(what)
+}
+
+/// Checks a length prefix: not empty, not over the bound.
+pub fn check_len(len: u32) -> Result<usize, ProtocolError> {
+    match len as usize {
+        0 => Err(ProtocolError::Empty),
+        n if n > MAX_FRAME_BYTES => Err(ProtocolError::TooLarge(len.into())),
+        n => Ok(n),
+    }
+}
+
+/// Reads one frame's body from `r` into `buf` (replacing its contents). `Ok(false)` means the
+/// stream ended cleanly before a frame; a stream ending inside one is [`ProtocolError::Truncated`].
+pub fn read_frame<R: Read>(r: &mut R, buf: &mut Vec<u8>) -> Result<bool, ProtocolError> {
+    let mut header = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match r.read(&mut header[got..]) {
+            Ok(0) if got == 0 => return Ok(false),
+            Ok(0) => return Err(ProtocolError::Truncated),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let len = check_len(u32::from_le_bytes(header))?;
+    buf.clear();
+    buf.resize(len, 0);
+    r.read_exact(buf).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => ProtocolError::Truncated,
+        _ => e.into(),
+    })?;
+    Ok(true)
+}
+
+/// Finds the first complete frame at the start of `buf`: `Some((body, bytes used))`, or `None`
+/// when more bytes are needed. For readers that accumulate bytes themselves.
+pub fn split_frame(buf: &[u8]) -> Result<Option<(&[u8], usize)>, ProtocolError> {
+    let Some(header) = buf.first_chunk::<4>() else {
+        return Ok(None);
+    };
+    let len = check_len(u32::from_le_bytes(*header))?;
+    Ok(buf.get(4..4 + len).map(|body| (body, 4 + len)))
+}
+
+/// A cursor over a frame body.
+struct Fields<'a> {
+    kind: u8,
+    rest: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn new(body: &'a [u8]) -> Result<Self, ProtocolError> {
+        match body.split_first() {
+            Some((&kind, rest)) => Ok(Fields { kind, rest }),
+            None => Err(ProtocolError::Empty),
+        }
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], ProtocolError> {
+        match self.rest.split_first_chunk::<N>() {
+            Some((head, rest)) => {
+                self.rest = rest;
+                Ok(*head)
+            }
+            None => Err(malformed(format!(
+                "body of kind {:#04x} too short",
+                self.kind
+            ))),
+        }
+    }
+
+    fn u8(&mut self) -> Result<u8, ProtocolError> {
+        Ok(self.take::<1>()?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, ProtocolError> {
+        self.take().map(u32::from_le_bytes)
+    }
+
+    fn u64(&mut self) -> Result<u64, ProtocolError> {
+        self.take().map(u64::from_le_bytes)
+    }
+
+    fn index(&mut self) -> Result<usize, ProtocolError> {
+        let v = self.u64()?;
+        usize::try_from(v).map_err(|_| malformed(format!("task index {v} out of range")))
+    }
+
+    fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.rest)
+    }
+
+    fn finish(self) -> Result<(), ProtocolError> {
+        match self.rest.len() {
+            0 => Ok(()),
+            n => Err(malformed(format!(
+                "{n} trailing bytes after kind {:#04x}",
+                self.kind
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn frame_of_to(msg: &ToWorker<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        msg.write_to(&mut out).expect("encodes");
+        out
+    }
+
+    fn frame_of_from(msg: &FromWorker) -> Vec<u8> {
+        let mut out = Vec::new();
+        msg.write_to(&mut out).expect("encodes");
+        out
+    }
+
+    fn fault() -> impl Strategy<Value = Option<Fault>> {
+        let kind = prop_oneof![
+            Just(FaultKind::Exit),
+            Just(FaultKind::Abort),
+            Just(FaultKind::Hang),
+            Just(FaultKind::Garbage),
+        ];
+        proptest::option::of((any::<usize>(), kind).prop_map(|(task, kind)| Fault { task, kind }))
+    }
+
+    fn spec() -> impl Strategy<Value = WorkloadSpec> {
+        (
+            "[a-z-]{0,12}",
+            proptest::collection::btree_map("\\PC{0,6}", any::<u64>(), 0..4),
+        )
+            .prop_map(|(name, params)| WorkloadSpec { name, params })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..300)) {
+            let _ = ToWorker::decode(&bytes);
+            let _ = FromWorker::decode(&bytes);
+            let _ = split_frame(&bytes);
+            let mut buf = Vec::new();
+            let _ = read_frame(&mut &bytes[..], &mut buf);
+        }
+
+        #[test]
+        fn bodies_with_known_kinds_never_panic(
+            kind in prop::sample::select(vec![HELLO, TASK, SHUTDOWN, READY, DONE, USAGE, FAILED]),
+            rest in vec(any::<u8>(), 0..64),
+        ) {
+            let mut body = vec![kind];
+            body.extend_from_slice(&rest);
+            let _ = ToWorker::decode(&body);
+            let _ = FromWorker::decode(&body);
+        }
+
+        #[test]
+        fn to_worker_round_trips(
+            version in any::<u32>(),
+            spec in spec(),
+            fault in fault(),
+            index in any::<usize>(),
+            input in proptest::option::of(vec(any::<u8>(), 0..200)),
+        ) {
+            let msgs = [
+                ToWorker::Hello(Hello { version, spec, fault }),
+                ToWorker::Task { index, input: input.as_deref() },
+                ToWorker::Shutdown,
+            ];
+            for msg in &msgs {
+                let frame = frame_of_to(msg);
+                let mut reader = &frame[..];
+                let mut body = Vec::new();
+                prop_assert!(read_frame(&mut reader, &mut body).expect("reads"));
+                prop_assert!(reader.is_empty());
+                prop_assert_eq!(&ToWorker::decode(&body).expect("decodes"), msg);
+                let (split, used) = split_frame(&frame).expect("splits").expect("complete");
+                prop_assert_eq!(split, &body[..]);
+                prop_assert_eq!(used, frame.len());
+            }
+        }
+
+        #[test]
+        fn from_worker_round_trips(
+            a in any::<u32>(),
+            b in any::<u64>(),
+            c in any::<u64>(),
+            index in any::<usize>(),
+            user in any::<f64>(),
+            message in "\\PC{0,40}",
+        ) {
+            let usage = WorkerUsage { pid: a, peak_rss_bytes: b, user_cpu_s: user, sys_cpu_s: f64::from_bits(c) };
+            let msgs = [
+                FromWorker::Ready { version: a, pid: a.rotate_left(7) },
+                FromWorker::Done { index, checksum: c },
+                FromWorker::Usage(usage),
+                FromWorker::Failed(message),
+            ];
+            for msg in &msgs {
+                let frame = frame_of_from(msg);
+                let (body, used) = split_frame(&frame).expect("splits").expect("complete");
+                prop_assert_eq!(used, frame.len());
+                let back = FromWorker::decode(body).expect("decodes");
+                // Compare re-encoded bytes: f64 NaN payloads are not `==` to themselves.
+                prop_assert_eq!(frame_of_from(&back), frame.clone());
+            }
+        }
+
+        #[test]
+        fn every_strict_prefix_is_truncated(index in any::<usize>(), input in vec(any::<u8>(), 0..40)) {
+            let frame = frame_of_to(&ToWorker::Task { index, input: Some(&input) });
+            for cut in 1..frame.len() {
+                let mut buf = Vec::new();
+                let got = read_frame(&mut &frame[..cut], &mut buf);
+                prop_assert!(matches!(got, Err(ProtocolError::Truncated)), "cut {}: {:?}", cut, got);
+                prop_assert!(split_frame(&frame[..cut]).expect("valid prefix").is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn over_bound_length_is_rejected_before_allocating() {
+        let header = (MAX_FRAME_BYTES as u32 + 1).to_le_bytes();
+        let mut buf = Vec::new();
+        let got = read_frame(&mut &header[..], &mut buf);
+        assert!(matches!(got, Err(ProtocolError::TooLarge(_))), "{got:?}");
+        assert_eq!(buf.capacity(), 0);
+        assert!(matches!(
+            split_frame(&u32::MAX.to_le_bytes()),
+            Err(ProtocolError::TooLarge(_))
+        ));
+        let big = vec![0u8; MAX_INPUT_BYTES + 1];
+        assert!(task_header(0, Some(&big)).is_err());
+    }
+
+    #[test]
+    fn clean_end_empty_frames_and_unknown_kinds() {
+        let mut buf = Vec::new();
+        assert!(!read_frame(&mut &[][..], &mut buf).expect("clean end"));
+        assert!(matches!(
+            read_frame(&mut &[0, 0, 0, 0][..], &mut buf),
+            Err(ProtocolError::Empty)
+        ));
+        assert!(matches!(
+            ToWorker::decode(&[0x7f]),
+            Err(ProtocolError::UnknownKind(0x7f))
+        ));
+        assert!(matches!(
+            FromWorker::decode(&[HELLO]),
+            Err(ProtocolError::UnknownKind(HELLO))
+        ));
+        assert!(matches!(
+            FromWorker::decode(&[DONE, 1, 2]),
+            Err(ProtocolError::Malformed(_))
+        ));
+        assert!(matches!(
+            ToWorker::decode(&[SHUTDOWN, 0]),
+            Err(ProtocolError::Malformed(_))
+        ));
+        assert!(matches!(
+            ToWorker::decode(&[TASK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]),
+            Err(ProtocolError::Malformed(_))
+        ));
+        assert!(matches!(
+            FromWorker::decode(&[FAILED, 0xff]),
+            Err(ProtocolError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn task_header_matches_the_encoded_frame() {
+        let input = [7u8; 5];
+        let frame = frame_of_to(&ToWorker::Task {
+            index: 42,
+            input: Some(&input),
+        });
+        assert_eq!(
+            &frame[..TASK_HEADER_LEN],
+            &task_header(42, Some(&input)).expect("fits")
+        );
+        assert_eq!(&frame[TASK_HEADER_LEN..], &input);
+    }
+}

@@ -1,0 +1,148 @@
+//! The probe: one case in a fresh process, measuring memory and CPU rather than time.
+//!
+//! `concbench probe` builds the case, verifies its checksum, runs the batch until a minimum
+//! wall time has passed, and reports the peak resident memory of the whole process tree
+//! (its own peak plus each worker process's self-reported peak), user and system CPU
+//! seconds, and CPU utilisation (CPU seconds per wall second: 2.0 means two cores busy).
+//! A fresh process per case keeps one case's peak from leaking into another's.
+//! [`probe_in_child`] is how `cargo bench` starts it.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{self, ModelConfig, ModelInfo};
+use crate::profile::Profile;
+use crate::usage::SelfUsage;
+use crate::workload::{self, Role, Workload};
+
+/// One probed case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeReport {
+    /// Workload name.
+    pub workload: String,
+    /// Model name.
+    pub model: String,
+    /// Worker count the model used.
+    pub workers: usize,
+    /// The batch checksum, as a hex string.
+    pub checksum: String,
+    /// True when it equalled the expected (sequential) checksum.
+    pub verified: bool,
+    /// Batches run while measuring CPU.
+    pub runs: usize,
+    /// Wall time of those batches, in seconds.
+    pub wall_s: f64,
+    /// Peak resident memory of the probe process itself, in bytes.
+    pub parent_peak_rss_bytes: u64,
+    /// Each worker process's own peak, in bytes (process model only).
+    pub workers_peak_rss_bytes: Vec<u64>,
+    /// Peak of the whole process tree: the parent's plus every worker's.
+    pub peak_rss_bytes: u64,
+    /// User CPU seconds over the measured batches, workers included.
+    pub user_s: f64,
+    /// System CPU seconds over the measured batches, workers included.
+    pub sys_s: f64,
+    /// (user + sys) / wall.
+    pub utilisation: f64,
+}
+
+/// Probes one case in the current process. `expect` is sequential's checksum; without it
+/// the probe computes it (which costs one sequential batch but allocates nothing lasting).
+pub fn probe_here(
+    workload: Arc<dyn Workload>,
+    info: &ModelInfo,
+    workers: usize,
+    expect: Option<u64>,
+    min_wall: Duration,
+    config: &ModelConfig,
+) -> Result<ProbeReport> {
+    workload.prepare(Role::Parent);
+    let want = expect.unwrap_or_else(|| workload::reference_checksum(workload.as_ref()));
+    let mut built = model::build(info, workload.clone(), workers, config)?;
+    let workers = info.effective_workers(workers);
+    let mismatch = |got| Error::ChecksumMismatch {
+        workload: workload.spec().name.clone(),
+        model: info.name.to_string(),
+        workers,
+        got,
+        want,
+    };
+    // Every batch is verified; CPU is counted from the first batch on (model build and
+    // worker start-up excluded: workers count their CPU from the moment they are ready).
+    let before = SelfUsage::now();
+    let start = Instant::now();
+    let mut runs = 0;
+    while runs == 0 || (start.elapsed() < min_wall && runs < 1000) {
+        let got = built.run()?;
+        if got != want {
+            return Err(mismatch(got));
+        }
+        runs += 1;
+    }
+    let wall_s = start.elapsed().as_secs_f64();
+    let after = SelfUsage::now();
+    let worker_usage = built.finish()?;
+
+    let workers_peak: Vec<u64> = worker_usage.iter().map(|w| w.peak_rss_bytes).collect();
+    let user_s = after.user_cpu_s - before.user_cpu_s
+        + worker_usage.iter().map(|w| w.user_cpu_s).sum::<f64>();
+    let sys_s =
+        after.sys_cpu_s - before.sys_cpu_s + worker_usage.iter().map(|w| w.sys_cpu_s).sum::<f64>();
+    Ok(ProbeReport {
+        workload: workload.spec().name.clone(),
+        model: info.name.to_string(),
+        workers,
+        checksum: format!("{want:#018x}"),
+        verified: true,
+        runs,
+        wall_s,
+        parent_peak_rss_bytes: after.peak_rss_bytes,
+        peak_rss_bytes: after.peak_rss_bytes + workers_peak.iter().sum::<u64>(),
+        workers_peak_rss_bytes: workers_peak,
+        user_s,
+        sys_s,
+        utilisation: (user_s + sys_s) / wall_s.max(1e-9),
+    })
+}
+
+/// Runs `exe probe ... --json` for one case in a fresh child process and parses its report.
+pub fn probe_in_child(
+    exe: &Path,
+    workload: &str,
+    model: &str,
+    workers: usize,
+    profile: Profile,
+    expect: Option<u64>,
+) -> anyhow::Result<ProbeReport> {
+    let mut cmd = Command::new(exe);
+    cmd.args(["probe", "--workload", workload, "--model", model])
+        .args([
+            "--workers",
+            &workers.to_string(),
+            "--profile",
+            profile.name(),
+        ])
+        .arg("--json");
+    if let Some(want) = expect {
+        cmd.args(["--expect", &format!("{want:#x}")]);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("starting probe {}", exe.display()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        bail!(
+            "probe of {workload} {model} x{workers} failed ({}): {}",
+            out.status,
+            stderr.trim()
+        );
+    }
+    serde_json::from_slice(&out.stdout)
+        .with_context(|| format!("reading the probe report of {workload} {model} x{workers}"))
+}

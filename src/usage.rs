@@ -1,0 +1,92 @@
+//! What the current process has used so far: peak resident memory and CPU time.
+//!
+//! Both the probe (in the parent) and every process-model worker (in the child) measure
+//! themselves with [`SelfUsage::now`]; the parent cannot get a child's figures reliably (on
+//! Linux `RUSAGE_CHILDREN` reports the largest single child and inherits the parent's peak).
+
+use serde::{Deserialize, Serialize};
+
+/// A reading of the current process's resource use.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SelfUsage {
+    /// Peak resident set size since the process started, in bytes.
+    pub peak_rss_bytes: u64,
+    /// User CPU time of all its threads, in seconds.
+    pub user_cpu_s: f64,
+    /// System CPU time of all its threads, in seconds.
+    pub sys_cpu_s: f64,
+}
+
+impl SelfUsage {
+    /// Reads the current process's usage.
+    pub fn now() -> SelfUsage {
+        // SAFETY: getrusage only writes into the zeroed struct we pass.
+        let mut raw: libc::rusage = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut raw) } == 0;
+        let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        let (user, sys, maxrss) = if ok {
+            (seconds(raw.ru_utime), seconds(raw.ru_stime), raw.ru_maxrss)
+        } else {
+            (0.0, 0.0, 0)
+        };
+        SelfUsage {
+            peak_rss_bytes: vm_hwm_bytes().unwrap_or_else(|| maxrss_to_bytes(maxrss)),
+            user_cpu_s: user,
+            sys_cpu_s: sys,
+        }
+    }
+
+    /// Total CPU time, user plus system.
+    pub fn cpu_s(&self) -> f64 {
+        self.user_cpu_s + self.sys_cpu_s
+    }
+}
+
+/// `ru_maxrss` is in KiB on Linux and the BSDs, in bytes on macOS.
+fn maxrss_to_bytes(maxrss: libc::c_long) -> u64 {
+    let value = maxrss.max(0) as u64;
+    if cfg!(target_os = "macos") {
+        value
+    } else {
+        value * 1024
+    }
+}
+
+/// The `VmHWM` line of `/proc/self/status` (Linux), in bytes.
+fn vm_hwm_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_hwm(&status)
+}
+
+fn parse_vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vm_hwm_parses_kib() {
+        let status = "Name:\tx\nVmPeak:\t  10 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1 kB\n";
+        assert_eq!(parse_vm_hwm(status), Some(2048 * 1024));
+        assert_eq!(parse_vm_hwm("Name: x\n"), None);
+    }
+
+    #[test]
+    fn a_big_allocation_raises_the_peak_and_burns_cpu() {
+        let before = SelfUsage::now();
+        let block = vec![1u8; 64 << 20];
+        let mut sum = 0u64;
+        for b in &block {
+            sum = sum.wrapping_add(std::hint::black_box(*b) as u64);
+        }
+        let after = SelfUsage::now();
+        assert_eq!(sum, 64 << 20);
+        assert!(after.peak_rss_bytes >= before.peak_rss_bytes);
+        assert!(after.peak_rss_bytes >= 64 << 20, "{after:?}");
+        assert!(after.cpu_s() >= before.cpu_s());
+    }
+}

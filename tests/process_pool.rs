@@ -1,0 +1,288 @@
+//! The process pool against the real `concbench` binary: results match the sequential
+//! reference, and every failure (crash, abort, hang, garbage, a binary that is not a worker)
+//! is reported with the worker's pid, the task and the exit status, after which no worker
+//! process is left: each is reaped, so not even a zombie keeps its `/proc/<pid>`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use concbench::model::process::{self, Fault, FaultKind, PoolError, PoolOptions, ProcessPool};
+use concbench::model::{self, ModelConfig};
+use concbench::workload::{self, Workload, WorkloadSpec, reference_checksum};
+
+fn exe() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_concbench"))
+}
+
+fn sleep_spec() -> WorkloadSpec {
+    WorkloadSpec::new("sleep").with("tasks", 16).with("ms", 1)
+}
+
+fn squares_spec() -> WorkloadSpec {
+    WorkloadSpec::new("sum-squares")
+        .with("tasks", 8)
+        .with("n", 1000)
+}
+
+fn built(spec: &WorkloadSpec) -> Arc<dyn Workload> {
+    workload::build(spec).expect("spec builds")
+}
+
+/// True once `pid` is neither running nor a zombie awaiting its parent.
+fn gone(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        !Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        // SAFETY: signal 0 only checks for existence; a zombie still exists.
+        unsafe { libc::kill(pid as libc::pid_t, 0) != 0 }
+    }
+}
+
+fn assert_all_gone(pids: &[u32]) {
+    for &pid in pids {
+        assert!(gone(pid), "worker pid {pid} is still there (not reaped)");
+    }
+}
+
+/// True when `message` says `task N` for exactly this N (not `task 50` for 5).
+fn names_task(message: &str, task: usize) -> bool {
+    let needle = format!("task {task}");
+    message
+        .match_indices(&needle)
+        .any(|(at, _)| !message[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn options(fault: Option<Fault>, timeout_ms: u64) -> PoolOptions {
+    PoolOptions {
+        task_timeout: Duration::from_millis(timeout_ms),
+        fault,
+    }
+}
+
+/// Runs `spec` on a pool whose workers misbehave as `kind` on `task`; returns the error and
+/// the pids, after checking that the pool refuses further work and that every worker is gone.
+fn failing_run(
+    spec: &WorkloadSpec,
+    kind: FaultKind,
+    task: usize,
+    timeout_ms: u64,
+) -> (PoolError, Vec<u32>) {
+    let workload = built(spec);
+    let fault = Some(Fault { task, kind });
+    let mut pool =
+        ProcessPool::start(exe(), spec, 2, options(fault, timeout_ms)).expect("pool starts");
+    let pids = pool.pids();
+    let err = pool
+        .run(workload.as_ref())
+        .expect_err("the injected fault must fail the run");
+    assert_all_gone(&pids);
+    let again = pool
+        .run(workload.as_ref())
+        .expect_err("a failed pool refuses work");
+    assert!(matches!(again, PoolError::Unusable(_)), "{again}");
+    assert!(pool.shutdown().is_err());
+    let message = err.to_string();
+    assert!(
+        pids.iter()
+            .any(|pid| message.contains(&format!("pid {pid} "))),
+        "{message}"
+    );
+    assert!(names_task(&message, task), "{message}");
+    (err, pids)
+}
+
+#[test]
+fn results_match_the_reference_and_workers_are_reaped() {
+    for spec in [sleep_spec(), squares_spec()] {
+        let workload = built(&spec);
+        let want = reference_checksum(workload.as_ref());
+        for workers in [1, 2, 3, 8] {
+            let mut pool = ProcessPool::start(exe(), &spec, workers, PoolOptions::default())
+                .expect("pool starts");
+            let pids = pool.pids();
+            assert_eq!(pids.len(), workers);
+            assert_eq!(
+                pool.run(workload.as_ref()).expect("run"),
+                want,
+                "{} on {workers}",
+                spec.name
+            );
+            assert_eq!(
+                pool.run(workload.as_ref()).expect("second run"),
+                want,
+                "a pool is reusable"
+            );
+            let usage = pool.shutdown().expect("orderly shutdown");
+            assert_eq!(usage.iter().map(|u| u.pid).collect::<Vec<_>>(), pids);
+            for u in &usage {
+                assert!(u.peak_rss_bytes > 1 << 20, "{u:?}");
+                assert!(u.user_cpu_s >= 0.0 && u.sys_cpu_s >= 0.0, "{u:?}");
+            }
+            assert_all_gone(&pids);
+        }
+    }
+}
+
+#[test]
+fn more_workers_than_tasks_work() {
+    let spec = WorkloadSpec::new("sum-squares")
+        .with("tasks", 1)
+        .with("n", 10);
+    let workload = built(&spec);
+    let mut pool =
+        ProcessPool::start(exe(), &spec, 4, PoolOptions::default()).expect("pool starts");
+    assert_eq!(
+        pool.run(workload.as_ref()).expect("run"),
+        reference_checksum(workload.as_ref())
+    );
+    assert_eq!(pool.shutdown().expect("shutdown").len(), 4);
+}
+
+#[test]
+fn shipped_inputs_travel_with_their_tasks() {
+    // 1 MiB per task: far over a pipe's buffer, so frames go out in many partial writes.
+    let spec = WorkloadSpec::new("ship")
+        .with("tasks", 12)
+        .with("kib", 1024)
+        .with("seed", 7);
+    let workload = built(&spec);
+    let input = workload.shipped_input(0).expect("ship ships its payloads");
+    assert_eq!(input.len(), 1 << 20);
+    let mut pool =
+        ProcessPool::start(exe(), &spec, 3, PoolOptions::default()).expect("pool starts");
+    assert_eq!(
+        pool.run(workload.as_ref()).expect("run"),
+        reference_checksum(workload.as_ref())
+    );
+    assert_eq!(pool.shutdown().expect("shutdown").len(), 3);
+}
+
+#[test]
+fn a_crash_names_pid_task_and_exit_status() {
+    let (err, _) = failing_run(&squares_spec(), FaultKind::Exit, 5, 10_000);
+    assert!(matches!(err, PoolError::Died { .. }), "{err}");
+    assert!(err.to_string().contains("exit status: 101"), "{err}");
+}
+
+#[test]
+fn an_abort_names_the_signal() {
+    let (err, _) = failing_run(&squares_spec(), FaultKind::Abort, 0, 10_000);
+    assert!(err.to_string().contains("killed by signal 6"), "{err}");
+}
+
+#[test]
+fn a_hang_times_out_and_is_killed() {
+    let start = Instant::now();
+    let (err, _) = failing_run(&sleep_spec(), FaultKind::Hang, 3, 500);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    let message = err.to_string();
+    assert!(matches!(err, PoolError::Hung { .. }), "{message}");
+    assert!(
+        message.contains("timed out") && message.contains("killed by signal 9"),
+        "{message}"
+    );
+}
+
+#[test]
+fn garbage_is_a_bad_frame() {
+    let (err, _) = failing_run(&squares_spec(), FaultKind::Garbage, 7, 10_000);
+    assert!(matches!(err, PoolError::BadFrame { .. }), "{err}");
+    assert!(err.to_string().contains("over the bound"), "{err}");
+}
+
+#[test]
+fn drop_without_finish_reaps_every_worker() {
+    let spec = sleep_spec();
+    let workload = built(&spec);
+    let pool = ProcessPool::start(exe(), &spec, 3, PoolOptions::default()).expect("pool starts");
+    let pids = pool.pids();
+    drop(pool);
+    assert_all_gone(&pids);
+
+    let mut pool =
+        ProcessPool::start(exe(), &spec, 2, PoolOptions::default()).expect("pool starts");
+    let pids = pool.pids();
+    pool.run(workload.as_ref()).expect("run");
+    drop(pool);
+    assert_all_gone(&pids);
+}
+
+#[test]
+fn zero_workers_are_refused() {
+    let err = ProcessPool::start(exe(), &sleep_spec(), 0, PoolOptions::default()).err();
+    assert!(matches!(err, Some(PoolError::Spawn { .. })), "{err:?}");
+}
+
+#[test]
+fn a_spec_the_worker_cannot_build_is_reported() {
+    let spec = WorkloadSpec::new("sum-squares").with("tasks", 4);
+    let err = ProcessPool::start(exe(), &spec, 2, PoolOptions::default())
+        .err()
+        .expect("fails");
+    let message = err.to_string();
+    assert!(matches!(err, PoolError::Failed { .. }), "{message}");
+    assert!(
+        message.contains("start-up") && message.contains("'n'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_binary_that_is_not_a_worker_is_reported() {
+    let not_a_worker = Path::new("/bin/true");
+    if !not_a_worker.is_file() {
+        return;
+    }
+    let err = ProcessPool::start(not_a_worker, &sleep_spec(), 2, PoolOptions::default())
+        .err()
+        .expect("fails");
+    assert!(err.to_string().contains("during start-up"), "{err}");
+}
+
+#[test]
+fn the_registry_builds_and_runs_the_model() {
+    let workload = built(&squares_spec());
+    let config = ModelConfig {
+        worker_exe: Some(PathBuf::from(exe())),
+        ..ModelConfig::default()
+    };
+    let mut m = model::build(&process::INFO, workload.clone(), 2, &config).expect("builds");
+    assert_eq!(m.run().expect("run"), reference_checksum(workload.as_ref()));
+    let usage = m.finish().expect("finish");
+    assert_eq!(usage.len(), 2);
+    assert!(usage.iter().all(|u| u.peak_rss_bytes > 0));
+}
+
+#[test]
+fn a_missing_binary_is_a_build_error() {
+    let config = ModelConfig {
+        worker_exe: Some(PathBuf::from("/nonexistent/concbench")),
+        ..ModelConfig::default()
+    };
+    let err = model::build(&process::INFO, built(&sleep_spec()), 2, &config)
+        .err()
+        .expect("fails");
+    assert!(matches!(err, concbench::Error::Build { .. }), "{err}");
+    assert!(err.to_string().contains("/nonexistent/concbench"), "{err}");
+}
+
+#[test]
+fn without_a_worker_binary_a_test_harness_is_not_started() {
+    let err = model::build(
+        &process::INFO,
+        built(&sleep_spec()),
+        1,
+        &ModelConfig::default(),
+    )
+    .err()
+    .expect("fails");
+    assert!(
+        err.to_string().contains("not the concbench binary"),
+        "{err}"
+    );
+}
