@@ -151,6 +151,8 @@ impl Gil {
             let mut ask_at = later(Instant::now(), self.switch_interval);
             while st.locked {
                 let now = Instant::now();
+                // Only a waiter that finds the lock still held gives up: one woken by a
+                // release always takes it, so no wake-up meant for a new holder is lost.
                 if deadline.is_some_and(|d| now >= d) {
                     st.waiters -= 1;
                     st.timeouts += 1;
