@@ -17,7 +17,15 @@ fn config() -> ModelConfig {
 
 /// Smoke-size checksums. Update one only when the workload is meant to compute something
 /// else, and say so in the commit.
-const PINNED: &[(&str, u64)] = &[];
+const PINNED: &[(&str, u64)] = &[
+    ("sum-squares", 0x89e2c8a42743e126),
+    ("primes", 0xef6bc3d9afafd0f5),
+    ("sha256", 0x31ec85cd6a70d9ed),
+    ("mandelbrot", 0x973c21af7a01f32c),
+    ("stream", 0xa73edb4c64f31421),
+    ("ship", 0xae075ae5987dbcbd),
+    ("sleep", 0x2564a3efde08c65b),
+];
 
 #[test]
 fn every_model_agrees_with_sequential_on_every_workload() {

@@ -32,14 +32,17 @@ const Y_HALF: f64 = 1.25;
 
 /// Iterations between two `tick()` calls: a few microseconds of work. A pixel longer than
 /// this is split, so no pixel runs past a tick.
-const TICK_ITERS: u32 = 1024;
+const TICK_ITERS: u32 = 512;
+
+/// What a pixel costs beyond its iterations (coordinates, the fold), in iterations.
+const PIXEL_WORK: u32 = 16;
 
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, width, height, max_iter) = match profile {
         Profile::Smoke => (8, 192, 128, 256),
-        Profile::Quick => (32, 640, 448, 500),
-        Profile::Default => (64, 1024, 640, 800),
-        Profile::Full => (128, 1536, 1024, 1000),
+        Profile::Quick => (32, 640, 400, 500),
+        Profile::Default => (64, 1024, 640, 640),
+        Profile::Full => (128, 1600, 1200, 1000),
     };
     WorkloadSpec::new(INFO.name)
         .with("tasks", tasks)
@@ -141,6 +144,8 @@ impl Workload for Mandelbrot {
         for y in self.rows(task) {
             for x in 0..self.width {
                 let (cx, cy) = self.point(x, y);
+                // A pixel that escapes at once still costs about this many iterations.
+                work += PIXEL_WORK;
                 let n = escape(cx, cy, self.max_iter, |w| {
                     work += w;
                     if work >= TICK_ITERS {

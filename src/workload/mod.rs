@@ -48,6 +48,8 @@ pub enum Kind {
     Io,
     /// Both.
     Mixed,
+    /// Not one of concbench's workloads (a user's own criterion benches in a report).
+    Other,
 }
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
             Kind::Cpu => "cpu",
             Kind::Io => "io",
             Kind::Mixed => "mixed",
+            Kind::Other => "other",
         }
     }
 }

@@ -34,9 +34,9 @@ const MAX_END: u64 = 1 << 40;
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, span) = match profile {
         Profile::Smoke => (8, 20_000),
-        Profile::Quick => (32, 50_000),
-        Profile::Default => (64, 50_000),
-        Profile::Full => (64, 100_000),
+        Profile::Quick => (32, 40_000),
+        Profile::Default => (64, 40_000),
+        Profile::Full => (128, 60_000),
     };
     WorkloadSpec::new(INFO.name)
         .with("tasks", tasks)

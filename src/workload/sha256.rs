@@ -34,10 +34,10 @@ const TICK_BYTES: usize = 1024;
 
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, rounds) = match profile {
-        Profile::Smoke => (8, 50),
-        Profile::Quick => (32, 250),
-        Profile::Default => (64, 400),
-        Profile::Full => (128, 500),
+        Profile::Smoke => (8, 100),
+        Profile::Quick => (32, 1_000),
+        Profile::Default => (64, 1_500),
+        Profile::Full => (128, 3_200),
     };
     WorkloadSpec::new(INFO.name)
         .with("tasks", tasks)

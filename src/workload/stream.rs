@@ -38,7 +38,7 @@ fn spec_for(profile: Profile) -> WorkloadSpec {
         Profile::Smoke => (8, 2),
         Profile::Quick => (32, 64),
         Profile::Default => (64, 128),
-        Profile::Full => (128, 256),
+        Profile::Full => (128, 128),
     };
     WorkloadSpec::new(INFO.name)
         .with("tasks", tasks)
