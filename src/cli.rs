@@ -1,4 +1,4 @@
-//! The command line: `list`, `run`, `probe`, `machine`, and the hidden `worker` that the
+//! The command line: `list`, `run`, `probe`, `report`, `machine`, and the hidden `worker` that the
 //! process model starts.
 //!
 //! Every subcommand is a variant of `Command` and one function here; `main` prints a single
@@ -7,6 +7,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,6 +34,8 @@ enum Command {
     List,
     /// Run workloads on models at several worker counts, verify, and print a table.
     Run(RunArgs),
+    /// Render a results file (or a criterion folder) into charts, report.md and results.csv.
+    Report(ReportArgs),
     /// Print this machine's fingerprint (CPU, cores, memory, OS, rustc, load) as JSON.
     Machine,
     /// Run one case in this process and report peak memory and CPU time.
@@ -87,12 +90,26 @@ struct ProbeArgs {
     /// Sequential's checksum (hex); without it the probe computes it first.
     #[arg(long, value_name = "HEX")]
     expect: Option<String>,
-    /// Keep running batches until this much wall time has passed.
-    #[arg(long, default_value_t = 300, value_name = "MS")]
-    min_wall_ms: u64,
+    /// Keep running batches until this much wall time has passed (default: the profile's).
+    #[arg(long, value_name = "MS")]
+    min_wall_ms: Option<u64>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// A results file written by `cargo bench` (reports/<machine>/results.json).
+    #[arg(required_unless_present = "criterion", conflicts_with = "criterion")]
+    results: Option<PathBuf>,
+    /// Instead of a results file: a criterion output folder whose benchmark ids are
+    /// <group>/<model>/<workers> (your own benches too).
+    #[arg(long, value_name = "DIR", requires = "out")]
+    criterion: Option<PathBuf>,
+    /// Report folder (default: the results file's folder).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// Parses the command line, runs it, and turns failures into one `error:` line.
@@ -116,6 +133,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List => list(),
         Command::Run(args) => run(args),
         Command::Probe(args) => probe(args),
+        Command::Report(_) => anyhow::bail!("report: not yet available"),
         Command::Machine => {
             let machine = crate::machine::Machine::detect();
             print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))?;
@@ -269,7 +287,8 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         model,
         workers,
         expect,
-        Duration::from_millis(args.min_wall_ms),
+        args.min_wall_ms
+            .map_or(args.profile.probe_min_wall(), Duration::from_millis),
         &config,
     )?;
     let text = if args.json {

@@ -67,16 +67,28 @@ impl Profile {
     /// Chosen so the whole matrix fits the profile's budget on a 2-core machine (README).
     pub fn criterion(self) -> CriterionSettings {
         let (sample_size, warm_up_s, measurement_s) = match self {
-            Profile::Smoke => (10, 0.1, 0.2),
-            Profile::Quick => (10, 0.3, 0.6),
-            Profile::Default => (20, 1.0, 2.5),
-            Profile::Full => (50, 2.0, 6.0),
+            Profile::Smoke => (10, 0.05, 0.1),
+            Profile::Quick => (10, 0.2, 0.5),
+            Profile::Default => (10, 0.5, 2.0),
+            Profile::Full => (30, 2.0, 6.0),
         };
         CriterionSettings {
             sample_size,
             warm_up_s,
             measurement_s,
         }
+    }
+}
+
+impl Profile {
+    /// How long the probe keeps running batches of one case to measure its CPU use.
+    pub fn probe_min_wall(self) -> std::time::Duration {
+        std::time::Duration::from_millis(match self {
+            Profile::Smoke => 30,
+            Profile::Quick => 150,
+            Profile::Default => 300,
+            Profile::Full => 1000,
+        })
     }
 }
 

@@ -1,0 +1,58 @@
+//! Checks the results file of a real `CONCBENCH_PROFILE=smoke cargo bench` run: every case
+//! of the smoke profile is there, verified, timed and probed, with the checksum sequential
+//! computes now. `.ci/run` runs the bench, then this test with `--ignored` and
+//! `CONCBENCH_RESULTS` pointing at the file.
+
+use std::path::PathBuf;
+
+use concbench::Profile;
+use concbench::results::schema::{Results, SCHEMA};
+use concbench::suite::all_cases;
+use concbench::workload;
+
+#[test]
+#[ignore = "needs the results file of CONCBENCH_PROFILE=smoke cargo bench; .ci/run runs it"]
+fn smoke_bench_results_hold_every_case() {
+    let path = PathBuf::from(
+        std::env::var("CONCBENCH_RESULTS").expect("set CONCBENCH_RESULTS to the results file"),
+    );
+    let results = Results::read(&path).unwrap();
+    assert_eq!(results.schema, SCHEMA);
+    assert_eq!(results.run.profile, Profile::Smoke);
+    assert!(results.machine.logical_cores >= 1);
+    let cases = all_cases(&Profile::Smoke.workers());
+    assert_eq!(results.cases.len(), cases.len(), "{}", path.display());
+    for case in cases {
+        let record = results
+            .case(case.workload.name, case.model.name, case.workers)
+            .unwrap_or_else(|| panic!("{} is missing from {}", case.id(), path.display()));
+        let spec = (case.workload.spec_for)(Profile::Smoke);
+        let want = workload::reference_checksum(workload::build(&spec).unwrap().as_ref());
+        assert!(record.verified, "{}", case.id());
+        assert_eq!(record.checksum, want, "{}", case.id());
+        assert_eq!(record.params, spec.params, "{}", case.id());
+        let time = record
+            .time
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no time", case.id()));
+        assert!(
+            time.median.point > 0.0 && time.samples >= 10,
+            "{}",
+            case.id()
+        );
+        let memory = record.memory.as_ref().expect("probed memory");
+        assert!(memory.peak_rss_bytes >= memory.parent_peak_rss_bytes);
+        let cpu = record.cpu.expect("probed CPU");
+        assert!(cpu.wall_s > 0.0, "{}", case.id());
+        if case.model.name == "process" {
+            assert_eq!(
+                memory.workers_peak_rss_bytes.len(),
+                case.workers,
+                "{}",
+                case.id()
+            );
+        }
+        let speedup = results.speedup(record).expect("a speedup");
+        assert!(speedup.lower <= speedup.point && speedup.point <= speedup.upper);
+    }
+}
