@@ -33,8 +33,11 @@ fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bench_args = BenchArgs::parse(&args)?;
     let config = SuiteConfig::from_env()?;
+    // Criterion draws its charts with plotters, which needs the embedded font.
+    concbench::report::chart::register_fonts();
     let settings = config.profile.criterion();
     let mut criterion = Criterion::default()
+        .nresamples(settings.resamples)
         .sample_size(settings.sample_size)
         .warm_up_time(Duration::from_secs_f64(settings.warm_up_s))
         .measurement_time(Duration::from_secs_f64(settings.measurement_s))

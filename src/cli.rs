@@ -7,7 +7,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -16,6 +16,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, parse_worker_list};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::profile::Profile;
+use crate::report::{self, chart::{Format, Theme}};
+use crate::results::schema::Results;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
 use crate::workload::{self, WORKLOADS, WorkloadInfo};
@@ -110,6 +112,12 @@ struct ReportArgs {
     /// Report folder (default: the results file's folder).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Chart formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "svg,png")]
+    format: Vec<Format>,
+    /// Chart colours.
+    #[arg(long, value_enum, default_value = "light")]
+    theme: Theme,
 }
 
 /// Parses the command line, runs it, and turns failures into one `error:` line.
@@ -133,7 +141,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List => list(),
         Command::Run(args) => run(args),
         Command::Probe(args) => probe(args),
-        Command::Report(_) => anyhow::bail!("report: not yet available"),
+        Command::Report(args) => report(args),
         Command::Machine => {
             let machine = crate::machine::Machine::detect();
             print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))?;
@@ -311,6 +319,33 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         )
     };
     print_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let (results, default_out) = match (&args.results, &args.criterion) {
+        (Some(path), _) => (
+            Results::read(path)?,
+            path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ),
+        (None, Some(dir)) => (report::from_criterion(dir)?, PathBuf::new()),
+        (None, None) => unreachable!("clap requires one of them"),
+    };
+    let options = report::ReportOptions {
+        out_dir: args.out.unwrap_or(default_out),
+        formats: args.format,
+        theme: args.theme,
+    };
+    let start = std::time::Instant::now();
+    let summary = report::render(&results, &options)
+        .with_context(|| format!("rendering the report into {}", options.out_dir.display()))?;
+    print_stdout(&format!(
+        "report: {} ({} files, {:.1} MiB, {:.1} s)\n",
+        summary.dir.join("report.md").display(),
+        summary.files.len(),
+        summary.bytes as f64 / 1048576.0,
+        start.elapsed().as_secs_f64()
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

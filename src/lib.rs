@@ -13,12 +13,14 @@
 
 pub mod checksum;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod gil;
 pub mod machine;
 pub mod model;
 pub mod probe;
 pub mod profile;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod session;

@@ -1,5 +1,6 @@
 //! One `cargo bench` run after criterion has timed it: probe every case in a fresh process,
-//! import criterion's estimates, write the results file atomically, and print the summary.
+//! import criterion's estimates, write the results file atomically, print the summary, and
+//! render the report beside the results file.
 //!
 //! [`Session::start`] is called before the first case (it takes the machine's fingerprint and
 //! load average), [`Session::finish`] after criterion's final summary. A filtered run
@@ -17,6 +18,8 @@ use crate::machine::{Machine, now_rfc3339};
 use crate::model::MODELS;
 use crate::probe::{ProbeReport, probe_in_child};
 use crate::profile::Profile;
+use crate::report::ReportOptions;
+use crate::report::chart::{Format, Theme};
 use crate::results::criterion::{BenchmarkId, ImportedBenchmark, import};
 use crate::results::schema::{CaseRecord, CpuUsage, Memory, Results, RunInfo};
 use crate::results::store::write_results;
@@ -112,7 +115,7 @@ impl Session {
             .join(self.machine.slug())
             .join("results.json");
         let mut results = Results::new(self.machine.clone(), run);
-        results.cases = merge_previous(&path, &results, cases)?;
+        results.cases = merge_previous(&path, &mut results, cases)?;
         write_results(&path, &results).with_context(|| format!("writing {}", path.display()))?;
 
         println!("{}", summary(&results));
@@ -120,6 +123,16 @@ impl Session {
             println!("warning: {warning}");
         }
         println!("results: {}", path.display());
+        let report = crate::report::render(
+            &results,
+            &ReportOptions {
+                out_dir: path.parent().map_or_else(PathBuf::new, Path::to_path_buf),
+                formats: vec![Format::Svg, Format::Png],
+                theme: Theme::Light,
+            },
+        )
+        .context("rendering the report (the results file is written; `concbench report` retries)")?;
+        println!("report: {}", report.dir.join("report.md").display());
         Ok(())
     }
 
@@ -198,7 +211,7 @@ fn order(c: &CaseRecord) -> (usize, usize, usize) {
 /// or one that cannot be read, is kept beside the new one rather than lost.
 fn merge_previous(
     path: &Path,
-    new: &Results,
+    new: &mut Results,
     mut cases: Vec<CaseRecord>,
 ) -> anyhow::Result<Vec<CaseRecord>> {
     if !path.exists() {
@@ -217,6 +230,8 @@ fn merge_previous(
     };
     match Results::read(path) {
         Ok(old) if old.run.profile == new.run.profile => {
+            // The overhead bench's figures live in the same file.
+            new.overhead = old.overhead;
             let repeated = |c: &CaseRecord| {
                 cases.iter().any(|n| {
                     n.workload == c.workload && n.model == c.model && n.workers == c.workers

@@ -166,12 +166,16 @@ impl BenchArgs {
     pub fn parse(args: &[String]) -> anyhow::Result<BenchArgs> {
         let mut filter = None;
         let mut exact = false;
+        // Criterion measures only when `cargo bench` passed `--bench` and nothing asked for
+        // a listing, a test run (`cargo test --benches` omits `--bench`) or profiling.
+        let mut bench = false;
         let mut measuring = true;
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             let name = arg.split('=').next().unwrap_or(arg);
             match name {
                 "--exact" => exact = true,
+                "--bench" => bench = true,
                 "--list" | "--test" | "--profile-time" | "--ignored" => measuring = false,
                 _ => {}
             }
@@ -189,7 +193,7 @@ impl BenchArgs {
         Ok(BenchArgs {
             filter,
             exact,
-            measuring,
+            measuring: measuring && bench,
         })
     }
 
@@ -243,18 +247,19 @@ mod tests {
 
     #[test]
     fn exact_and_regex_filters() {
-        let a = args(&["--exact", "sleep/rayon/2"]);
+        let a = args(&["--bench", "--exact", "sleep/rayon/2"]);
         assert!(a.selects("sleep/rayon/2") && !a.selects("sleep/rayon/20"));
-        let b = args(&["^sum-squares/(threads|rayon)/"]);
+        let b = args(&["--bench", "^sum-squares/(threads|rayon)/"]);
         assert!(b.selects("sum-squares/rayon/8") && !b.selects("sum-squares/tokio/8"));
         assert!(BenchArgs::parse(&["(".to_string()]).is_err());
     }
 
     #[test]
     fn list_and_test_modes_do_not_measure() {
-        assert!(!args(&["--list"]).measuring);
-        assert!(!args(&["--test"]).measuring);
-        assert!(!args(&["--profile-time", "5"]).measuring);
-        assert!(args(&["--quick"]).measuring);
+        assert!(!args(&["--bench", "--list"]).measuring);
+        assert!(!args(&["--bench", "--test"]).measuring);
+        assert!(!args(&["--bench", "--profile-time", "5"]).measuring);
+        assert!(args(&["--bench", "--quick"]).measuring);
+        assert!(!args(&[]).measuring, "cargo test --benches passes no --bench");
     }
 }

@@ -52,7 +52,8 @@ pub fn render(cases: &[CaseResult], models: &[&ModelInfo], workers: &[usize]) ->
     markdown(&rows)
 }
 
-/// Renders rows (the first is the header) as a right-aligned Markdown table.
+/// Renders rows (the first is the header) as a Markdown table: the first column
+/// left-aligned (labels, worker counts), the others right-aligned (figures).
 pub fn markdown(rows: &[Vec<String>]) -> String {
     let Some(header) = rows.first() else {
         return String::new();
@@ -71,7 +72,13 @@ pub fn markdown(rows: &[Vec<String>]) -> String {
             .enumerate()
             .map(|(i, &w)| {
                 let c = cells.get(i).map_or("", String::as_str);
-                format!("{}{c}", " ".repeat(w - c.chars().count()))
+                let pad = " ".repeat(w - c.chars().count());
+                // Labels on the left, figures on the right.
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
             })
             .collect();
         format!("| {} |\n", padded.join(" | "))
@@ -79,7 +86,14 @@ pub fn markdown(rows: &[Vec<String>]) -> String {
     let mut out = line(header);
     let rule: Vec<String> = widths
         .iter()
-        .map(|&w| format!("{}:", "-".repeat(w + 1)))
+        .enumerate()
+        .map(|(i, &w)| {
+            if i == 0 {
+                format!(":{}", "-".repeat(w + 1))
+            } else {
+                format!("{}:", "-".repeat(w + 1))
+            }
+        })
         .collect();
     out.push_str(&format!("|{}|\n", rule.join("|")));
     for row in &rows[1..] {

@@ -66,6 +66,13 @@ pub struct CriterionSettings {
     pub warm_up_s: f64,
     /// Measurement time per case, in seconds.
     pub measurement_s: f64,
+    /// Bootstrap resamples criterion draws per case (its default is 100 000).
+    #[serde(default = "default_resamples")]
+    pub resamples: usize,
+}
+
+fn default_resamples() -> usize {
+    100_000
 }
 
 /// One case: (workload, model, workers) with what was measured about it.

@@ -1,0 +1,533 @@
+//! Slide-ready charts of a results file, as SVG and as 1920x1080 PNG.
+//!
+//! Per workload, in `<out_dir>/<workload>/<chart>.<svg|png>`: speedup, time, efficiency,
+//! memory and CPU utilisation against the worker count; for the whole run,
+//! `<out_dir>/summary-heatmap.<svg|png>`: the best speedup of every (workload, model).
+//!
+//! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
+//! bands, guides, or heatmap cells) and does no drawing. Two renderers, [`lines`] and
+//! [`heatmap`], draw figures with the shared look of [`style`]: the theme, one colour and
+//! marker per model across every chart, fonts large enough for a projector, the title with
+//! workload, machine and profile, and the legend in its own column beside the plot. Adding a
+//! chart is one new file implementing [`WorkloadChart`] (or [`RunChart`]) plus one line in
+//! [`WORKLOAD_CHARTS`] (or [`RUN_CHARTS`]).
+//!
+//! Text is drawn only with the embedded DejaVu Sans (plotters' `ab_glyph` feature): call
+//! [`register_fonts`] before drawing anything with plotters. [`render_all`] does.
+
+pub mod heatmap;
+pub mod lines;
+pub mod style;
+
+mod cpu;
+mod efficiency;
+mod memory;
+mod speedup;
+mod summary_heatmap;
+mod time;
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::model::MODELS;
+use crate::report::fit::{ModelFit, UslFit};
+use crate::results::{CaseRecord, Results};
+use crate::workload::WORKLOADS;
+
+pub use heatmap::HeatmapPlot;
+pub use lines::LinePlot;
+
+/// Size of every PNG, in pixels. SVGs use the same canvas.
+pub const PNG_SIZE: (u32, u32) = (1920, 1080);
+
+/// Per-workload charts, in the order reports show them.
+pub const WORKLOAD_CHARTS: &[&dyn WorkloadChart] = &[
+    &speedup::Speedup,
+    &time::Time,
+    &efficiency::Efficiency,
+    &memory::Memory,
+    &cpu::Cpu,
+];
+
+/// Charts of the whole run.
+pub const RUN_CHARTS: &[&dyn RunChart] = &[&summary_heatmap::SummaryHeatmap];
+
+/// Background and text colours of the charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Theme {
+    /// Dark text on white.
+    #[default]
+    Light,
+    /// Light text on near-black.
+    Dark,
+}
+
+impl Theme {
+    /// The name the command line uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+impl fmt::Display for Theme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Theme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "light" => Ok(Theme::Light),
+            "dark" => Ok(Theme::Dark),
+            _ => Err(format!("unknown theme '{s}'; valid themes: light, dark")),
+        }
+    }
+}
+
+/// An output file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Scalable vector graphics, for the Markdown report and the web.
+    Svg,
+    /// A 1920x1080 bitmap, for slides.
+    Png,
+}
+
+impl Format {
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+
+    /// Parses a comma-separated list such as `svg,png`.
+    pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
+        let mut out = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let format = part.parse::<Format>()?;
+            if !out.contains(&format) {
+                out.push(format);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "svg" => Ok(Format::Svg),
+            "png" => Ok(Format::Png),
+            _ => Err(format!(
+                "unknown chart format '{s}'; valid formats: svg, png"
+            )),
+        }
+    }
+}
+
+/// What [`render_all`] draws and where.
+pub struct ChartContext<'a> {
+    /// The run.
+    pub results: &'a Results,
+    /// Amdahl and USL fits of the run ([`crate::report::fit::fit_results`]); the USL curve
+    /// is drawn faintly on the speedup chart.
+    pub fits: &'a [ModelFit],
+    /// Colours.
+    pub theme: Theme,
+    /// Formats to write; every chart is written once per format.
+    pub formats: &'a [Format],
+    /// Folder the charts go to; created if missing.
+    pub out_dir: &'a Path,
+}
+
+/// One chart written by [`render_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedChart {
+    /// The workload, or `None` for a chart of the whole run.
+    pub workload: Option<String>,
+    /// The chart's name, e.g. `speedup`; also its file stem.
+    pub chart: &'static str,
+    /// The title drawn on the chart, e.g. `sum-squares: speedup vs workers`.
+    pub title: String,
+    /// The files written, relative to `out_dir`, one per format, e.g.
+    /// `sum-squares/speedup.svg`.
+    pub files: Vec<PathBuf>,
+}
+
+/// A chart that could not be written. One line, naming the chart and the file.
+#[derive(Debug, Error)]
+pub enum ChartError {
+    /// The chart's folder could not be created.
+    #[error("chart {chart}: cannot create folder {}: {source}", path.display())]
+    CreateDir {
+        /// Which chart, e.g. `sum-squares/speedup`.
+        chart: String,
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The file could not be written.
+    #[error("chart {chart}: cannot write {}: {source}", path.display())]
+    Write {
+        /// Which chart.
+        chart: String,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Plotters failed while drawing or encoding.
+    #[error("chart {chart}: drawing {} failed: {message}", path.display())]
+    Draw {
+        /// Which chart.
+        chart: String,
+        /// The file.
+        path: PathBuf,
+        /// Plotters' message.
+        message: String,
+    },
+}
+
+/// A chart's content, ready to draw.
+#[derive(Debug, Clone)]
+pub enum Figure {
+    /// Lines against the worker count.
+    Lines(LinePlot),
+    /// A grid of coloured cells.
+    Heatmap(HeatmapPlot),
+}
+
+/// The two lines above every chart.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// E.g. `sum-squares: speedup vs workers`.
+    pub title: String,
+    /// Machine and profile, e.g. `AMD EPYC 7B13, 2 CPUs, Linux 6.1 · profile default`.
+    pub subtitle: String,
+}
+
+/// A chart drawn once per workload.
+pub trait WorkloadChart: Sync {
+    /// File stem and [`RenderedChart::chart`], e.g. `speedup`.
+    fn name(&self) -> &'static str;
+    /// What it shows, e.g. `speedup vs workers`; the title puts the workload before it.
+    fn what(&self) -> &'static str;
+    /// The figure, or `None` when the workload has no data for this chart.
+    fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure>;
+}
+
+/// A chart drawn once for the whole run.
+pub trait RunChart: Sync {
+    /// File stem and [`RenderedChart::chart`], e.g. `summary-heatmap`.
+    fn name(&self) -> &'static str;
+    /// Its title.
+    fn title(&self) -> String;
+    /// The figure, or `None` when the run has no data for this chart.
+    fn figure(&self, ctx: &ChartContext<'_>) -> Option<Figure>;
+}
+
+/// One workload's cases, grouped by model.
+pub struct WorkloadData<'a> {
+    /// The whole run.
+    pub results: &'a Results,
+    /// Every fit of the run.
+    pub fits: &'a [ModelFit],
+    /// The workload's name.
+    pub workload: &'a str,
+    /// Its cases by model, models in registry order (others after, by name), cases by
+    /// worker count.
+    pub by_model: Vec<(&'a str, Vec<&'a CaseRecord>)>,
+}
+
+impl<'a> WorkloadData<'a> {
+    /// Groups the cases of `workload`.
+    pub fn new(results: &'a Results, fits: &'a [ModelFit], workload: &'a str) -> Self {
+        let mut models: Vec<&'a str> = Vec::new();
+        for case in results.cases.iter().filter(|c| c.workload == workload) {
+            if !models.contains(&case.model.as_str()) {
+                models.push(&case.model);
+            }
+        }
+        sort_models(&mut models);
+        let by_model = models
+            .into_iter()
+            .map(|model| {
+                let mut cases: Vec<&CaseRecord> = results
+                    .cases
+                    .iter()
+                    .filter(|c| c.workload == workload && c.model == model)
+                    .collect();
+                cases.sort_by_key(|c| c.workers);
+                (model, cases)
+            })
+            .collect();
+        WorkloadData {
+            results,
+            fits,
+            workload,
+            by_model,
+        }
+    }
+
+    /// The USL fit of `model` on this workload, if there is one.
+    pub fn usl(&self, model: &str) -> Option<&'a UslFit> {
+        self.fits
+            .iter()
+            .find(|f| f.workload == self.workload && f.model == model)
+            .and_then(|f| f.usl.as_ref())
+    }
+}
+
+/// Sorts model names into registry order; names outside the registry go last, by name.
+pub fn sort_models(models: &mut [&str]) {
+    let rank = |m: &str| {
+        MODELS
+            .iter()
+            .position(|info| info.name == m)
+            .unwrap_or(usize::MAX)
+    };
+    models.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+}
+
+/// The workloads of a run in registry order; names outside the registry go last, by name.
+pub fn workloads_of(results: &Results) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for case in &results.cases {
+        if !names.contains(&case.workload.as_str()) {
+            names.push(&case.workload);
+        }
+    }
+    let rank = |w: &str| {
+        WORKLOADS
+            .iter()
+            .position(|info| info.name == w)
+            .unwrap_or(usize::MAX)
+    };
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    names
+}
+
+/// Registers DejaVu Sans (regular and bold) with plotters under [`style::FONT`] and under the
+/// generic families `sans-serif`, `serif` and `monospace`, which criterion's own charts use.
+/// Without a registered font, plotters built with `ab_glyph` fails on any text. Idempotent.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for family in [style::FONT, "sans-serif", "serif", "monospace"] {
+            for (font_style, bytes) in [
+                (FontStyle::Normal, dejavu::sans::regular()),
+                (FontStyle::Bold, dejavu::sans::bold()),
+            ] {
+                // The bytes are a valid TrueType font embedded by the `dejavu` crate.
+                if plotters::style::register_font(family, font_style, bytes).is_err() {
+                    panic!("the embedded DejaVu Sans font does not parse");
+                }
+            }
+        }
+    });
+}
+
+/// A chart [`render_all`] will draw: its figure and where it goes.
+#[derive(Debug, Clone)]
+pub struct PlannedChart {
+    /// The workload, or `None` for a chart of the whole run.
+    pub workload: Option<String>,
+    /// The chart's name, e.g. `speedup`.
+    pub chart: &'static str,
+    /// Title and subtitle.
+    pub header: Header,
+    /// Path relative to the output folder, without extension, e.g. `sum-squares/speedup`.
+    pub stem: PathBuf,
+    /// What to draw.
+    pub figure: Figure,
+}
+
+/// Every chart of the run that has data, in report order: per workload (registry order) its
+/// charts in [`WORKLOAD_CHARTS`] order, then [`RUN_CHARTS`].
+pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
+    let subtitle = format!(
+        "{} · profile {}",
+        ctx.results.machine.summary_line(),
+        ctx.results.run.profile
+    );
+    let mut planned = Vec::new();
+    for workload in workloads_of(ctx.results) {
+        let data = WorkloadData::new(ctx.results, ctx.fits, workload);
+        for chart in WORKLOAD_CHARTS {
+            if let Some(figure) = chart.figure(&data) {
+                planned.push(PlannedChart {
+                    workload: Some(workload.to_string()),
+                    chart: chart.name(),
+                    header: Header {
+                        title: format!("{workload}: {}", chart.what()),
+                        subtitle: subtitle.clone(),
+                    },
+                    stem: Path::new(&file_name(workload)).join(chart.name()),
+                    figure,
+                });
+            }
+        }
+    }
+    for chart in RUN_CHARTS {
+        if let Some(figure) = chart.figure(ctx) {
+            planned.push(PlannedChart {
+                workload: None,
+                chart: chart.name(),
+                header: Header {
+                    title: chart.title(),
+                    subtitle: subtitle.clone(),
+                },
+                stem: PathBuf::from(chart.name()),
+                figure,
+            });
+        }
+    }
+    planned
+}
+
+/// Renders every chart that has data, in every format of `ctx.formats`, into `ctx.out_dir`
+/// (created if missing). Charts without data are skipped and not listed. Charts are drawn in
+/// parallel; the list keeps the order of [`plan`].
+pub fn render_all(ctx: &ChartContext<'_>) -> Result<Vec<RenderedChart>, ChartError> {
+    register_fonts();
+    let mut formats: Vec<Format> = Vec::new();
+    for format in ctx.formats {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    if formats.is_empty() {
+        return Ok(Vec::new());
+    }
+    plan(ctx)
+        .into_par_iter()
+        .map(|job| {
+            let label = job.stem.display().to_string();
+            let mut files = Vec::new();
+            for format in &formats {
+                let relative = job.stem.with_extension(format.extension());
+                let path = ctx.out_dir.join(&relative);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| ChartError::CreateDir {
+                        chart: label.clone(),
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
+                render_file(&job.figure, &job.header, ctx.theme, *format, &path, &label)?;
+                files.push(relative);
+            }
+            Ok(RenderedChart {
+                workload: job.workload,
+                chart: job.chart,
+                title: job.header.title,
+                files,
+            })
+        })
+        .collect()
+}
+
+/// Draws `figure` into an RGB buffer of [`PNG_SIZE`] (3 bytes a pixel, rows top to bottom):
+/// the pixels a PNG of it holds.
+pub fn render_pixels(figure: &Figure, header: &Header, theme: Theme) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let mut pixels = vec![0u8; PNG_SIZE.0 as usize * PNG_SIZE.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, PNG_SIZE).into_drawing_area();
+        draw_figure(&root, figure, header, theme).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(pixels)
+}
+
+/// Draws `figure` into one file.
+pub fn render_file(
+    figure: &Figure,
+    header: &Header,
+    theme: Theme,
+    format: Format,
+    path: &Path,
+    label: &str,
+) -> Result<(), ChartError> {
+    register_fonts();
+    let draw_error = |message: String| ChartError::Draw {
+        chart: label.to_string(),
+        path: path.to_path_buf(),
+        message,
+    };
+    match format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
+                draw_figure(&root, figure, header, theme).map_err(|e| draw_error(e.to_string()))?;
+                root.present().map_err(|e| draw_error(e.to_string()))?;
+            }
+            std::fs::write(path, svg).map_err(|source| ChartError::Write {
+                chart: label.to_string(),
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        Format::Png => {
+            // The bitmap backend encodes and writes the PNG itself on `present`.
+            let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
+            draw_figure(&root, figure, header, theme).map_err(|e| draw_error(e.to_string()))?;
+            root.present().map_err(|e| draw_error(e.to_string()))
+        }
+    }
+}
+
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    figure: &Figure,
+    header: &Header,
+    theme: Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    match figure {
+        Figure::Lines(plot) => lines::draw(root, plot, header, theme),
+        Figure::Heatmap(plot) => heatmap::draw(root, plot, header, theme),
+    }
+}
+
+/// A workload name made safe as a folder name: anything but ASCII letters, digits, `.`,
+/// `_` and `-` becomes `-`.
+pub fn file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    match cleaned.trim_matches('.') {
+        "" => "workload".to_string(),
+        _ => cleaned,
+    }
+}

@@ -1,0 +1,341 @@
+//! Shared look of every chart: theme colours, the per-model palette and markers, font sizes,
+//! and a few number formatters. Not a chart itself.
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::model::MODELS;
+
+use super::Theme;
+
+/// The font family every chart asks for. Registered by [`super::register_fonts`] with the
+/// embedded DejaVu Sans; in SVG files it is written as a CSS font list, so viewers that have
+/// DejaVu Sans show the same glyphs the PNGs use and others fall back to their sans-serif.
+pub const FONT: &str = "DejaVu Sans, sans-serif";
+
+/// Font sizes in plotters units on the 1920x1080 canvas. A size `s` gives an em of about
+/// `s / 1.16` px with DejaVu Sans in PNGs and a CSS font-size of `s / 1.24` px in SVGs, so
+/// 36 keeps tick labels and the legend above 28 px in both.
+pub mod size {
+    /// Chart title.
+    pub const TITLE: f64 = 56.0;
+    /// Line under the title: machine and profile.
+    pub const SUBTITLE: f64 = 36.0;
+    /// Axis titles.
+    pub const AXIS: f64 = 40.0;
+    /// Tick labels.
+    pub const TICK: f64 = 36.0;
+    /// Legend entries.
+    pub const LEGEND: f64 = 36.0;
+    /// The number in a heatmap cell.
+    pub const CELL: f64 = 50.0;
+    /// The second line of a heatmap cell.
+    pub const CELL_NOTE: f64 = 36.0;
+}
+
+/// Line widths and marker radius, in px.
+pub mod stroke {
+    /// A model's line.
+    pub const LINE: u32 = 5;
+    /// Guides (ideal line, CPU count) and baselines.
+    pub const GUIDE: u32 = 3;
+    /// A faint fitted curve.
+    pub const FIT: u32 = 3;
+    /// Marker radius.
+    pub const MARKER: i32 = 12;
+}
+
+/// Colours of one theme.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    /// Canvas background.
+    pub background: RGBColor,
+    /// Titles, tick labels, legend text.
+    pub text: RGBColor,
+    /// Subtitles and secondary text.
+    pub muted: RGBColor,
+    /// Axis lines.
+    pub axis: RGBColor,
+    /// Major grid lines.
+    pub grid: RGBColor,
+    /// Minor grid lines.
+    pub grid_light: RGBColor,
+    /// Guides: the ideal line, the CPU count.
+    pub guide: RGBColor,
+    /// Heatmap cells without data.
+    pub missing: RGBColor,
+}
+
+impl Theme {
+    /// The theme's colours.
+    pub fn palette(self) -> Palette {
+        match self {
+            Theme::Light => Palette {
+                background: RGBColor(255, 255, 255),
+                text: RGBColor(0x22, 0x22, 0x22),
+                muted: RGBColor(0x55, 0x55, 0x55),
+                axis: RGBColor(0x44, 0x44, 0x44),
+                grid: RGBColor(0xd9, 0xd9, 0xd9),
+                grid_light: RGBColor(0xef, 0xef, 0xef),
+                guide: RGBColor(0x55, 0x55, 0x55),
+                missing: RGBColor(0xbd, 0xbd, 0xbd),
+            },
+            Theme::Dark => Palette {
+                background: RGBColor(0x16, 0x18, 0x1d),
+                text: RGBColor(0xee, 0xee, 0xee),
+                muted: RGBColor(0xb4, 0xb4, 0xb4),
+                axis: RGBColor(0xb0, 0xb0, 0xb0),
+                grid: RGBColor(0x3c, 0x3f, 0x46),
+                grid_light: RGBColor(0x26, 0x29, 0x2f),
+                guide: RGBColor(0xc0, 0xc0, 0xc0),
+                missing: RGBColor(0x4a, 0x4d, 0x55),
+            },
+        }
+    }
+}
+
+/// A point marker. Filled and open shapes alternate so lines stay apart in greyscale too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// Filled circle.
+    Circle,
+    /// Filled square.
+    Square,
+    /// Filled triangle pointing up.
+    TriangleUp,
+    /// Filled diamond.
+    Diamond,
+    /// Filled triangle pointing down.
+    TriangleDown,
+    /// Open circle.
+    Ring,
+    /// Diagonal cross.
+    Cross,
+    /// Open square.
+    OpenSquare,
+}
+
+/// How one model is drawn on every chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelStyle {
+    /// Line and marker colour.
+    pub colour: RGBColor,
+    /// Point marker.
+    pub marker: Marker,
+}
+
+/// Colours and markers of the registry's models, in [`MODELS`] order. Okabe-Ito colours
+/// (safe for the common colour-vision deficiencies), without its black and yellow, which
+/// vanish on the dark and light themes; `sequential`, the baseline, is a neutral grey.
+const REGISTRY_STYLES: [ModelStyle; 7] = [
+    // sequential
+    ModelStyle {
+        colour: RGBColor(0x8c, 0x8c, 0x8c),
+        marker: Marker::Circle,
+    },
+    // threads: blue
+    ModelStyle {
+        colour: RGBColor(0x00, 0x72, 0xb2),
+        marker: Marker::Square,
+    },
+    // rayon: bluish green
+    ModelStyle {
+        colour: RGBColor(0x00, 0x9e, 0x73),
+        marker: Marker::TriangleUp,
+    },
+    // process: vermillion
+    ModelStyle {
+        colour: RGBColor(0xd5, 0x5e, 0x00),
+        marker: Marker::Diamond,
+    },
+    // tokio: reddish purple
+    ModelStyle {
+        colour: RGBColor(0xcc, 0x79, 0xa7),
+        marker: Marker::TriangleDown,
+    },
+    // tokio-current: orange
+    ModelStyle {
+        colour: RGBColor(0xe6, 0x9f, 0x00),
+        marker: Marker::Ring,
+    },
+    // threads-gil: sky blue, a lighter kin of threads
+    ModelStyle {
+        colour: RGBColor(0x56, 0xb4, 0xe9),
+        marker: Marker::Cross,
+    },
+];
+
+/// Colours for model names outside the registry (a user's own benches), picked by a hash of
+/// the name so a name keeps its colour from report to report. Paul Tol's muted scheme.
+const FALLBACK_COLOURS: [RGBColor; 5] = [
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0x44, 0xaa, 0x99),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0xaa, 0x44, 0x99),
+];
+
+/// The colour and marker of `model`: fixed per registry model, in every chart of every
+/// report; other names get a stable fallback colour and an open square.
+pub fn model_style(model: &str) -> ModelStyle {
+    debug_assert_eq!(
+        MODELS.len(),
+        REGISTRY_STYLES.len(),
+        "a model without a style"
+    );
+    if let Some(i) = MODELS.iter().position(|m| m.name == model) {
+        if let Some(style) = REGISTRY_STYLES.get(i) {
+            return *style;
+        }
+    }
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let hash = model.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    ModelStyle {
+        colour: FALLBACK_COLOURS[(hash % FALLBACK_COLOURS.len() as u64) as usize],
+        marker: Marker::OpenSquare,
+    }
+}
+
+/// A text style in the chart font.
+pub fn font(size: f64, colour: RGBColor) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&colour)
+}
+
+/// A bold text style in the chart font.
+pub fn bold(size: f64, colour: RGBColor) -> TextStyle<'static> {
+    (FONT, size, FontStyle::Bold).into_font().color(&colour)
+}
+
+/// Draws `marker` centred at `at` (pixel coordinates of `area`).
+pub fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    at: (i32, i32),
+    marker: Marker,
+    colour: RGBColor,
+    background: RGBColor,
+    radius: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (x, y) = at;
+    let r = radius;
+    let outline = ShapeStyle::from(&colour).stroke_width(4);
+    match marker {
+        Marker::Circle => area.draw(&Circle::new(at, r, colour.filled())),
+        Marker::Square => {
+            let h = r * 85 / 100;
+            area.draw(&Rectangle::new(
+                [(x - h, y - h), (x + h, y + h)],
+                colour.filled(),
+            ))
+        }
+        Marker::TriangleUp => {
+            let h = r * 115 / 100;
+            area.draw(&Polygon::new(
+                vec![(x, y - h), (x + h, y + h * 3 / 4), (x - h, y + h * 3 / 4)],
+                colour.filled(),
+            ))
+        }
+        Marker::TriangleDown => {
+            let h = r * 115 / 100;
+            area.draw(&Polygon::new(
+                vec![(x, y + h), (x + h, y - h * 3 / 4), (x - h, y - h * 3 / 4)],
+                colour.filled(),
+            ))
+        }
+        Marker::Diamond => {
+            let h = r * 125 / 100;
+            area.draw(&Polygon::new(
+                vec![(x, y - h), (x + h, y), (x, y + h), (x - h, y)],
+                colour.filled(),
+            ))
+        }
+        Marker::Ring => {
+            area.draw(&Circle::new(at, r, background.filled()))?;
+            area.draw(&Circle::new(at, r - 2, outline))
+        }
+        Marker::Cross => {
+            let h = r * 85 / 100;
+            let style = ShapeStyle::from(&colour).stroke_width(5);
+            area.draw(&PathElement::new(
+                vec![(x - h, y - h), (x + h, y + h)],
+                style,
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(x - h, y + h), (x + h, y - h)],
+                style,
+            ))
+        }
+        Marker::OpenSquare => {
+            let h = r * 80 / 100;
+            area.draw(&Rectangle::new(
+                [(x - h, y - h), (x + h, y + h)],
+                background.filled(),
+            ))?;
+            area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], outline))
+        }
+    }
+}
+
+/// A number for a tick label or a cell, with at most `decimals` decimals and no trailing
+/// zeros: `2`, `2.5`, `0.25`.
+pub fn trim_number(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+/// Relative luminance (0 black .. 1 white) of an sRGB colour, for picking text colour.
+pub fn luminance(c: RGBColor) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+}
+
+/// Linear blend of two colours, `t` = 0 gives `a`, 1 gives `b`.
+pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0);
+    let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registry_model_has_its_own_colour_and_marker() {
+        let styles: Vec<ModelStyle> = MODELS.iter().map(|m| model_style(m.name)).collect();
+        for (i, a) in styles.iter().enumerate() {
+            for b in &styles[i + 1..] {
+                assert_ne!(a.colour, b.colour);
+                assert_ne!(a.marker, b.marker);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_models_keep_a_stable_fallback() {
+        assert_eq!(model_style("my-model"), model_style("my-model"));
+        assert_eq!(model_style("my-model").marker, Marker::OpenSquare);
+    }
+
+    #[test]
+    fn numbers_lose_trailing_zeros() {
+        assert_eq!(trim_number(2.0, 2), "2");
+        assert_eq!(trim_number(2.5, 2), "2.5");
+        assert_eq!(trim_number(0.25, 2), "0.25");
+        assert_eq!(trim_number(-0.0001, 2), "0");
+        assert_eq!(trim_number(120.0, 0), "120");
+    }
+}

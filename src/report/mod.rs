@@ -1,0 +1,205 @@
+//! Reports: one results file rendered into a folder of charts, `report.md` and
+//! `results.csv`.
+//!
+//! [`render`] draws everything into a fresh temporary folder beside the target and only then
+//! moves the new files into place, so a failed render leaves the previous report intact. The
+//! parts: [`chart`] (one file per chart), [`markdown`], [`csv`], [`fit`] (Amdahl and USL),
+//! and [`from_criterion`] (a results file built from any criterion output whose ids are
+//! `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
+
+pub mod chart;
+pub mod csv;
+pub mod fit;
+pub mod markdown;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::machine::{Machine, now_rfc3339};
+use crate::model;
+use crate::profile::Profile;
+use crate::results::criterion::{BenchmarkId, import};
+use crate::results::schema::{CaseRecord, Results, RunInfo};
+use crate::workload::{self, Kind};
+use chart::{ChartContext, Format, Theme};
+
+/// What to render and where.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// The report folder (created if missing).
+    pub out_dir: PathBuf,
+    /// Chart formats.
+    pub formats: Vec<Format>,
+    /// Light or dark charts.
+    pub theme: Theme,
+}
+
+/// What a render produced.
+#[derive(Debug, Clone)]
+pub struct ReportSummary {
+    /// The report folder.
+    pub dir: PathBuf,
+    /// Files written, relative to `dir`.
+    pub files: Vec<PathBuf>,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// Renders `results` into `options.out_dir`. Files of an earlier report are replaced only
+/// once every new file has been written; a results file in the folder is left alone.
+pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+    let out = &options.out_dir;
+    fs::create_dir_all(out).with_context(|| format!("creating report folder {}", out.display()))?;
+    let staging = out.join(format!(".report-staging-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)
+        .with_context(|| format!("creating staging folder {}", staging.display()))?;
+    let staged = stage(results, options, &staging);
+    let files = match staged {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let result = swap_in(&staging, out);
+    let _ = fs::remove_dir_all(&staging);
+    result?;
+    let bytes = files
+        .iter()
+        .filter_map(|f| fs::metadata(out.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    Ok(ReportSummary {
+        dir: out.clone(),
+        files,
+        bytes,
+    })
+}
+
+/// Writes every report file into `dir`; returns their paths relative to it.
+fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let fits = fit::fit_results(results);
+    let charts = chart::render_all(&ChartContext {
+        results,
+        fits: &fits,
+        theme: options.theme,
+        formats: &options.formats,
+        out_dir: dir,
+    })
+    .context("drawing charts")?;
+    let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
+    for (name, text) in [
+        ("report.md", markdown::render(results, &fits, &charts)),
+        ("results.csv", csv::render(results)),
+    ] {
+        fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
+        files.push(PathBuf::from(name));
+    }
+    Ok(files)
+}
+
+/// Moves every top-level entry of `staging` into `out`, replacing same-named entries. An
+/// entry being replaced is first renamed aside, and put back if the move fails.
+fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
+    let entries = fs::read_dir(staging)
+        .with_context(|| format!("reading {}", staging.display()))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for entry in entries {
+        let name = entry.file_name();
+        let target = out.join(&name);
+        let aside = out.join(format!(".report-old-{}", name.to_string_lossy()));
+        let had_old = target.exists();
+        if had_old {
+            let _ = remove_any(&aside);
+            fs::rename(&target, &aside)
+                .with_context(|| format!("moving the old {} aside", target.display()))?;
+        }
+        if let Err(e) = fs::rename(entry.path(), &target) {
+            if had_old {
+                let _ = fs::rename(&aside, &target);
+            }
+            bail!("replacing {}: {e}", target.display());
+        }
+        if had_old {
+            let _ = remove_any(&aside);
+        }
+    }
+    Ok(())
+}
+
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Builds a results file from any criterion output folder whose benchmark ids are
+/// `<group>/<model>/<workers>` (each group a workload). Speedups need a `sequential/1`
+/// benchmark in the group. The machine is this one, read now: the report says so.
+pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
+    let imported = import(dir, |id: &BenchmarkId| {
+        id.function.is_some() && id.value_number().is_some_and(|n| n >= 1)
+    })
+    .with_context(|| format!("importing criterion output from {}", dir.display()))?;
+    if imported.is_empty() {
+        bail!(
+            "{} holds no benchmark with an id of the form <group>/<model>/<workers>; name them with BenchmarkId::new(model, workers) inside a group",
+            dir.display()
+        );
+    }
+    let mut machine = Machine::detect();
+    machine.finish();
+    let now = now_rfc3339();
+    let mut workers: Vec<usize> = Vec::new();
+    let mut cases = Vec::new();
+    for b in imported {
+        let count = b.id.value_number().unwrap_or(1) as usize;
+        workers.push(count);
+        let known = workload::find(&b.id.group).ok();
+        cases.push(CaseRecord {
+            workload: b.id.group.clone(),
+            kind: known.map_or(Kind::Other, |w| w.kind),
+            model: b.id.function.clone().unwrap_or_default(),
+            workers: count,
+            params: Default::default(),
+            checksum: 0,
+            verified: false,
+            time: Some(b.time_estimate()),
+            memory: None,
+            cpu: None,
+        });
+    }
+    workers.sort_unstable();
+    workers.dedup();
+    cases.sort_by(|a, b| {
+        let model_pos = |m: &str| model::MODELS.iter().position(|i| i.name == m);
+        (&a.workload, model_pos(&a.model), &a.model, a.workers).cmp(&(
+            &b.workload,
+            model_pos(&b.model),
+            &b.model,
+            b.workers,
+        ))
+    });
+    let mut results = Results::new(
+        machine,
+        RunInfo {
+            profile: Profile::Default,
+            started_at: now.clone(),
+            finished_at: now,
+            wall_s: 0.0,
+            workers,
+            criterion: Profile::Default.criterion(),
+            warnings: vec![format!(
+                "built from the criterion folder {}: times only (no memory, CPU or checksum verification), machine read when the report was made",
+                dir.display()
+            )],
+        },
+    );
+    results.cases = cases;
+    Ok(results)
+}
