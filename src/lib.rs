@@ -4,12 +4,17 @@
 //!
 //! The pieces, each with its own module docs:
 //! - [`workload`]: named batches of deterministic tasks and their registry;
-//! - [`model`]: execution models and their registry;
+//! - [`model`]: execution models and their registry (the worker-process pool included);
 //! - [`task`]: the context a task runs with ([`task::TaskCtx`]);
 //! - [`gil`]: the interpreter-lock emulation behind the `threads-gil` model;
-//! - [`runner`]: builds, verifies and times cases;
-//! - [`table`]: the seed-style text table;
-//! - [`cli`]: the command line.
+//! - [`runner`] and [`table`]: `concbench run`, build-verify-time and its text table;
+//! - [`suite`], [`session`], [`probe`], [`machine`], [`usage`]: the `cargo bench` pipeline:
+//!   which cases run, memory and CPU probes in fresh processes, the machine's fingerprint;
+//! - [`results`]: the versioned results file and the import of criterion's output;
+//! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
+//! - [`compare`]: two or more results files side by side;
+//! - [`cli`]: the command line;
+//! - [`checksum`], [`profile`], [`error`]: shared small pieces.
 
 pub mod checksum;
 pub mod cli;
