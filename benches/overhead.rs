@@ -54,6 +54,7 @@ use concbench::machine::{Machine, now_rfc3339};
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
 use concbench::results::criterion::{BenchmarkId as ImportedId, import};
+use concbench::report::chart::{Format, Theme};
 use concbench::results::store::write_results;
 use concbench::results::{CriterionSettings, Estimate, OverheadRecord, Results, RunInfo};
 use concbench::session::WIDE_INTERVAL;
@@ -683,6 +684,20 @@ fn store(
         println!("warning: {warning}");
     }
     println!("overhead results: {}", path.display());
+    // The models bench rendered the report before these figures existed: render it again
+    // so report.md has its overhead table.
+    if !results.cases.is_empty() {
+        let report = concbench::report::render(
+            &results,
+            &concbench::report::ReportOptions {
+                out_dir: path.parent().map_or_else(Default::default, |p| p.to_path_buf()),
+                formats: vec![Format::Svg, Format::Png],
+                theme: Theme::Light,
+            },
+        )
+        .context("rendering the report again with the overhead figures")?;
+        println!("report: {}", report.dir.join("report.md").display());
+    }
     Ok(())
 }
 

@@ -3,13 +3,12 @@
 //! inline on the one thread, so it never speeds up; waits overlap up to W at a time.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::tokio_rt::{build_error, join_all, spawn_task};
+use super::tokio_rt::{build_error, join_all, shut_down, spawn_task};
 use super::{Model, ModelBuild, ModelInfo};
 use crate::error::Result;
 use crate::workload::Workload;
@@ -30,7 +29,7 @@ fn build(b: ModelBuild<'_>) -> Result<Box<dyn Model>> {
     Ok(Box::new(TokioCurrent {
         workload: b.workload,
         in_flight: b.workers,
-        runtime: Some(runtime),
+        runtime,
     }))
 }
 
@@ -38,12 +37,12 @@ fn build(b: ModelBuild<'_>) -> Result<Box<dyn Model>> {
 pub struct TokioCurrent {
     workload: Arc<dyn Workload>,
     in_flight: usize,
-    runtime: Option<Runtime>,
+    runtime: Runtime,
 }
 
 impl Model for TokioCurrent {
     fn run(&mut self) -> Result<u64> {
-        let runtime = self.runtime.as_ref().expect("runtime lives until finish");
+        let runtime = &self.runtime;
         let workload = &self.workload;
         let permits = Arc::new(Semaphore::new(self.in_flight));
         let sum = runtime.block_on(async {
@@ -61,10 +60,8 @@ impl Model for TokioCurrent {
         Ok(sum.value())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<Vec<super::WorkerUsage>> {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(10));
-        }
+    fn finish(self: Box<Self>) -> Result<Vec<super::WorkerUsage>> {
+        shut_down(self.runtime);
         Ok(Vec::new())
     }
 }

@@ -32,7 +32,7 @@ fn build(b: ModelBuild<'_>) -> Result<Box<dyn Model>> {
         .map_err(|e| build_error(INFO.name, b.workers, e))?;
     Ok(Box::new(TokioRuntime {
         workload: b.workload,
-        runtime: Some(runtime),
+        runtime,
     }))
 }
 
@@ -71,6 +71,12 @@ pub(crate) fn spawn_task(
     }
 }
 
+/// Shuts a runtime down, waiting a bounded time for its threads (a task that never yields
+/// cannot hold teardown forever).
+pub(crate) fn shut_down(runtime: Runtime) {
+    runtime.shutdown_timeout(Duration::from_secs(10));
+}
+
 /// Awaits every task in `set` and combines their results.
 pub(crate) async fn join_all(mut set: JoinSet<(usize, u64)>) -> BatchChecksum {
     let mut sum = BatchChecksum::default();
@@ -87,12 +93,12 @@ pub(crate) async fn join_all(mut set: JoinSet<(usize, u64)>) -> BatchChecksum {
 /// A multi-thread runtime bound to one workload.
 pub struct TokioRuntime {
     workload: Arc<dyn Workload>,
-    runtime: Option<Runtime>,
+    runtime: Runtime,
 }
 
 impl Model for TokioRuntime {
     fn run(&mut self) -> Result<u64> {
-        let runtime = self.runtime.as_ref().expect("runtime lives until finish");
+        let runtime = &self.runtime;
         let workload = &self.workload;
         let sum = runtime.block_on(async {
             let mut set = JoinSet::new();
@@ -104,10 +110,8 @@ impl Model for TokioRuntime {
         Ok(sum.value())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<Vec<super::WorkerUsage>> {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(10));
-        }
+    fn finish(self: Box<Self>) -> Result<Vec<super::WorkerUsage>> {
+        shut_down(self.runtime);
         Ok(Vec::new())
     }
 }
