@@ -53,8 +53,8 @@ use anyhow::{Context, bail};
 use concbench::machine::{Machine, now_rfc3339};
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
-use concbench::results::criterion::{BenchmarkId as ImportedId, import};
 use concbench::report::chart::{Format, Theme};
+use concbench::results::criterion::{BenchmarkId as ImportedId, import};
 use concbench::results::store::write_results;
 use concbench::results::{CriterionSettings, Estimate, OverheadRecord, Results, RunInfo};
 use concbench::session::WIDE_INTERVAL;
@@ -690,7 +690,9 @@ fn store(
         let report = concbench::report::render(
             &results,
             &concbench::report::ReportOptions {
-                out_dir: path.parent().map_or_else(Default::default, |p| p.to_path_buf()),
+                out_dir: path
+                    .parent()
+                    .map_or_else(Default::default, |p| p.to_path_buf()),
                 formats: vec![Format::Svg, Format::Png],
                 theme: Theme::Light,
             },

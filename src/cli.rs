@@ -1,13 +1,13 @@
-//! The command line: `list`, `run`, `probe`, `report`, `machine`, and the hidden `worker` that the
-//! process model starts.
+//! The command line: `list`, `run`, `probe`, `report`, `compare`, `machine`, and the hidden
+//! `worker` that the process model starts.
 //!
 //! Every subcommand is a variant of `Command` and one function here; `main` prints a single
 //! `error: ...` line on failure, with exit status 2 for bad input and 1 for failures while
 //! running. To add a subcommand, add a variant and a function, and one arm to `dispatch`.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -16,7 +16,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, parse_worker_list};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::profile::Profile;
-use crate::report::{self, chart::{Format, Theme}};
+use crate::report::{
+    self,
+    chart::{Format, Theme},
+};
+use crate::results::ResultsError;
 use crate::results::schema::Results;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
@@ -38,6 +42,8 @@ enum Command {
     Run(RunArgs),
     /// Render a results file (or a criterion folder) into charts, report.md and results.csv.
     Report(ReportArgs),
+    /// Compare two or more runs (results files or report folders) side by side.
+    Compare(CompareArgs),
     /// Print this machine's fingerprint (CPU, cores, memory, OS, rustc, load) as JSON.
     Machine,
     /// Run one case in this process and report peak memory and CPU time.
@@ -120,6 +126,50 @@ struct ReportArgs {
     theme: Theme,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  concbench compare reports/laptop reports/server
+  concbench compare a/results.json b/results.json c/results.json --out cmp/
+  concbench compare base.json new.json --format json --threshold 5% --fail-on-regression
+
+The first input is the base: ratios are time / time on the base (above 1 = slower), and each \
+other input gets a verdict per case: slower or faster only when the ratio is beyond the \
+threshold and the difference is significant (Welch's t-test on criterion's samples at \
+alpha 0.01, else non-overlapping confidence intervals); otherwise same.
+
+Exit status: 0 done; 1 --fail-on-regression found a slower case (the cases are named on \
+stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, different \
+profiles without --allow-profile-mismatch, no common case).")]
+struct CompareArgs {
+    /// Results files or report folders holding results.json; the first is the base.
+    #[arg(required = true, num_args = 2.., value_name = "RESULTS")]
+    inputs: Vec<PathBuf>,
+    /// Table format on standard output: md, json or csv (charts: see --chart-format).
+    #[arg(long, alias = "output", value_name = "md|json|csv", default_value = "md",
+          value_parser = <crate::compare::TableFormat as std::str::FromStr>::from_str)]
+    format: crate::compare::TableFormat,
+    /// Also write compare.md, compare.json, compare.csv and overlay charts into DIR.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Chart formats for --out, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "svg,png")]
+    chart_format: Vec<Format>,
+    /// Chart colours for --out.
+    #[arg(long, value_enum, default_value = "light")]
+    theme: Theme,
+    /// Smallest relative difference that counts: a percentage (5%) or a fraction (0.05).
+    #[arg(long, default_value = "5%", value_parser = crate::compare::parse_threshold)]
+    threshold: f64,
+    /// Exit with status 1 when any case is slower than on the base beyond the threshold
+    /// and the noise.
+    #[arg(long)]
+    fail_on_regression: bool,
+    /// Compare runs of different profiles (different sizes, so times are not like for like).
+    #[arg(long)]
+    allow_profile_mismatch: bool,
+}
+
 /// Parses the command line, runs it, and turns failures into one `error:` line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -127,10 +177,11 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let usage = err
-                .chain()
-                .filter_map(|e| e.downcast_ref::<Error>())
-                .any(Error::is_usage);
+            let usage = err.chain().any(|e| {
+                e.downcast_ref::<Error>().is_some_and(Error::is_usage)
+                    || e.downcast_ref::<ResultsError>()
+                        .is_some_and(ResultsError::is_bad_input)
+            });
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -142,6 +193,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Probe(args) => probe(args),
         Command::Report(args) => report(args),
+        Command::Compare(args) => compare(args),
         Command::Machine => {
             let machine = crate::machine::Machine::detect();
             print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))?;
@@ -326,7 +378,8 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (results, default_out) = match (&args.results, &args.criterion) {
         (Some(path), _) => (
             Results::read(path)?,
-            path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            path.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         ),
         (None, Some(dir)) => (report::from_criterion(dir)?, PathBuf::new()),
         (None, None) => unreachable!("clap requires one of them"),
@@ -346,6 +399,43 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         summary.bytes as f64 / 1048576.0,
         start.elapsed().as_secs_f64()
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let options = crate::compare::CompareOptions {
+        inputs: args.inputs,
+        threshold: args.threshold,
+        allow_profile_mismatch: args.allow_profile_mismatch,
+        out_dir: args.out,
+        chart_formats: args.chart_format,
+        theme: args.theme,
+    };
+    let outcome = match crate::compare::run(&options) {
+        Ok(outcome) => outcome,
+        Err(err) if err.is_usage() => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    print_stdout(&outcome.comparison.render(args.format))?;
+    if let Some(written) = &outcome.written {
+        eprintln!(
+            "compare: {} ({} files, {:.1} MiB, {:.1} s)",
+            written.dir.join("compare.md").display(),
+            written.files.len(),
+            written.bytes as f64 / 1048576.0,
+            start.elapsed().as_secs_f64()
+        );
+    }
+    if args.fail_on_regression {
+        if let Some(line) = outcome.comparison.regression_line() {
+            eprintln!("error: {line}");
+            return Ok(ExitCode::from(1));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -131,7 +131,9 @@ impl Session {
                 theme: Theme::Light,
             },
         )
-        .context("rendering the report (the results file is written; `concbench report` retries)")?;
+        .context(
+            "rendering the report (the results file is written; `concbench report` retries)",
+        )?;
         println!("report: {}", report.dir.join("report.md").display());
         Ok(())
     }

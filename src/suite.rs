@@ -260,6 +260,9 @@ mod tests {
         assert!(!args(&["--bench", "--test"]).measuring);
         assert!(!args(&["--bench", "--profile-time", "5"]).measuring);
         assert!(args(&["--bench", "--quick"]).measuring);
-        assert!(!args(&[]).measuring, "cargo test --benches passes no --bench");
+        assert!(
+            !args(&[]).measuring,
+            "cargo test --benches passes no --bench"
+        );
     }
 }

@@ -10,11 +10,15 @@ use concbench::report::{ReportOptions, render};
 use concbench::results::schema::Results;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-tests").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("report-tests")
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
@@ -70,7 +74,10 @@ fn cli_regenerates_a_report_beside_its_results_file() {
     assert!(dir.join("report.md").is_file());
     assert!(dir.join("results.csv").is_file());
     assert!(dir.join("summary-heatmap.svg").is_file());
-    assert!(!dir.join("summary-heatmap.png").exists(), "only svg was asked for");
+    assert!(
+        !dir.join("summary-heatmap.png").exists(),
+        "only svg was asked for"
+    );
     assert!(dir.join("results.json").is_file(), "the results file stays");
     let leftovers: Vec<_> = fs::read_dir(&dir)
         .unwrap()
@@ -89,12 +96,20 @@ fn refused_and_previous_report_kept(input: &Path, needle: &str) {
     let before = fs::read(out.join("report.md")).unwrap();
     let assert = Command::cargo_bin("concbench")
         .unwrap()
-        .args(["report", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "report",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .assert()
-        .failure();
+        .code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains(needle),
+        "{stderr}"
+    );
     assert_eq!(fs::read(out.join("report.md")).unwrap(), before);
 }
 

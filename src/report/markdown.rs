@@ -89,7 +89,11 @@ fn machine_section(results: &Results) -> String {
         vec!["compiler".into(), m.rustc.clone()],
         vec![
             "load average (1 min)".into(),
-            format!("{} before, {} after", load(&m.load_before), load(&m.load_after)),
+            format!(
+                "{} before, {} after",
+                load(&m.load_before),
+                load(&m.load_after)
+            ),
         ],
         vec![
             "busy".into(),
@@ -180,7 +184,11 @@ fn grid(
 }
 
 fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> String {
-    let cases: Vec<&CaseRecord> = results.cases.iter().filter(|c| c.workload == name).collect();
+    let cases: Vec<&CaseRecord> = results
+        .cases
+        .iter()
+        .filter(|c| c.workload == name)
+        .collect();
     let info = workload::find(name).ok();
     let mut out = format!("## {name}\n\n");
     if let Some(info) = info {
@@ -218,7 +226,10 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         let speedup = results
             .speedup(c)
             .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
-        Some(format!("{}{speedup}", format_duration(t.median.point as u64)))
+        Some(format!(
+            "{}{speedup}",
+            format_duration(t.median.point as u64)
+        ))
     }));
     if cases.iter().any(|c| c.memory.is_some() || c.cpu.is_some()) {
         out.push_str("\nPeak memory of the process tree, and CPU cores kept busy:\n\n");

@@ -15,13 +15,14 @@ pub mod markdown;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 
 use crate::machine::{Machine, now_rfc3339};
 use crate::model;
 use crate::profile::Profile;
 use crate::results::criterion::{BenchmarkId, import};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
+use crate::results::store::replace_entries;
 use crate::workload::{self, Kind};
 use chart::{ChartContext, Format, Theme};
 
@@ -101,41 +102,8 @@ fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Resu
     Ok(files)
 }
 
-/// Moves every top-level entry of `staging` into `out`, replacing same-named entries. An
-/// entry being replaced is first renamed aside, and put back if the move fails.
 fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
-    let entries = fs::read_dir(staging)
-        .with_context(|| format!("reading {}", staging.display()))?
-        .collect::<Result<Vec<_>, _>>()?;
-    for entry in entries {
-        let name = entry.file_name();
-        let target = out.join(&name);
-        let aside = out.join(format!(".report-old-{}", name.to_string_lossy()));
-        let had_old = target.exists();
-        if had_old {
-            let _ = remove_any(&aside);
-            fs::rename(&target, &aside)
-                .with_context(|| format!("moving the old {} aside", target.display()))?;
-        }
-        if let Err(e) = fs::rename(entry.path(), &target) {
-            if had_old {
-                let _ = fs::rename(&aside, &target);
-            }
-            bail!("replacing {}: {e}", target.display());
-        }
-        if had_old {
-            let _ = remove_any(&aside);
-        }
-    }
-    Ok(())
-}
-
-fn remove_any(path: &Path) -> std::io::Result<()> {
-    if path.is_dir() {
-        fs::remove_dir_all(path)
-    } else {
-        fs::remove_file(path)
-    }
+    replace_entries(staging, out).map_err(|(path, e)| anyhow!("replacing {}: {e}", path.display()))
 }
 
 /// Builds a results file from any criterion output folder whose benchmark ids are

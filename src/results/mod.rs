@@ -182,6 +182,20 @@ pub(crate) fn json_path_at(text: &str, line: usize, column: usize) -> String {
     }
 }
 
+impl ResultsError {
+    /// True when the file the user named cannot be used (missing, corrupt, another schema):
+    /// bad input, as opposed to a failure to write.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            ResultsError::Read { .. }
+                | ResultsError::Corrupt { .. }
+                | ResultsError::MissingSchema { .. }
+                | ResultsError::UnknownSchema { .. }
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::json_path_at;

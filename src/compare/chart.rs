@@ -1,0 +1,310 @@
+//! The comparison's charts, per workload, as SVG and 1920x1080 PNG:
+//! - `<workload>/speedup`: speedup vs workers, one colour per model (the report's palette
+//!   and markers) and one line style per machine (solid for the base, then dashed, dotted,
+//!   dash-dot), with the ideal line;
+//! - `<workload>/ratio`: per model, the time ratio of every other machine to the base at the
+//!   largest worker count all machines ran, on a log axis (bars up = slower), whiskers from
+//!   the confidence intervals.
+//!
+//! A chart is a plain data figure built here ([`speedup_overlay`], [`ratio_bars`]) and drawn
+//! by its own file ([`super::speedup_plot`], [`super::ratio_plot`]) with the helpers of
+//! [`super::draw`]. Text uses only the embedded DejaVu Sans ([`register_fonts`]). To add a
+//! chart: a builder returning its figure, a [`CompareFigure`] variant, a file that draws it,
+//! and one entry in [`render_all`].
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use rayon::prelude::*;
+
+use super::draw::{self, DrawResult, LineStyle};
+use super::{Input, ratio_plot, speedup_plot, workload_names};
+use crate::report::chart::{
+    ChartError, Format, PNG_SIZE, RenderedChart, Theme, file_name, register_fonts, sort_models,
+};
+use crate::results::schema::Results;
+
+/// Speedup curves of every machine on one workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeedupOverlay {
+    /// Machine labels; the n-th draws in [`LineStyle::nth`]`(n)`.
+    pub machines: Vec<String>,
+    /// One per (model, machine) with points, models in registry order.
+    pub series: Vec<OverlaySeries>,
+}
+
+/// One model on one machine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlaySeries {
+    /// The model.
+    pub model: String,
+    /// Index of the machine in [`SpeedupOverlay::machines`].
+    pub machine: usize,
+    /// (workers, speedup) by worker count.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Time ratios to the base per model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatioBars {
+    /// The base machine's label.
+    pub base: String,
+    /// The other machines' labels; bar `machine` indexes this.
+    pub machines: Vec<String>,
+    /// Bars grouped by model, models in registry order.
+    pub bars: Vec<Bar>,
+}
+
+/// One bar: one model at one worker count on one machine, against the base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// The model.
+    pub model: String,
+    /// The largest worker count every machine ran it with.
+    pub workers: usize,
+    /// Index in [`RatioBars::machines`].
+    pub machine: usize,
+    /// Median time over the base's median time.
+    pub ratio: f64,
+    /// From the medians' confidence intervals: (other lower / base upper, other upper /
+    /// base lower).
+    pub interval: Option<(f64, f64)>,
+}
+
+/// A comparison chart, ready to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareFigure {
+    /// Speedup vs workers.
+    Speedup(SpeedupOverlay),
+    /// Time ratios per model.
+    Ratio(RatioBars),
+}
+
+/// The speedup overlay of `workload`; `None` when no machine has a speedup beyond
+/// sequential's.
+pub fn speedup_overlay(inputs: &[Input], workload: &str) -> Option<SpeedupOverlay> {
+    let mut models: Vec<&str> = Vec::new();
+    for c in inputs.iter().flat_map(|i| &i.results.cases) {
+        if c.workload == workload && c.model != "sequential" && !models.contains(&c.model.as_str())
+        {
+            models.push(&c.model);
+        }
+    }
+    sort_models(&mut models);
+    let mut series = Vec::new();
+    for model in models {
+        for (n, input) in inputs.iter().enumerate() {
+            let mut points: Vec<(f64, f64)> = input
+                .results
+                .cases
+                .iter()
+                .filter(|c| c.workload == workload && c.model == model)
+                .filter_map(|c| {
+                    let s = input.results.speedup(c)?;
+                    s.point.is_finite().then_some((c.workers as f64, s.point))
+                })
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if !points.is_empty() {
+                series.push(OverlaySeries {
+                    model: model.to_string(),
+                    machine: n,
+                    points,
+                });
+            }
+        }
+    }
+    (!series.is_empty()).then(|| SpeedupOverlay {
+        machines: inputs.iter().map(|i| i.label.clone()).collect(),
+        series,
+    })
+}
+
+/// The ratio bars of `workload`; `None` when no model was timed on every machine at a
+/// common worker count.
+pub fn ratio_bars(inputs: &[Input], workload: &str) -> Option<RatioBars> {
+    let base = &inputs[0].results;
+    let mut models: Vec<&str> = Vec::new();
+    for c in base.cases.iter().filter(|c| c.workload == workload) {
+        if !models.contains(&c.model.as_str()) {
+            models.push(&c.model);
+        }
+    }
+    sort_models(&mut models);
+    let timed = |r: &Results, model: &str, workers: usize| {
+        r.case(workload, model, workers)
+            .and_then(|c| c.time.as_ref())
+            .map(|t| t.median)
+            .filter(|m| m.point > 0.0 && m.point.is_finite())
+    };
+    let mut bars = Vec::new();
+    for model in models {
+        let common = base
+            .cases
+            .iter()
+            .filter(|c| c.workload == workload && c.model == model)
+            .map(|c| c.workers)
+            .filter(|&w| inputs.iter().all(|i| timed(&i.results, model, w).is_some()))
+            .max();
+        let Some(workers) = common else { continue };
+        let Some(b) = timed(base, model, workers) else {
+            continue;
+        };
+        for (n, input) in inputs[1..].iter().enumerate() {
+            let Some(o) = timed(&input.results, model, workers) else {
+                continue;
+            };
+            let interval = (b.upper > 0.0 && b.lower > 0.0 && o.lower > 0.0)
+                .then(|| (o.lower / b.upper, o.upper / b.lower));
+            bars.push(Bar {
+                model: model.to_string(),
+                workers,
+                machine: n,
+                ratio: o.point / b.point,
+                interval,
+            });
+        }
+    }
+    (!bars.is_empty()).then(|| RatioBars {
+        base: inputs[0].label.clone(),
+        machines: inputs[1..].iter().map(|i| i.label.clone()).collect(),
+        bars,
+    })
+}
+
+/// Draws every chart of every workload in every format into `out_dir`, in parallel; the
+/// list is in workload order, speedup before ratio.
+pub fn render_all(
+    inputs: &[Input],
+    formats: &[Format],
+    theme: Theme,
+    out_dir: &Path,
+) -> Result<Vec<RenderedChart>, ChartError> {
+    register_fonts();
+    let mut unique: Vec<Format> = Vec::new();
+    for f in formats {
+        if !unique.contains(f) {
+            unique.push(*f);
+        }
+    }
+    let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
+    let mut profiles: Vec<String> = runs.iter().map(|r| r.run.profile.to_string()).collect();
+    profiles.dedup();
+    let profile = format!("profile {}", profiles.join("/"));
+    let styles: Vec<String> = inputs
+        .iter()
+        .enumerate()
+        .map(|(n, i)| format!("{} {}", i.label, LineStyle::nth(n).name()))
+        .collect();
+    let mut jobs: Vec<(String, &'static str, String, String, CompareFigure)> = Vec::new();
+    for w in workload_names(&runs) {
+        if let Some(plot) = speedup_overlay(inputs, &w) {
+            let title = format!("{w}: speedup vs workers");
+            let sub = format!(
+                "{} · {profile} · over each machine's sequential",
+                styles.join(", ")
+            );
+            jobs.push((
+                w.clone(),
+                "speedup",
+                title,
+                sub,
+                CompareFigure::Speedup(plot),
+            ));
+        }
+        if let Some(plot) = ratio_bars(inputs, &w) {
+            let title = format!("{w}: time ratio to {}", inputs[0].label);
+            let shades = if inputs.len() > 2 {
+                ", paler for later machines"
+            } else {
+                ""
+            };
+            let sub = format!(
+                "{profile} · at the largest worker count all machines ran · bar colour = model{shades}"
+            );
+            jobs.push((w.clone(), "ratio", title, sub, CompareFigure::Ratio(plot)));
+        }
+    }
+    jobs.into_par_iter()
+        .map(|(workload, chart, title, subtitle, figure)| {
+            let stem = Path::new(&file_name(&workload)).join(chart);
+            let label = stem.display().to_string();
+            let mut files: Vec<PathBuf> = Vec::new();
+            for format in &unique {
+                let relative = stem.with_extension(format.extension());
+                let path = out_dir.join(&relative);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| ChartError::CreateDir {
+                        chart: label.clone(),
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
+                write_file(&figure, &title, &subtitle, theme, *format, &path, &label)?;
+                files.push(relative);
+            }
+            Ok(RenderedChart {
+                workload: Some(workload),
+                chart,
+                title,
+                files,
+            })
+        })
+        .collect()
+}
+
+/// Draws `figure` into one file of `format`.
+pub fn write_file(
+    figure: &CompareFigure,
+    title: &str,
+    subtitle: &str,
+    theme: Theme,
+    format: Format,
+    path: &Path,
+    label: &str,
+) -> Result<(), ChartError> {
+    register_fonts();
+    let draw_error = |message: String| ChartError::Draw {
+        chart: label.to_string(),
+        path: path.to_path_buf(),
+        message,
+    };
+    match format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
+                draw_figure(&root, figure, title, subtitle, theme)
+                    .map_err(|e| draw_error(e.to_string()))?;
+                root.present().map_err(|e| draw_error(e.to_string()))?;
+            }
+            std::fs::write(path, svg).map_err(|source| ChartError::Write {
+                chart: label.to_string(),
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        Format::Png => {
+            let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
+            draw_figure(&root, figure, title, subtitle, theme)
+                .map_err(|e| draw_error(e.to_string()))?;
+            root.present().map_err(|e| draw_error(e.to_string()))
+        }
+    }
+}
+
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &CompareFigure,
+    title: &str,
+    subtitle: &str,
+    theme: Theme,
+) -> DrawResult<DB> {
+    let palette = theme.palette();
+    draw::header(root, title, subtitle, &palette)?;
+    match figure {
+        CompareFigure::Speedup(plot) => speedup_plot::draw(root, plot, theme),
+        CompareFigure::Ratio(plot) => ratio_plot::draw(root, plot, theme),
+    }
+}

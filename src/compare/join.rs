@@ -1,0 +1,212 @@
+//! Joining the inputs on (workload, model, workers): rows where the base and at least one
+//! other input have a case, the rest listed as one-sided; the profile check; the notes on
+//! parameters that differ.
+//!
+//! Row order: workloads in registry order, models in registry order, worker counts
+//! ascending; names outside the registries go last, by name.
+
+use super::comparison::{Cell, Comparison, OneSided, Row, Side, WorkloadComparison};
+use super::verdict::{self, ALPHA};
+use super::{CompareError, Input, SCHEMA, machines};
+use crate::report::chart::sort_models;
+use crate::results::schema::Results;
+use crate::workload::{Kind, WORKLOADS};
+
+/// Joins `inputs` (at least two; the first is the base). Refuses different profiles unless
+/// `allow_profile_mismatch`, and inputs without any common case.
+pub fn compare(
+    inputs: &[Input],
+    threshold: f64,
+    allow_profile_mismatch: bool,
+) -> Result<Comparison, CompareError> {
+    let [base, _, ..] = inputs else {
+        return Err(CompareError::TooFewInputs(inputs.len()));
+    };
+    let profiles_differ = inputs[1..]
+        .iter()
+        .any(|i| i.results.run.profile != base.results.run.profile);
+    if profiles_differ && !allow_profile_mismatch {
+        let other = inputs[1..]
+            .iter()
+            .find(|i| i.results.run.profile != base.results.run.profile)
+            .unwrap_or(&inputs[1]);
+        return Err(CompareError::ProfileMismatch {
+            base: base.path.clone(),
+            base_profile: base.results.run.profile,
+            other: other.path.clone(),
+            other_profile: other.results.run.profile,
+        });
+    }
+    let all: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
+    let workloads: Vec<WorkloadComparison> = workload_names(&all)
+        .iter()
+        .map(|w| compare_workload(inputs, w, threshold))
+        .collect();
+    if workloads.iter().all(|w| w.rows.is_empty()) {
+        let names = |r: &[&Results]| {
+            let list = workload_names(r).join(", ");
+            if list.is_empty() { "none".into() } else { list }
+        };
+        return Err(CompareError::NoCommonCase {
+            base: base.path.clone(),
+            others: paths(&inputs[1..]),
+            base_workloads: names(&all[..1]),
+            other_workloads: names(&all[1..]),
+        });
+    }
+    Ok(Comparison {
+        schema: SCHEMA,
+        threshold,
+        alpha: ALPHA,
+        machines: inputs
+            .iter()
+            .map(|i| Side {
+                label: i.label.clone(),
+                path: i.path.clone(),
+                machine: i.results.machine.clone(),
+                profile: i.results.run.profile,
+                started_at: i.results.run.started_at.clone(),
+                warnings: i.results.run.warnings.clone(),
+            })
+            .collect(),
+        profiles_differ,
+        machine_rows: machines::rows(inputs),
+        workloads,
+    })
+}
+
+fn paths(inputs: &[Input]) -> String {
+    let list: Vec<String> = inputs
+        .iter()
+        .map(|i| i.path.display().to_string())
+        .collect();
+    list.join(", ")
+}
+
+/// The workloads of any of `runs`, registry order first, then others by name.
+pub fn workload_names(runs: &[&Results]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for case in runs.iter().flat_map(|r| &r.cases) {
+        if !names.contains(&case.workload) {
+            names.push(case.workload.clone());
+        }
+    }
+    let rank = |w: &str| WORKLOADS.iter().position(|i| i.name == w);
+    names.sort_by(|a, b| {
+        let (ra, rb) = (rank(a).unwrap_or(usize::MAX), rank(b).unwrap_or(usize::MAX));
+        ra.cmp(&rb).then_with(|| a.cmp(b))
+    });
+    names
+}
+
+/// The (model, workers) keys of `workload` on any input: models in registry order, then by
+/// worker count.
+fn case_keys(inputs: &[Input], workload: &str) -> Vec<(String, usize)> {
+    let mut models: Vec<&str> = Vec::new();
+    let mut keys: Vec<(String, usize)> = Vec::new();
+    for case in inputs
+        .iter()
+        .flat_map(|i| &i.results.cases)
+        .filter(|c| c.workload == workload)
+    {
+        if !models.contains(&case.model.as_str()) {
+            models.push(&case.model);
+        }
+        if !keys
+            .iter()
+            .any(|(m, w)| *m == case.model && *w == case.workers)
+        {
+            keys.push((case.model.clone(), case.workers));
+        }
+    }
+    sort_models(&mut models);
+    let rank = |m: &str| models.iter().position(|x| *x == m);
+    keys.sort_by_key(|a| (rank(&a.0), a.1));
+    keys
+}
+
+fn compare_workload(inputs: &[Input], workload: &str, threshold: f64) -> WorkloadComparison {
+    let kind = inputs
+        .iter()
+        .flat_map(|i| &i.results.cases)
+        .find(|c| c.workload == workload)
+        .map_or(Kind::Other, |c| c.kind);
+    let mut rows = Vec::new();
+    let mut one_sided = Vec::new();
+    for (model, workers) in case_keys(inputs, workload) {
+        let found: Vec<_> = inputs
+            .iter()
+            .map(|i| i.results.case(workload, &model, workers))
+            .collect();
+        let base_time = found[0].and_then(|c| c.time.as_ref());
+        if found[0].is_none() || found[1..].iter().all(Option::is_none) {
+            one_sided.push(OneSided {
+                on: inputs
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, c)| c.is_some())
+                    .map(|(i, _)| i.label.clone())
+                    .collect(),
+                model,
+                workers,
+            });
+            continue;
+        }
+        let cells = inputs
+            .iter()
+            .zip(&found)
+            .enumerate()
+            .map(|(n, (input, case))| {
+                let time = case.and_then(|c| c.time.as_ref());
+                let judgement = match (n, base_time, time) {
+                    (1.., Some(b), Some(t)) => verdict::judge(b, t, threshold),
+                    _ => None,
+                };
+                Cell {
+                    machine: input.label.clone(),
+                    present: case.is_some(),
+                    time_ns: time.map(|t| t.median),
+                    speedup: case.and_then(|c| input.results.speedup(c)),
+                    ratio: judgement.map(|j| j.ratio),
+                    judgement,
+                }
+            })
+            .collect();
+        rows.push(Row {
+            model,
+            workers,
+            cells,
+        });
+    }
+    WorkloadComparison {
+        workload: workload.to_string(),
+        kind,
+        rows,
+        one_sided,
+        notes: params_notes(inputs, workload),
+    }
+}
+
+/// A note when the inputs ran `workload` with different parameters.
+fn params_notes(inputs: &[Input], workload: &str) -> Vec<String> {
+    let params: Vec<(&str, String)> = inputs
+        .iter()
+        .filter_map(|i| {
+            let case = i.results.cases.iter().find(|c| c.workload == workload)?;
+            let text: Vec<String> = case
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            Some((i.label.as_str(), text.join(" ")))
+        })
+        .collect();
+    if params.windows(2).all(|w| w[0].1 == w[1].1) {
+        return Vec::new();
+    }
+    let list: Vec<String> = params.iter().map(|(l, p)| format!("{l}: {p}")).collect();
+    vec![format!(
+        "parameters differ, so the work differs and ratios are not like for like ({})",
+        list.join("; ")
+    )]
+}

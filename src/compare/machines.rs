@@ -1,0 +1,129 @@
+//! The machines side by side, field by field, with the fields that differ marked.
+//!
+//! Dates and run lengths always differ, so they are shown but never marked. To show another
+//! field, add one `row(...)` line to [`rows`].
+
+use serde::Serialize;
+
+use super::Input;
+use crate::machine::Machine;
+use crate::results::schema::Results;
+
+/// One field of every machine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineRow {
+    /// What the row shows, e.g. `usable CPUs`.
+    pub field: &'static str,
+    /// One value per input, in input order.
+    pub values: Vec<String>,
+    /// True when the values differ and the field is one that matters for times.
+    pub differs: bool,
+}
+
+/// The rows of the machine table, in display order.
+pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
+    let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
+    let m =
+        |f: fn(&Machine) -> String| -> Vec<String> { runs.iter().map(|r| f(&r.machine)).collect() };
+    let r = |f: fn(&Results) -> String| -> Vec<String> { runs.iter().map(|r| f(r)).collect() };
+    vec![
+        row("CPU", m(|m| or_none(&m.cpu_brand)), true),
+        row("architecture", m(|m| m.arch.clone()), true),
+        row(
+            "physical cores",
+            m(|m| m.physical_cores.map_or("?".into(), |n| n.to_string())),
+            true,
+        ),
+        row("logical CPUs", m(|m| m.logical_cores.to_string()), true),
+        row("usable CPUs", m(|m| m.usable_cpus.to_string()), true),
+        row(
+            "clock",
+            m(|m| {
+                m.cpu_frequency_mhz
+                    .map_or("?".into(), |f| format!("{f} MHz"))
+            }),
+            true,
+        ),
+        row(
+            "memory",
+            m(|m| {
+                format!(
+                    "{:.1} GiB",
+                    m.total_memory_bytes as f64 / (1u64 << 30) as f64
+                )
+            }),
+            true,
+        ),
+        row("OS", m(|m| or_none(&m.os)), true),
+        row("kernel", m(|m| or_none(&m.kernel)), true),
+        row("rustc", m(|m| or_none(&m.rustc)), true),
+        row(
+            "concbench",
+            m(|m| match &m.git_commit {
+                Some(c) => format!("{} ({c})", m.concbench_version),
+                None => m.concbench_version.clone(),
+            }),
+            true,
+        ),
+        row("profile", r(|r| r.run.profile.to_string()), true),
+        row(
+            "criterion",
+            r(|r| {
+                let c = &r.run.criterion;
+                format!(
+                    "{} samples, {} s warm-up, {} s measurement",
+                    c.sample_size, c.warm_up_s, c.measurement_s
+                )
+            }),
+            true,
+        ),
+        row(
+            "busy",
+            m(|m| {
+                if m.busy {
+                    format!("yes: {}", m.busy_reasons.join("; "))
+                } else {
+                    "no".to_string()
+                }
+            }),
+            true,
+        ),
+        row(
+            "load before",
+            m(|m| {
+                m.load_before
+                    .map_or("?".into(), |l| format!("{:.2}", l.one))
+            }),
+            false,
+        ),
+        row("cases", r(|r| r.cases.len().to_string()), true),
+        row(
+            "run warnings",
+            r(|r| r.run.warnings.len().to_string()),
+            false,
+        ),
+        row("started", r(|r| r.run.started_at.clone()), false),
+        row(
+            "run wall time",
+            r(|r| format!("{:.1} min", r.run.wall_s / 60.0)),
+            false,
+        ),
+    ]
+}
+
+fn row(field: &'static str, values: Vec<String>, compared: bool) -> MachineRow {
+    let differs = compared && values.windows(2).any(|w| w[0] != w[1]);
+    MachineRow {
+        field,
+        values,
+        differs,
+    }
+}
+
+fn or_none(text: &str) -> String {
+    if text.trim().is_empty() {
+        "(not reported)".to_string()
+    } else {
+        text.to_string()
+    }
+}
