@@ -397,7 +397,9 @@ mod tests {
         );
         assert_eq!(
             busy_reasons(8, Some(&load(4.5)), Some(6.0)),
-            ["other processes kept 6.00 CPUs busy during the run on 8 logical CPUs (threshold 4.0)"],
+            [
+                "other processes kept 6.00 CPUs busy during the run on 8 logical CPUs (threshold 4.0)"
+            ],
             "with a reading of other processes, the load before (the compile) is not judged"
         );
         assert!(busy_reasons(2, Some(&load(3.0)), Some(0.2)).is_empty());
