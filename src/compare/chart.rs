@@ -21,7 +21,8 @@ use rayon::prelude::*;
 use super::draw::{self, DrawResult, LineStyle};
 use super::{Input, ratio_plot, speedup_plot, workload_names};
 use crate::report::chart::{
-    ChartError, Format, PNG_SIZE, RenderedChart, Theme, file_name, register_fonts, sort_models,
+    ChartError, Drawing, Format, RenderedChart, Theme, file_name, register_fonts, sort_models,
+    write_chart,
 };
 use crate::results::schema::Results;
 
@@ -254,6 +255,20 @@ pub fn render_all(
         .collect()
 }
 
+/// A compare figure with its titles and theme, ready to draw.
+struct CompareDrawing<'a> {
+    figure: &'a CompareFigure,
+    title: &'a str,
+    subtitle: &'a str,
+    theme: Theme,
+}
+
+impl Drawing for CompareDrawing<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw_figure(root, self.figure, self.title, self.subtitle, self.theme)
+    }
+}
+
 /// Draws `figure` into one file of `format`.
 pub fn write_file(
     figure: &CompareFigure,
@@ -264,34 +279,13 @@ pub fn write_file(
     path: &Path,
     label: &str,
 ) -> Result<(), ChartError> {
-    register_fonts();
-    let draw_error = |message: String| ChartError::Draw {
-        chart: label.to_string(),
-        path: path.to_path_buf(),
-        message,
+    let drawing = CompareDrawing {
+        figure,
+        title,
+        subtitle,
+        theme,
     };
-    match format {
-        Format::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
-                draw_figure(&root, figure, title, subtitle, theme)
-                    .map_err(|e| draw_error(e.to_string()))?;
-                root.present().map_err(|e| draw_error(e.to_string()))?;
-            }
-            std::fs::write(path, svg).map_err(|source| ChartError::Write {
-                chart: label.to_string(),
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-        Format::Png => {
-            let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
-            draw_figure(&root, figure, title, subtitle, theme)
-                .map_err(|e| draw_error(e.to_string()))?;
-            root.present().map_err(|e| draw_error(e.to_string()))
-        }
-    }
+    write_chart(&drawing, format, path, label)
 }
 
 fn draw_figure<DB: DrawingBackend>(

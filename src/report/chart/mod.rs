@@ -463,11 +463,19 @@ pub fn render_pixels(figure: &Figure, header: &Header, theme: Theme) -> Result<V
     Ok(pixels)
 }
 
-/// Draws `figure` into one file.
-pub fn render_file(
-    figure: &Figure,
-    header: &Header,
-    theme: Theme,
+/// Anything that can draw itself on any plotters backend; [`write_chart`] turns it into an
+/// SVG or PNG file. The report's figures and compare's overlay charts both go through it.
+pub trait Drawing {
+    /// Draws onto `root`, the whole [`PNG_SIZE`] canvas.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+/// Writes `drawing` to `path` as `format`; `label` names the chart in errors.
+pub fn write_chart(
+    drawing: &impl Drawing,
     format: Format,
     path: &Path,
     label: &str,
@@ -483,7 +491,7 @@ pub fn render_file(
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
-                draw_figure(&root, figure, header, theme).map_err(|e| draw_error(e.to_string()))?;
+                drawing.draw(&root).map_err(|e| draw_error(e.to_string()))?;
                 root.present().map_err(|e| draw_error(e.to_string()))?;
             }
             std::fs::write(path, svg).map_err(|source| ChartError::Write {
@@ -495,10 +503,43 @@ pub fn render_file(
         Format::Png => {
             // The bitmap backend encodes and writes the PNG itself on `present`.
             let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
-            draw_figure(&root, figure, header, theme).map_err(|e| draw_error(e.to_string()))?;
+            drawing.draw(&root).map_err(|e| draw_error(e.to_string()))?;
             root.present().map_err(|e| draw_error(e.to_string()))
         }
     }
+}
+
+/// A report figure with its header and theme, ready to draw.
+struct ReportDrawing<'a> {
+    figure: &'a Figure,
+    header: &'a Header,
+    theme: Theme,
+}
+
+impl Drawing for ReportDrawing<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw_figure(root, self.figure, self.header, self.theme)
+    }
+}
+
+/// Draws `figure` into one file.
+pub fn render_file(
+    figure: &Figure,
+    header: &Header,
+    theme: Theme,
+    format: Format,
+    path: &Path,
+    label: &str,
+) -> Result<(), ChartError> {
+    let drawing = ReportDrawing {
+        figure,
+        header,
+        theme,
+    };
+    write_chart(&drawing, format, path, label)
 }
 
 fn draw_figure<DB: DrawingBackend>(
