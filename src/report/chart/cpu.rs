@@ -17,27 +17,14 @@ impl WorkloadChart for Cpu {
     }
 
     fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure> {
-        let series: Vec<Series> = data
-            .by_model
-            .iter()
-            .map(|(model, cases)| Series {
-                model: model.to_string(),
-                points: cases
-                    .iter()
-                    .filter_map(|case| {
-                        let busy = case.cpu.as_ref()?.utilisation;
-                        (busy.is_finite() && busy >= 0.0).then_some(Point {
-                            x: case.workers as f64,
-                            y: busy,
-                            interval: None,
-                        })
-                    })
-                    .collect(),
-                fit: Vec::new(),
-                baseline: *model == "sequential",
+        let series: Vec<Series> = data.series(true, |case| {
+            let busy = case.cpu.as_ref()?.utilisation;
+            (busy.is_finite() && busy >= 0.0).then_some(Point {
+                x: case.workers as f64,
+                y: busy,
+                interval: None,
             })
-            .filter(|s| !s.points.is_empty())
-            .collect();
+        });
         if series.is_empty() {
             return None;
         }

@@ -18,30 +18,19 @@ impl WorkloadChart for Efficiency {
     }
 
     fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure> {
-        let series: Vec<Series> = data
-            .by_model
-            .iter()
-            .map(|(model, cases)| Series {
-                model: model.to_string(),
-                points: cases
-                    .iter()
-                    .filter(|case| case.workers > 0)
-                    .filter_map(|case| {
-                        let s = data.results.speedup(case)?;
-                        let n = case.workers as f64;
-                        (s.point / n).is_finite().then_some(Point {
-                            x: n,
-                            y: s.point / n,
-                            interval: (s.lower.is_finite() && s.upper.is_finite())
-                                .then_some((s.lower / n, s.upper / n)),
-                        })
-                    })
-                    .collect(),
-                fit: Vec::new(),
-                baseline: false,
+        let series: Vec<Series> = data.series(false, |case| {
+            if case.workers == 0 {
+                return None;
+            }
+            let s = data.results.speedup(case)?;
+            let n = case.workers as f64;
+            (s.point / n).is_finite().then_some(Point {
+                x: n,
+                y: s.point / n,
+                interval: (s.lower.is_finite() && s.upper.is_finite())
+                    .then_some((s.lower / n, s.upper / n)),
             })
-            .filter(|s| !s.points.is_empty())
-            .collect();
+        });
         if series.iter().all(|s| s.model == "sequential") {
             return None;
         }

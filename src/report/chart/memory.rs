@@ -17,27 +17,14 @@ impl WorkloadChart for Memory {
     }
 
     fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure> {
-        let series: Vec<Series> = data
-            .by_model
-            .iter()
-            .map(|(model, cases)| Series {
-                model: model.to_string(),
-                points: cases
-                    .iter()
-                    .filter_map(|case| {
-                        let bytes = case.memory.as_ref()?.peak_rss_bytes;
-                        (bytes > 0).then_some(Point {
-                            x: case.workers as f64,
-                            y: bytes as f64 / (1024.0 * 1024.0),
-                            interval: None,
-                        })
-                    })
-                    .collect(),
-                fit: Vec::new(),
-                baseline: *model == "sequential",
+        let series: Vec<Series> = data.series(true, |case| {
+            let bytes = case.memory.as_ref()?.peak_rss_bytes;
+            (bytes > 0).then_some(Point {
+                x: case.workers as f64,
+                y: bytes as f64 / (1024.0 * 1024.0),
+                interval: None,
             })
-            .filter(|s| !s.points.is_empty())
-            .collect();
+        });
         if series.is_empty() {
             return None;
         }

@@ -299,6 +299,26 @@ impl<'a> WorkloadData<'a> {
             .find(|f| f.workload == self.workload && f.model == model)
             .and_then(|f| f.usl.as_ref())
     }
+
+    /// One line per model, a point per case that `point` can place; models left without
+    /// points are dropped. With `sequential_baseline`, sequential is drawn as the dashed
+    /// baseline rather than as a line of its own.
+    pub fn series(
+        &self,
+        sequential_baseline: bool,
+        point: impl Fn(&CaseRecord) -> Option<lines::Point>,
+    ) -> Vec<lines::Series> {
+        self.by_model
+            .iter()
+            .map(|(model, cases)| lines::Series {
+                model: model.to_string(),
+                points: cases.iter().filter_map(|case| point(case)).collect(),
+                fit: Vec::new(),
+                baseline: sequential_baseline && *model == "sequential",
+            })
+            .filter(|s| !s.points.is_empty())
+            .collect()
+    }
 }
 
 /// Sorts model names into registry order; names outside the registry go last, by name.

@@ -17,28 +17,15 @@ impl WorkloadChart for Speedup {
     }
 
     fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure> {
-        let mut series: Vec<Series> = data
-            .by_model
-            .iter()
-            .map(|(model, cases)| Series {
-                model: model.to_string(),
-                points: cases
-                    .iter()
-                    .filter_map(|case| {
-                        let s = data.results.speedup(case)?;
-                        s.point.is_finite().then_some(Point {
-                            x: case.workers as f64,
-                            y: s.point,
-                            interval: (s.lower.is_finite() && s.upper.is_finite())
-                                .then_some((s.lower, s.upper)),
-                        })
-                    })
-                    .collect(),
-                fit: Vec::new(),
-                baseline: false,
+        let mut series: Vec<Series> = data.series(false, |case| {
+            let s = data.results.speedup(case)?;
+            s.point.is_finite().then_some(Point {
+                x: case.workers as f64,
+                y: s.point,
+                interval: (s.lower.is_finite() && s.upper.is_finite())
+                    .then_some((s.lower, s.upper)),
             })
-            .filter(|s| !s.points.is_empty())
-            .collect();
+        });
         // Only the sequential baseline itself: nothing to compare.
         if series.iter().all(|s| s.model == "sequential") {
             return None;

@@ -17,28 +17,14 @@ impl WorkloadChart for Time {
     }
 
     fn figure(&self, data: &WorkloadData<'_>) -> Option<Figure> {
-        let mut series: Vec<Series> = data
-            .by_model
-            .iter()
-            .map(|(model, cases)| Series {
-                model: model.to_string(),
-                points: cases
-                    .iter()
-                    .filter_map(|case| {
-                        let m = case.time.as_ref()?.median;
-                        (m.point > 0.0 && m.point.is_finite()).then_some(Point {
-                            x: case.workers as f64,
-                            y: m.point,
-                            interval: (m.lower > 0.0 && m.upper.is_finite())
-                                .then_some((m.lower, m.upper)),
-                        })
-                    })
-                    .collect(),
-                fit: Vec::new(),
-                baseline: *model == "sequential",
+        let mut series: Vec<Series> = data.series(true, |case| {
+            let m = case.time.as_ref()?.median;
+            (m.point > 0.0 && m.point.is_finite()).then_some(Point {
+                x: case.workers as f64,
+                y: m.point,
+                interval: (m.lower > 0.0 && m.upper.is_finite()).then_some((m.lower, m.upper)),
             })
-            .filter(|s| !s.points.is_empty())
-            .collect();
+        });
         let largest = series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.y))
