@@ -110,3 +110,14 @@ fn bad_specs_name_the_workload_and_parameter() {
         assert!(err.is_usage());
     }
 }
+
+#[test]
+fn every_profile_builds_every_workload_with_enough_tasks() {
+    for info in WORKLOADS {
+        for profile in Profile::ALL {
+            // Building allocates no large inputs; only prepare or run does.
+            let w = workload::build(&(info.spec_for)(profile)).unwrap();
+            assert!(w.tasks() >= 8, "{} {profile}", info.name);
+        }
+    }
+}

@@ -245,12 +245,4 @@ mod tests {
         let err = build(&spec(4, 64, 10, 0)).err().unwrap().to_string();
         assert!(err.contains("'max_iter'"), "{err}");
     }
-
-    #[test]
-    fn every_profile_builds_with_enough_tasks() {
-        for profile in Profile::ALL {
-            let w = build(&spec_for(profile)).unwrap();
-            assert!(w.tasks() >= 8, "{profile}");
-        }
-    }
 }

@@ -197,12 +197,4 @@ mod tests {
             .to_string();
         assert!(err.contains("'start' is missing"), "{err}");
     }
-
-    #[test]
-    fn every_profile_builds_with_enough_tasks() {
-        for profile in Profile::ALL {
-            let w = build(&spec_for(profile)).unwrap();
-            assert!(w.tasks() >= 8, "{profile}");
-        }
-    }
 }

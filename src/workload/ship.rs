@@ -256,12 +256,4 @@ mod tests {
             .to_string();
         assert!(err.contains("'seed' is missing"), "{err}");
     }
-
-    #[test]
-    fn every_profile_builds_with_enough_tasks() {
-        for profile in Profile::ALL {
-            let w = build(&spec_for(profile)).unwrap();
-            assert!(w.tasks() >= 8, "{profile}");
-        }
-    }
 }
