@@ -13,6 +13,16 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A checksum of a byte string (its length and every 8-byte word): what I/O tasks return
+/// for the bytes they read.
+pub fn digest_bytes(data: &[u8]) -> u64 {
+    data.chunks(8).fold(data.len() as u64, |h, chunk| {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        mix64(h ^ u64::from_le_bytes(word))
+    })
+}
+
 /// Mixes a task's index into its result, so that swapping two tasks' results changes the
 /// batch checksum.
 #[inline]

@@ -57,6 +57,17 @@ pub enum Error {
         /// What is wrong with it.
         problem: String,
     },
+    /// A workload could not set up or use what its run needs (its loopback server, its
+    /// directory, a worker's shard of its state).
+    #[error("workload '{workload}': cannot {action}: {reason}")]
+    WorkloadSetup {
+        /// The workload's name.
+        workload: String,
+        /// What it tried to do.
+        action: String,
+        /// Why it failed, and what to do if the user can do something.
+        reason: String,
+    },
     /// A model returned a different checksum than `sequential` for the same workload.
     #[error(
         "{model} with {workers} workers returned checksum {got:#018x} on {workload}, but sequential returned {want:#018x}; this model computes a wrong result and will not be timed"

@@ -25,6 +25,9 @@ const PINNED: &[(&str, u64)] = &[
     ("stream", 0xa73edb4c64f31421),
     ("ship", 0xae075ae5987dbcbd),
     ("sleep", 0x2564a3efde08c65b),
+    ("http", 0x5d5795d25cc8d75f),
+    ("file", 0xafa2c21cf6dffde7),
+    ("bank", 0xb2b6b76fe78db191),
 ];
 
 #[test]
@@ -100,14 +103,17 @@ fn a_spec_survives_a_json_round_trip_and_rebuilds_the_same_workload() {
 #[test]
 fn bad_specs_name_the_workload_and_parameter() {
     for info in WORKLOADS {
-        let mut spec = (info.spec_for)(Profile::Smoke);
-        spec.params.remove("tasks");
-        let err = workload::build(&spec)
-            .err()
-            .expect("a spec without tasks is refused");
-        let text = err.to_string();
-        assert!(text.contains(info.name) && text.contains("tasks"), "{text}");
-        assert!(err.is_usage());
+        let full = (info.spec_for)(Profile::Smoke);
+        for param in full.params.keys() {
+            let mut spec = full.clone();
+            spec.params.remove(param);
+            let err = workload::build(&spec)
+                .err()
+                .unwrap_or_else(|| panic!("{} without {param} is refused", info.name));
+            let text = err.to_string();
+            assert!(text.contains(info.name) && text.contains(param), "{text}");
+            assert!(err.is_usage());
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 //! A model is built once per (workload, workers) outside any timed region — pools, runtimes
 //! and worker processes included — and then [`Model::run`] executes the whole batch and
 //! returns the order-independent batch checksum. [`Model::finish`] tears it down explicitly;
-//! no model leaves a thread or a process behind.
+//! no model leaves a thread or a process behind. [`build`] wraps every model so that each run
+//! is one batch in the sense of [`crate::workload::run_batch`] (batch start, shared state
+//! folded into the checksum); a model's own `run` only runs the tasks.
 //!
 //! To add a model: write one file with a `pub const INFO: ModelInfo` and a type implementing
 //! [`Model`], then add one line to [`MODELS`].
@@ -152,9 +154,27 @@ pub fn build(
     config: &ModelConfig,
 ) -> Result<Box<dyn Model>> {
     let workers = info.effective_workers(check_workers(workers)?);
-    (info.build)(ModelBuild {
-        workload,
+    let inner = (info.build)(ModelBuild {
+        workload: workload.clone(),
         workers,
         config,
-    })
+    })?;
+    Ok(Box::new(Batched { inner, workload }))
+}
+
+/// A model whose every run is one whole batch: [`crate::workload::run_batch`] around the
+/// model's own run of the tasks.
+struct Batched {
+    inner: Box<dyn Model>,
+    workload: Arc<dyn Workload>,
+}
+
+impl Model for Batched {
+    fn run(&mut self) -> Result<u64> {
+        crate::workload::run_batch(self.workload.as_ref(), || self.inner.run())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Vec<WorkerUsage>> {
+        self.inner.finish()
+    }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{Model, ModelBuild, ModelInfo};
 use crate::error::Result;
-use crate::workload::{Workload, reference_checksum};
+use crate::workload::{Workload, run_in_order};
 
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
@@ -27,6 +27,6 @@ pub struct Sequential {
 
 impl Model for Sequential {
     fn run(&mut self) -> Result<u64> {
-        Ok(reference_checksum(self.workload.as_ref()))
+        Ok(run_in_order(self.workload.as_ref()))
     }
 }

@@ -19,13 +19,19 @@ use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
 
+pub mod bank;
+pub mod file;
+pub mod http;
 pub mod mandelbrot;
 pub mod primes;
 pub mod sha256;
 pub mod ship;
 pub mod sleep;
+pub mod state;
 pub mod stream;
 pub mod sum_squares;
+
+pub use state::{SharedState, run_batch};
 
 /// Every workload, in the order `list` and reports show them.
 pub const WORKLOADS: &[WorkloadInfo] = &[
@@ -36,6 +42,9 @@ pub const WORKLOADS: &[WorkloadInfo] = &[
     stream::INFO,
     ship::INFO,
     sleep::INFO,
+    http::INFO,
+    file::INFO,
+    bank::INFO,
 ];
 
 /// What limits a workload.
@@ -159,6 +168,23 @@ pub trait Workload: Send + Sync {
     fn shipped_input(&self, _task: usize) -> Option<&[u8]> {
         None
     }
+
+    /// The spec a worker process rebuilds this workload from. Workloads whose parent owns a
+    /// resource for the run (the `http` server's port, the `file` workload's directory) add
+    /// where to find it; [`Workload::spec`] stays what the profile asked for.
+    fn worker_spec(&self) -> WorkloadSpec {
+        self.spec().clone()
+    }
+
+    /// Called once before each batch, in the process that owns it (see [`run_batch`]):
+    /// resets shared state, drops connections a previous batch's runtime owned.
+    fn begin_batch(&self) {}
+
+    /// State the tasks of a batch update together (see [`state`]); `None` for independent
+    /// tasks.
+    fn shared_state(&self) -> Option<&dyn SharedState> {
+        None
+    }
 }
 
 /// A registry entry: everything `list` shows and what builds the workload.
@@ -199,13 +225,22 @@ pub fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     (find(&spec.name)?.build)(spec)
 }
 
-/// Runs every task in order on the calling thread: the reference every model is checked
-/// against.
-pub fn reference_checksum(workload: &dyn Workload) -> u64 {
+/// Runs every task in order on the calling thread and combines their results (no batch
+/// start, no shared state: see [`reference_checksum`] for a whole batch).
+pub fn run_in_order(workload: &dyn Workload) -> u64 {
     let mut sum = crate::checksum::BatchChecksum::default();
     let mut ctx = TaskCtx::free();
     for task in 0..workload.tasks() {
         sum.add(task, workload.run(task, &mut ctx));
     }
     sum.value()
+}
+
+/// Runs one whole batch in order on the calling thread, shared state included: the
+/// reference every model is checked against.
+pub fn reference_checksum(workload: &dyn Workload) -> u64 {
+    let Ok(sum) = run_batch(workload, || {
+        Ok::<_, std::convert::Infallible>(run_in_order(workload))
+    });
+    sum
 }

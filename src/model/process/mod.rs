@@ -51,6 +51,8 @@ pub enum Phase {
     Task(usize),
     /// Between tasks, with nothing in flight.
     Idle,
+    /// After a batch, before its shard of the shared state arrived.
+    Collect,
     /// Shutting down: before its usage report arrived or it exited.
     Shutdown,
 }
@@ -61,6 +63,7 @@ impl fmt::Display for Phase {
             Phase::Startup => f.write_str("during start-up"),
             Phase::Task(task) => write!(f, "on task {task}"),
             Phase::Idle => f.write_str("between tasks"),
+            Phase::Collect => f.write_str("while sending its shard of the shared state"),
             Phase::Shutdown => f.write_str("during shutdown"),
         }
     }
@@ -225,7 +228,7 @@ fn build(b: ModelBuild<'_>) -> Result<Box<dyn Model>> {
         task_timeout: b.config.task_timeout,
         ..PoolOptions::default()
     };
-    let pool = ProcessPool::start(&exe, b.workload.spec(), b.workers, options)?;
+    let pool = ProcessPool::start(&exe, &b.workload.worker_spec(), b.workers, options)?;
     Ok(Box::new(ProcessModel {
         pool,
         workload: b.workload,

@@ -30,7 +30,7 @@ use super::protocol::{
 use super::{Phase, PoolError, describe_status};
 use crate::checksum::BatchChecksum;
 use crate::model::WorkerUsage;
-use crate::workload::{Workload, WorkloadSpec};
+use crate::workload::{SharedState, Workload, WorkloadSpec};
 
 /// Tasks in flight per worker: one running, one queued in its pipe.
 pub const IN_FLIGHT: usize = 2;
@@ -246,8 +246,37 @@ impl ProcessPool {
                 }
             }
         }
+        if let Some(state) = workload.shared_state() {
+            self.merge_shards(state)?;
+        }
         self.broken = None;
         Ok(sum.value())
+    }
+
+    /// Asks every worker for its shard of the batch's shared state and merges them into
+    /// this process's copy (see [`crate::workload::state`]).
+    fn merge_shards(&mut self, state: &dyn SharedState) -> Result<(), PoolError> {
+        self.phase = Phase::Collect;
+        let mut frame = Vec::new();
+        ToWorker::Collect
+            .encode_into(&mut frame)
+            .map_err(|e| PoolError::Unusable(e.to_string()))?;
+        for i in 0..self.slots.len() {
+            self.slots[i].busy_since = Some(Instant::now());
+            if let Err(f) = self.slots[i].send_all(&frame) {
+                return Err(self.fail(i, f));
+            }
+        }
+        let shards = self.collect(|_, frame| matches!(frame, FromWorker::Shard(_)))?;
+        for (i, frame) in shards.into_iter().enumerate() {
+            if let FromWorker::Shard(bytes) = frame {
+                state.merge_shard(&bytes).map_err(|e| {
+                    self.fail(i, Failure::Bad(format!("a shard that does not merge: {e}")))
+                })?;
+            }
+        }
+        self.phase = Phase::Idle;
+        Ok(())
     }
 
     /// Asks every worker to report its usage and exit, waits for them (killing any that do

@@ -24,7 +24,7 @@ use crate::model::WorkerUsage;
 use crate::workload::WorkloadSpec;
 
 /// Version carried by `Hello` and `Ready`; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// Largest input a task may ship to a worker.
 pub const MAX_INPUT_BYTES: usize = 64 << 20;
 /// Largest frame body (kind byte and fields), i.e. the largest value of the length prefix.
@@ -35,10 +35,12 @@ pub const TASK_HEADER_LEN: usize = 4 + 1 + 8 + 1;
 const HELLO: u8 = 0x01;
 const TASK: u8 = 0x02;
 const SHUTDOWN: u8 = 0x03;
+const COLLECT: u8 = 0x04;
 const READY: u8 = 0x81;
 const DONE: u8 = 0x82;
 const USAGE: u8 = 0x83;
 const FAILED: u8 = 0x84;
+const SHARD: u8 = 0x85;
 
 /// A frame that cannot be read or decoded.
 #[derive(Debug, Error)]
@@ -110,6 +112,8 @@ pub enum ToWorker<'a> {
         /// Bytes shipped with the task.
         input: Option<&'a [u8]>,
     },
+    /// Answer [`FromWorker::Shard`] with this worker's part of the batch's shared state.
+    Collect,
     /// Answer [`FromWorker::Usage`] and exit.
     Shutdown,
 }
@@ -135,6 +139,8 @@ pub enum FromWorker {
     Usage(WorkerUsage),
     /// The worker cannot go on (bad spec, version mismatch); it exits after this.
     Failed(String),
+    /// The worker's shard of the shared state after a batch (empty for workloads without).
+    Shard(Vec<u8>),
 }
 
 /// Starts a frame in `out`: a length placeholder and the kind byte. Returns the frame start.
@@ -196,6 +202,10 @@ impl ToWorker<'_> {
                 out.extend_from_slice(input.unwrap_or_default());
                 Ok(())
             }
+            ToWorker::Collect => {
+                let start = begin(out, COLLECT);
+                end(out, start)
+            }
             ToWorker::Shutdown => {
                 let start = begin(out, SHUTDOWN);
                 end(out, start)
@@ -248,6 +258,7 @@ impl ToWorker<'_> {
                 };
                 ToWorker::Task { index, input }
             }
+            COLLECT => ToWorker::Collect,
             SHUTDOWN => ToWorker::Shutdown,
             kind => return Err(ProtocolError::UnknownKind(kind)),
         };
@@ -282,6 +293,10 @@ impl FromWorker {
                 start = begin(out, FAILED);
                 out.extend_from_slice(message.as_bytes());
             }
+            FromWorker::Shard(bytes) => {
+                start = begin(out, SHARD);
+                out.extend_from_slice(bytes);
+            }
         }
         end(out, start)
     }
@@ -313,6 +328,7 @@ impl FromWorker {
                 String::from_utf8(f.rest().to_vec())
                     .map_err(|_| malformed("message is not UTF-8".into()))?,
             ),
+            SHARD => FromWorker::Shard(f.rest().to_vec()),
             kind => return Err(ProtocolError::UnknownKind(kind)),
         };
         f.finish()?;

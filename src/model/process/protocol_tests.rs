@@ -67,6 +67,7 @@ proptest! {
         let msgs = [
             ToWorker::Hello(Hello { version, spec, fault }),
             ToWorker::Task { index, input: input.as_deref() },
+            ToWorker::Collect,
             ToWorker::Shutdown,
         ];
         for msg in &msgs {
@@ -96,7 +97,9 @@ proptest! {
             FromWorker::Ready { version: a, pid: a.rotate_left(7) },
             FromWorker::Done { index, checksum: c },
             FromWorker::Usage(usage),
-            FromWorker::Failed(message),
+            FromWorker::Failed(message.clone()),
+            FromWorker::Shard(message.into_bytes()),
+            FromWorker::Shard(Vec::new()),
         ];
         for msg in &msgs {
             let frame = frame_of_from(msg);

@@ -83,6 +83,7 @@ fn kind_name(msg: &ToWorker<'_>) -> &'static str {
     match msg {
         ToWorker::Hello(_) => "hello",
         ToWorker::Task { .. } => "task",
+        ToWorker::Collect => "collect",
         ToWorker::Shutdown => "shutdown",
     }
 }
@@ -144,6 +145,10 @@ fn serve() -> Result<(), Stop> {
                 }
                 let checksum = workload.run(index, &mut ctx);
                 send(&mut out, &FromWorker::Done { index, checksum })?;
+            }
+            ToWorker::Collect => {
+                let shard = workload.shared_state().map(|s| s.take_shard());
+                send(&mut out, &FromWorker::Shard(shard.unwrap_or_default()))?;
             }
             ToWorker::Shutdown => {
                 send(&mut out, &FromWorker::Usage(usage_since(&at_ready)))?;

@@ -1,0 +1,63 @@
+//! Batches with shared state: what the tasks of one batch update together (the `bank`
+//! workload's ledger), and how one batch is run so that state is part of its checksum.
+//!
+//! Most workloads have independent tasks and no shared state. A workload that has some
+//! implements [`SharedState`] and returns it from [`super::Workload::shared_state`]; every
+//! model then runs its batches through [`run_batch`]: [`super::Workload::begin_batch`]
+//! first (the state goes back to its start), the tasks, then the state's
+//! [`SharedState::digest`] folded into the batch checksum, so a model that loses an update
+//! fails verification like one that miscomputes a task.
+//!
+//! Processes cannot share memory, so in the `process` model each worker keeps its own shard
+//! of the state (its tasks' changes only). After the tasks, the parent asks every worker for
+//! its shard ([`SharedState::take_shard`]) and merges them into its own copy
+//! ([`SharedState::merge_shard`]) before the digest is taken.
+
+use super::Workload;
+use crate::checksum::mix64;
+use crate::error::Result;
+
+/// State that a batch's tasks update together, with a digest that does not depend on the
+/// order in which the tasks ran.
+pub trait SharedState: Send + Sync {
+    /// A checksum of the state after a batch.
+    fn digest(&self) -> u64;
+
+    /// The changes made in this process since the last call, encoded, and forgets them: what
+    /// a worker process sends its parent after a batch.
+    fn take_shard(&self) -> Vec<u8>;
+
+    /// Adds a worker's shard (from [`SharedState::take_shard`]) to this process's state.
+    fn merge_shard(&self, shard: &[u8]) -> Result<()>;
+}
+
+/// Runs one batch: starts it, runs the tasks with `tasks` (which returns their combined
+/// checksum) and folds the shared state's digest in, if the workload has shared state.
+pub fn run_batch<E>(
+    workload: &dyn Workload,
+    tasks: impl FnOnce() -> std::result::Result<u64, E>,
+) -> std::result::Result<u64, E> {
+    workload.begin_batch();
+    let sum = tasks()?;
+    Ok(match workload.shared_state() {
+        Some(state) => fold_digest(sum, state.digest()),
+        None => sum,
+    })
+}
+
+/// Combines the tasks' checksum with the state's digest.
+fn fold_digest(tasks: u64, digest: u64) -> u64 {
+    tasks.wrapping_add(mix64(digest ^ 0x5eed_1ed6_e55e_5a7e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_changes_the_sum_and_depends_on_the_digest() {
+        assert_ne!(fold_digest(7, 1), 7);
+        assert_ne!(fold_digest(7, 1), fold_digest(7, 2));
+        assert_eq!(fold_digest(7, 1), fold_digest(7, 1));
+    }
+}
