@@ -71,7 +71,7 @@ impl Profile {
         let (sample_size, warm_up_s, measurement_s, resamples) = match self {
             Profile::Smoke => (10, 0.05, 0.1, 2_000),
             Profile::Quick => (10, 0.1, 0.4, 5_000),
-            Profile::Default => (10, 0.5, 1.5, 10_000),
+            Profile::Default => (10, 0.3, 1.0, 10_000),
             Profile::Full => (30, 2.0, 6.0, 50_000),
         };
         CriterionSettings {

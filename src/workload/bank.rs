@@ -41,8 +41,8 @@ const ROUNDS_PER_TICK: u64 = 1024;
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (accounts, transactions, rounds, audit_ms) = match profile {
         Profile::Smoke => (16, 50, 1_000, 1),
-        Profile::Quick => (64, 100, 1_500, 1),
-        Profile::Default => (64, 200, 3_000, 2),
+        Profile::Quick => (64, 100, 1_000, 1),
+        Profile::Default => (64, 200, 1_500, 1),
         Profile::Full => (256, 200, 3_000, 2),
     };
     WorkloadSpec::new(INFO.name)

@@ -41,8 +41,8 @@ pub const FAIL_TASK: &str = "fail_task";
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, kib) = match profile {
         Profile::Smoke => (16, 16),
-        Profile::Quick => (64, 64),
-        Profile::Default => (64, 256),
+        Profile::Quick => (32, 64),
+        Profile::Default => (32, 128),
         Profile::Full => (256, 256),
     };
     WorkloadSpec::new(INFO.name)

@@ -42,8 +42,8 @@ const SERVER_ID: &str = "server_id";
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, ms, bytes) = match profile {
         Profile::Smoke => (16, 2, 4 << 10),
-        Profile::Quick => (64, 5, 16 << 10),
-        Profile::Default => (64, 10, 16 << 10),
+        Profile::Quick => (32, 5, 16 << 10),
+        Profile::Default => (64, 5, 16 << 10),
         Profile::Full => (256, 10, 16 << 10),
     };
     WorkloadSpec::new(INFO.name)
