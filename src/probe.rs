@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{self, ModelConfig, ModelInfo};
 use crate::profile::Profile;
-use crate::usage::SelfUsage;
+use crate::usage::{SelfUsage, ThreadPeak};
 use crate::workload::{self, Role, Workload};
 
 /// One probed case.
@@ -50,6 +50,10 @@ pub struct ProbeReport {
     pub sys_s: f64,
     /// (user + sys) / wall.
     pub utilisation: f64,
+    /// The most OS threads of the process tree at once: the probe process's own (sampled,
+    /// the sampler excluded) plus one per worker process; `None` where it cannot be read.
+    #[serde(default)]
+    pub peak_threads: Option<u64>,
 }
 
 /// Probes one case in the current process. `expect` is sequential's checksum; without it
@@ -75,6 +79,7 @@ pub fn probe_here(
     };
     // Every batch is verified; CPU is counted from the first batch on (model build and
     // worker start-up excluded: workers count their CPU from the moment they are ready).
+    let thread_peak = ThreadPeak::start().ok();
     let before = SelfUsage::now();
     let start = Instant::now();
     let mut runs = 0;
@@ -87,6 +92,7 @@ pub fn probe_here(
     }
     let wall_s = start.elapsed().as_secs_f64();
     let after = SelfUsage::now();
+    let own_threads = thread_peak.and_then(ThreadPeak::finish);
     let worker_usage = built.finish()?;
 
     let workers_peak: Vec<u64> = worker_usage.iter().map(|w| w.peak_rss_bytes).collect();
@@ -108,6 +114,7 @@ pub fn probe_here(
         user_s,
         sys_s,
         utilisation: (user_s + sys_s) / wall_s.max(1e-9),
+        peak_threads: own_threads.map(|n| n + worker_usage.len() as u64),
     })
 }
 

@@ -64,6 +64,50 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// The number of OS threads of the current process right now (`/proc/self/status`), or
+/// `None` where the kernel does not say.
+pub fn thread_count() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// Samples the current process's OS thread count every few milliseconds on a thread of its
+/// own, and keeps the peak: what shows that `tokio::fs` runs on a pool of blocking threads,
+/// or that `threads` spawns one per worker. The sampler's own thread is not counted.
+pub struct ThreadPeak {
+    stop: std::sync::mpsc::Sender<()>,
+    sampler: std::thread::JoinHandle<Option<u64>>,
+}
+
+impl ThreadPeak {
+    /// Starts sampling.
+    pub fn start() -> std::io::Result<ThreadPeak> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let sampler = std::thread::Builder::new()
+            .name("concbench-thread-peak".into())
+            .spawn(move || {
+                let mut peak = thread_count()?;
+                let every = std::time::Duration::from_millis(2);
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(every)
+                {
+                    peak = peak.max(thread_count()?);
+                }
+                Some(peak.saturating_sub(1))
+            })?;
+        Ok(ThreadPeak { stop, sampler })
+    }
+
+    /// Stops sampling and returns the peak thread count, without the sampler.
+    pub fn finish(self) -> Option<u64> {
+        let _ = self.stop.send(());
+        self.sampler.join().ok().flatten()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +132,20 @@ mod tests {
         assert!(after.peak_rss_bytes >= before.peak_rss_bytes);
         assert!(after.peak_rss_bytes >= 64 << 20, "{after:?}");
         assert!(after.cpu_s() >= before.cpu_s());
+    }
+
+    #[test]
+    fn the_thread_peak_sees_threads_that_came_and_went() {
+        let Some(before) = thread_count() else {
+            return; // no /proc here: nothing to sample
+        };
+        let peak = ThreadPeak::start().unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| std::thread::sleep(std::time::Duration::from_millis(50)));
+            }
+        });
+        let peak = peak.finish().unwrap();
+        assert!(peak >= before + 4, "peak {peak}, {before} before");
     }
 }

@@ -26,7 +26,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "bank",
     kind: Kind::Mixed,
-    teaches: "mixed work: CPU scoring, lock contention on a shared ledger, I/O waits; processes need ledger shards",
+    teaches: "CPU scoring, lock contention on a shared ledger and I/O waits in one task; processes need ledger shards",
     task: "one account's day: fraud-score each transaction (cpu), apply it under the shared ledger lock, write the day to the audit trail (io latency); process workers keep ledger shards that the parent merges",
     spec_for,
     build,
