@@ -192,6 +192,7 @@ fn record(
             workers_peak_rss_bytes: probe.workers_peak_rss_bytes.clone(),
         }),
         cpu: Some(CpuUsage::new(probe.user_s, probe.sys_s, probe.wall_s)),
+        peak_threads: probe.peak_threads,
     }
 }
 

@@ -125,6 +125,7 @@ fn synthetic() -> Results {
                         workers_peak_rss_bytes: Vec::new(),
                     }),
                     cpu: Some(CpuUsage::new(busy * 0.5, 0.0, 0.5)),
+                    peak_threads: Some(n as u64 + 1),
                 };
                 if workload == "sleep" && info.name == "tokio-current" && n == 64 {
                     case.time = None;
@@ -151,6 +152,7 @@ fn synthetic() -> Results {
         time: None,
         memory: None,
         cpu: None,
+        peak_threads: None,
     });
     results
 }
@@ -243,6 +245,7 @@ fn check_files(out: &Path, rendered: &[RenderedChart], results: &Results) {
                         "efficiency" => "efficiency (speedup ÷ workers)",
                         "memory" => "peak memory (MiB)",
                         "cpu" => "CPU cores busy",
+                        "threads" => "OS threads at peak (log scale)",
                         other => panic!("unexpected chart {other}"),
                     };
                     assert!(text.contains(y_title), "{}: y title", path.display());
@@ -289,6 +292,7 @@ fn models_with_data(results: &Results, workload: &str, chart: &str) -> Vec<Strin
             "time" => case.time.is_some(),
             "memory" => case.memory.is_some(),
             "cpu" => case.cpu.is_some(),
+            "threads" => case.peak_threads.is_some(),
             _ => false,
         };
         if has && !models.contains(&case.model) {
@@ -361,8 +365,9 @@ fn synthetic_run_with_all_models_renders_and_skips_empty_workloads() {
         started.elapsed()
     );
     check_files(&out, &rendered, &results);
-    // Three workloads with five charts each, plus the heatmap.
-    assert_eq!(rendered.len(), 3 * 5 + 1, "{rendered:?}");
+    // Three workloads with six charts each (threads too: the synthetic run counts them),
+    // plus the heatmap.
+    assert_eq!(rendered.len(), 3 * 6 + 1, "{rendered:?}");
     // primes has nothing measured: no folder, no chart.
     assert!(
         rendered

@@ -29,6 +29,7 @@ pub const HEADER: &[&str] = &[
     "sys_cpu_s",
     "cpu_wall_s",
     "cpu_utilisation",
+    "peak_threads",
 ];
 
 /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
@@ -78,6 +79,7 @@ fn row(results: &Results, c: &CaseRecord) -> Vec<String> {
         opt(c.cpu.map(|u| u.sys_s)),
         opt(c.cpu.map(|u| u.wall_s)),
         opt(c.cpu.map(|u| u.utilisation)),
+        opt(c.peak_threads),
     ]
 }
 

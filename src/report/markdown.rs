@@ -232,18 +232,26 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         ))
     }));
     if cases.iter().any(|c| c.memory.is_some() || c.cpu.is_some()) {
-        out.push_str("\nPeak memory of the process tree, and CPU cores kept busy:\n\n");
+        let threads = cases.iter().any(|c| c.peak_threads.is_some());
+        out.push_str(match threads {
+            true => "\nPeak memory of the process tree, CPU cores kept busy, and OS threads at peak:\n\n",
+            false => "\nPeak memory of the process tree, and CPU cores kept busy:\n\n",
+        });
         out.push_str(&grid(&cases, &workers, |c| {
             let mem = c.memory.as_ref().map(|m| mib(m.peak_rss_bytes));
             let cpu = c.cpu.map(|u| format!("{:.2} cores", u.utilisation));
-            match (mem, cpu) {
-                (None, None) => None,
-                (m, c) => Some(format!(
+            let cell = match (mem, cpu) {
+                (None, None) => return None,
+                (m, c) => format!(
                     "{}, {}",
                     m.unwrap_or_else(|| "—".into()),
                     c.unwrap_or_else(|| "—".into())
-                )),
-            }
+                ),
+            };
+            Some(match c.peak_threads {
+                Some(n) => format!("{cell}, {n} threads"),
+                None => cell,
+            })
         }));
     }
     out.push('\n');

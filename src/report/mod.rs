@@ -140,6 +140,7 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             time: Some(b.time_estimate()),
             memory: None,
             cpu: None,
+            peak_threads: None,
         });
     }
     workers.sort_unstable();

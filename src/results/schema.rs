@@ -99,6 +99,10 @@ pub struct CaseRecord {
     pub memory: Option<Memory>,
     /// CPU time from the probe; `None` when the probe did not run.
     pub cpu: Option<CpuUsage>,
+    /// The most OS threads the process tree had at once during the probe (one per worker
+    /// process included); `None` when the probe did not run or could not count them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_threads: Option<u64>,
 }
 
 /// A point estimate with its confidence interval, in the unit of the field that holds it.

@@ -24,6 +24,7 @@ mod efficiency;
 mod memory;
 mod speedup;
 mod summary_heatmap;
+mod threads;
 mod time;
 
 use std::fmt;
@@ -55,6 +56,7 @@ pub const WORKLOAD_CHARTS: &[&dyn WorkloadChart] = &[
     &efficiency::Efficiency,
     &memory::Memory,
     &cpu::Cpu,
+    &threads::Threads,
 ];
 
 /// Charts of the whole run.
