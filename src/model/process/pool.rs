@@ -257,16 +257,7 @@ impl ProcessPool {
     /// this process's copy (see [`crate::workload::state`]).
     fn merge_shards(&mut self, state: &dyn SharedState) -> Result<(), PoolError> {
         self.phase = Phase::Collect;
-        let mut frame = Vec::new();
-        ToWorker::Collect
-            .encode_into(&mut frame)
-            .map_err(|e| PoolError::Unusable(e.to_string()))?;
-        for i in 0..self.slots.len() {
-            self.slots[i].busy_since = Some(Instant::now());
-            if let Err(f) = self.slots[i].send_all(&frame) {
-                return Err(self.fail(i, f));
-            }
-        }
+        self.broadcast(&ToWorker::Collect)?;
         let shards = self.collect(|_, frame| matches!(frame, FromWorker::Shard(_)))?;
         for (i, frame) in shards.into_iter().enumerate() {
             if let FromWorker::Shard(bytes) = frame {
@@ -279,13 +270,10 @@ impl ProcessPool {
         Ok(())
     }
 
-    /// Asks every worker to report its usage and exit, waits for them (killing any that do
-    /// not exit within [`EXIT_GRACE`]) and returns the reports in start order.
-    pub fn shutdown(mut self) -> Result<Vec<WorkerUsage>, PoolError> {
-        self.usable()?;
-        self.phase = Phase::Shutdown;
+    /// Sends `message` to every worker and starts each one's answer timeout.
+    fn broadcast(&mut self, message: &ToWorker<'_>) -> Result<(), PoolError> {
         let mut frame = Vec::new();
-        ToWorker::Shutdown
+        message
             .encode_into(&mut frame)
             .map_err(|e| PoolError::Unusable(e.to_string()))?;
         for i in 0..self.slots.len() {
@@ -294,6 +282,15 @@ impl ProcessPool {
                 return Err(self.fail(i, f));
             }
         }
+        Ok(())
+    }
+
+    /// Asks every worker to report its usage and exit, waits for them (killing any that do
+    /// not exit within [`EXIT_GRACE`]) and returns the reports in start order.
+    pub fn shutdown(mut self) -> Result<Vec<WorkerUsage>, PoolError> {
+        self.usable()?;
+        self.phase = Phase::Shutdown;
+        self.broadcast(&ToWorker::Shutdown)?;
         let reports =
             self.collect(|slot, frame| matches!(frame, FromWorker::Usage(u) if u.pid == slot.pid))?;
         for i in 0..self.slots.len() {
