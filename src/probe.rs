@@ -50,8 +50,9 @@ pub struct ProbeReport {
     pub sys_s: f64,
     /// (user + sys) / wall.
     pub utilisation: f64,
-    /// The most OS threads of the process tree at once: the probe process's own (sampled,
-    /// the sampler excluded) plus one per worker process; `None` where it cannot be read.
+    /// OS threads of the process tree at peak: the probe process's own, sampled every few
+    /// milliseconds (so a lower bound; the sampler excluded), plus one per worker process
+    /// (workers run tasks on their main thread); `None` where it cannot be read.
     #[serde(default)]
     pub peak_threads: Option<u64>,
 }
@@ -92,14 +93,17 @@ pub fn probe_here(
     }
     let wall_s = start.elapsed().as_secs_f64();
     let after = SelfUsage::now();
-    let own_threads = thread_peak.and_then(ThreadPeak::finish);
+    let samples = thread_peak.map(ThreadPeak::finish);
+    let (sampler_user_s, sampler_sys_s) =
+        samples.map_or((0.0, 0.0), |s| (s.own_user_s, s.own_sys_s));
     let worker_usage = built.finish()?;
 
     let workers_peak: Vec<u64> = worker_usage.iter().map(|w| w.peak_rss_bytes).collect();
-    let user_s = after.user_cpu_s - before.user_cpu_s
+    // The thread sampler's own CPU time is not the model's.
+    let user_s = (after.user_cpu_s - before.user_cpu_s - sampler_user_s).max(0.0)
         + worker_usage.iter().map(|w| w.user_cpu_s).sum::<f64>();
-    let sys_s =
-        after.sys_cpu_s - before.sys_cpu_s + worker_usage.iter().map(|w| w.sys_cpu_s).sum::<f64>();
+    let sys_s = (after.sys_cpu_s - before.sys_cpu_s - sampler_sys_s).max(0.0)
+        + worker_usage.iter().map(|w| w.sys_cpu_s).sum::<f64>();
     Ok(ProbeReport {
         workload: workload.spec().name.clone(),
         model: info.name.to_string(),
@@ -114,7 +118,9 @@ pub fn probe_here(
         user_s,
         sys_s,
         utilisation: (user_s + sys_s) / wall_s.max(1e-9),
-        peak_threads: own_threads.map(|n| n + worker_usage.len() as u64),
+        peak_threads: samples
+            .and_then(|s| s.peak)
+            .map(|n| n + worker_usage.len() as u64),
     })
 }
 

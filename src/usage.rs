@@ -74,38 +74,76 @@ pub fn thread_count() -> Option<u64> {
         .and_then(|n| n.trim().parse().ok())
 }
 
-/// Samples the current process's OS thread count every few milliseconds on a thread of its
-/// own, and keeps the peak: what shows that `tokio::fs` runs on a pool of blocking threads,
-/// or that `threads` spawns one per worker. The sampler's own thread is not counted.
+/// Samples the current process's OS thread count every [`ThreadPeak::EVERY`] on a thread of
+/// its own, and keeps the peak: what shows that `tokio::fs` runs on a pool of blocking
+/// threads, or that `threads` spawns one per worker. A sample can miss threads that live
+/// shorter than the interval, so the peak is a lower bound. The sampler's own thread is not
+/// counted, and the CPU time it spent is reported so that it can be taken off the process's.
 pub struct ThreadPeak {
     stop: std::sync::mpsc::Sender<()>,
-    sampler: std::thread::JoinHandle<Option<u64>>,
+    sampler: std::thread::JoinHandle<ThreadSamples>,
+}
+
+/// What a [`ThreadPeak`] found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThreadSamples {
+    /// The most threads seen at once, the sampler excluded; `None` without `/proc`.
+    pub peak: Option<u64>,
+    /// User CPU seconds the sampler itself spent.
+    pub own_user_s: f64,
+    /// System CPU seconds the sampler itself spent.
+    pub own_sys_s: f64,
 }
 
 impl ThreadPeak {
+    /// Time between two samples.
+    pub const EVERY: std::time::Duration = std::time::Duration::from_millis(5);
+
     /// Starts sampling.
     pub fn start() -> std::io::Result<ThreadPeak> {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let sampler = std::thread::Builder::new()
             .name("concbench-thread-peak".into())
             .spawn(move || {
-                let mut peak = thread_count()?;
-                let every = std::time::Duration::from_millis(2);
+                let mut peak = thread_count();
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                    stopped.recv_timeout(every)
+                    stopped.recv_timeout(Self::EVERY)
                 {
-                    peak = peak.max(thread_count()?);
+                    peak = peak.max(thread_count());
                 }
-                Some(peak.saturating_sub(1))
+                let (own_user_s, own_sys_s) = this_thread_cpu();
+                ThreadSamples {
+                    peak: peak.map(|n| n.saturating_sub(1)),
+                    own_user_s,
+                    own_sys_s,
+                }
             })?;
         Ok(ThreadPeak { stop, sampler })
     }
 
-    /// Stops sampling and returns the peak thread count, without the sampler.
-    pub fn finish(self) -> Option<u64> {
+    /// Stops sampling and returns what it found.
+    pub fn finish(self) -> ThreadSamples {
         let _ = self.stop.send(());
-        self.sampler.join().ok().flatten()
+        self.sampler.join().unwrap_or(ThreadSamples {
+            peak: None,
+            own_user_s: 0.0,
+            own_sys_s: 0.0,
+        })
     }
+}
+
+/// User and system CPU seconds of the calling thread (Linux), or zeros.
+fn this_thread_cpu() -> (f64, f64) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage only writes into the zeroed struct we pass.
+        let mut raw: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut raw) } == 0 {
+            let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return (seconds(raw.ru_utime), seconds(raw.ru_stime));
+        }
+    }
+    (0.0, 0.0)
 }
 
 #[cfg(test)]
@@ -145,7 +183,9 @@ mod tests {
                 s.spawn(|| std::thread::sleep(std::time::Duration::from_millis(50)));
             }
         });
-        let peak = peak.finish().unwrap();
+        let samples = peak.finish();
+        let peak = samples.peak.unwrap();
         assert!(peak >= before + 4, "peak {peak}, {before} before");
+        assert!(samples.own_user_s >= 0.0 && samples.own_sys_s >= 0.0);
     }
 }

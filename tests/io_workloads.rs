@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use concbench::Profile;
 use concbench::model::{self, MODELS, ModelConfig};
@@ -77,7 +77,6 @@ fn the_server_answers_256_concurrent_requests_with_the_right_bodies() {
         .enable_all()
         .build()
         .unwrap();
-    let start = Instant::now();
     let answers = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for seed in 0..256u64 {
@@ -87,18 +86,18 @@ fn the_server_answers_256_concurrent_requests_with_the_right_bodies() {
                 (seed, connections.get(&path).await)
             });
         }
-        let deadline = Duration::from_secs(30);
+        // One after the other the waits would take 51 s: answering all within 20 s proves
+        // that the server overlaps them, and a hang fails instead of blocking the suite.
+        let deadline = Duration::from_secs(20);
         tokio::time::timeout(deadline, set.join_all()).await
     });
-    let answers = answers.expect("256 requests were all answered within 30 s");
+    let answers = answers.expect("256 requests were all answered within 20 s");
     assert_eq!(answers.len(), 256);
     for (seed, answer) in answers {
         let (status, body) = answer.unwrap();
         assert_eq!(status, 200);
         assert_eq!(body, body_bytes(seed, 512), "body of seed {seed}");
     }
-    // The 200 ms waits overlapped: far less than 256 of them one after the other (51 s).
-    assert!(start.elapsed() < Duration::from_secs(30));
     runtime.shutdown_timeout(Duration::from_secs(5));
 }
 
@@ -205,7 +204,7 @@ fn every_model_ends_the_day_with_the_same_balances_and_conserves_money() {
 /// Runs a day of `bank`, then replaces its ledger with `shard` before the digest is taken.
 fn batch_with_ledger(shard: &[u8]) -> u64 {
     let bank = Bank::from_spec(&bank_spec(Profile::Smoke)).unwrap();
-    workload::run_batch(&bank, || {
+    workload::run_batch(&bank, workload::Runner::REFERENCE, || {
         let tasks = workload::run_in_order(&bank);
         bank.take_shard();
         bank.merge_shard(shard).map(|()| tasks)

@@ -17,7 +17,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, check_workers};
-use crate::workload::Workload;
+use crate::workload::{Runner, Workload};
 
 pub mod process;
 pub mod rayon_pool;
@@ -159,7 +159,11 @@ pub fn build(
         workers,
         config,
     })?;
-    Ok(Box::new(Batched { inner, workload }))
+    Ok(Box::new(Batched {
+        inner,
+        workload,
+        runner: Runner::fresh(),
+    }))
 }
 
 /// A model whose every run is one whole batch: [`crate::workload::run_batch`] around the
@@ -167,11 +171,12 @@ pub fn build(
 struct Batched {
     inner: Box<dyn Model>,
     workload: Arc<dyn Workload>,
+    runner: Runner,
 }
 
 impl Model for Batched {
     fn run(&mut self) -> Result<u64> {
-        crate::workload::run_batch(self.workload.as_ref(), || self.inner.run())
+        crate::workload::run_batch(self.workload.as_ref(), self.runner, || self.inner.run())
     }
 
     fn finish(self: Box<Self>) -> Result<Vec<WorkerUsage>> {

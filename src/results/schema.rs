@@ -99,8 +99,9 @@ pub struct CaseRecord {
     pub memory: Option<Memory>,
     /// CPU time from the probe; `None` when the probe did not run.
     pub cpu: Option<CpuUsage>,
-    /// The most OS threads the process tree had at once during the probe (one per worker
-    /// process included); `None` when the probe did not run or could not count them.
+    /// OS threads of the process tree at peak during the probe: the probe process's own,
+    /// sampled every few milliseconds (a lower bound), plus one per worker process; `None`
+    /// when the probe did not run or could not count them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_threads: Option<u64>,
 }

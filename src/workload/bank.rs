@@ -1,7 +1,8 @@
 //! `bank`: the course's bank application as a mixed workload. A task is one account's day
 //! of transactions: each one is fraud-scored (CPU work), applied to a ledger shared by the
-//! whole batch under one lock (contention), and the day is written to an audit trail, which
-//! takes a fixed latency (I/O, an audit service that answers in `audit_ms`).
+//! whole batch under one lock (contention), and the day's audit record (a digest of every
+//! transaction and its score) is sent to an audit service that answers after `audit_ms`
+//! (I/O: the wait is emulated, as a remote service's latency would be).
 //!
 //! Accounts, balances and transactions are seeded, so every run does the same day. A
 //! transaction is rejected only when its fraud score says so, never because of a balance
@@ -16,7 +17,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::{Kind, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, Runner, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -27,7 +28,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "bank",
     kind: Kind::Mixed,
     teaches: "CPU scoring, lock contention on a shared ledger and I/O waits in one task; processes need ledger shards",
-    task: "one account's day: fraud-score each transaction (cpu), apply it under the shared ledger lock, write the day to the audit trail (io latency); process workers keep ledger shards that the parent merges",
+    task: "one account's day: fraud-score each transaction (cpu), apply it under the shared ledger lock, send the day's audit record to an audit service (io latency); process workers keep ledger shards that the parent merges",
     spec_for,
     build,
 };
@@ -190,7 +191,7 @@ impl Day {
             .collect()
     }
 
-    /// Scores and applies the day's transactions; returns the day's audit record digest.
+    /// Scores and applies the day's transactions; returns the day's audit record (a digest).
     fn apply(&self, account: usize, ctx: &mut TaskCtx<'_>) -> u64 {
         let mut audit = mix64(account as u64);
         let (mut accepted, mut rejected) = (0u64, 0u64);
@@ -261,7 +262,7 @@ impl Workload for Bank {
         }))
     }
 
-    fn begin_batch(&self) {
+    fn begin_batch(&self, _runner: Runner) {
         self.day.ledger.lock().fill(0);
     }
 
@@ -349,7 +350,7 @@ mod tests {
     #[test]
     fn money_is_conserved_apart_from_deposits_and_withdrawals() {
         let bank = bank();
-        bank.begin_batch();
+        bank.begin_batch(Runner::REFERENCE);
         for task in (0..bank.tasks()).rev() {
             bank.day.apply(task, &mut TaskCtx::free());
         }
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn shards_merge_to_the_ledger_of_one_process() {
         let whole = bank();
-        whole.begin_batch();
+        whole.begin_batch(Runner::REFERENCE);
         for task in 0..whole.tasks() {
             whole.day.apply(task, &mut TaskCtx::free());
         }
@@ -370,7 +371,7 @@ mod tests {
             let worker = if task % 3 == 0 { &worker_a } else { &worker_b };
             worker.day.apply(task, &mut TaskCtx::free());
         }
-        parent.begin_batch();
+        parent.begin_batch(Runner::REFERENCE);
         parent.merge_shard(&worker_a.take_shard()).unwrap();
         parent.merge_shard(&worker_b.take_shard()).unwrap();
         assert_eq!(parent.balances(), whole.balances());

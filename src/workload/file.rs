@@ -4,7 +4,8 @@
 //! The directory (`concbench-file-<id>` in the system's temporary directory, `TMPDIR`) is
 //! created by the process that builds the workload from its profile spec and removed, with
 //! whatever is in it, when that workload is dropped: after success, after a failed task, after
-//! a worker process was killed. Worker processes of the `process` model get its id through
+//! a worker process was killed. A process killed outright (SIGKILL) cannot clean up: the next
+//! run removes directories whose creating process is gone before it creates its own. Worker processes of the `process` model get its id through
 //! [`Workload::worker_spec`] and write into the same directory without owning it.
 //!
 //! Sync models use `std::fs` inside `ctx.blocking`. The tokio models use `tokio::fs`, which
@@ -90,13 +91,50 @@ fn setup_error(action: String, reason: String) -> Error {
     }
 }
 
+/// Removes the run directories of processes that are gone (killed before they could).
+fn remove_orphans() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(id) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("concbench-file-"))
+            .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        else {
+            continue;
+        };
+        let pid = (id >> 32) as libc::pid_t;
+        if pid as u32 != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// True when process `pid` exists (signal 0 checks without sending anything).
+fn process_alive(pid: libc::pid_t) -> bool {
+    // SAFETY: kill with signal 0 only checks that the process exists and may be signalled.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 impl RunDir {
-    /// Creates a fresh directory for this run.
+    /// Creates a fresh directory for this run, after removing those of processes that died
+    /// without removing theirs. Ids are unique within a process, so a directory that already
+    /// has this one's id was left by an earlier process with the same pid.
     fn create() -> Result<RunDir> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
+        remove_orphans();
         let id = u64::from(std::process::id()) << 32 | NEXT.fetch_add(1, Ordering::Relaxed);
         let path = dir_path(id);
-        std::fs::create_dir(&path).map_err(|e| {
+        let created = std::fs::create_dir(&path).or_else(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_dir_all(&path).and_then(|()| std::fs::create_dir(&path))
+            }
+            _ => Err(e),
+        });
+        created.map_err(|e| {
             setup_error(
                 format!("create its directory {}", path.display()),
                 format!("{e}; point TMPDIR at a writable directory"),
@@ -271,6 +309,21 @@ mod tests {
             parent.dir().is_dir(),
             "a worker must not remove the parent's directory"
         );
+    }
+
+    #[test]
+    fn directories_of_dead_processes_are_removed_and_live_ones_kept() {
+        // A pid above the kernel's limit (4194304) never runs; 1 (init) always does.
+        let dead = dir_path((5_000_000u64 << 32) | 7);
+        let live = dir_path(1u64 << 32 | 7);
+        for dir in [&dead, &live] {
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+        }
+        let fresh = FileRoundTrip::from_spec(&spec_for(Profile::Smoke)).unwrap();
+        assert!(!dead.exists(), "the dead process's directory was removed");
+        assert!(live.exists(), "a live process's directory was kept");
+        std::fs::remove_dir_all(&live).unwrap();
+        drop(fresh);
     }
 
     #[test]

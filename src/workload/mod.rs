@@ -31,7 +31,7 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
-pub use state::{SharedState, run_batch};
+pub use state::{Runner, SharedState, run_batch};
 
 /// Every workload, in the order `list` and reports show them.
 pub const WORKLOADS: &[WorkloadInfo] = &[
@@ -176,9 +176,9 @@ pub trait Workload: Send + Sync {
         self.spec().clone()
     }
 
-    /// Called once before each batch, in the process that owns it (see [`run_batch`]):
-    /// resets shared state, drops connections a previous batch's runtime owned.
-    fn begin_batch(&self) {}
+    /// Called once before each batch, in the process that owns it (see [`run_batch`]), with
+    /// what runs it: resets shared state, drops connections another model's runtime owned.
+    fn begin_batch(&self, _runner: Runner) {}
 
     /// State the tasks of a batch update together (see [`state`]); `None` for independent
     /// tasks.
@@ -239,7 +239,7 @@ pub fn run_in_order(workload: &dyn Workload) -> u64 {
 /// Runs one whole batch in order on the calling thread, shared state included: the
 /// reference every model is checked against.
 pub fn reference_checksum(workload: &dyn Workload) -> u64 {
-    let Ok(sum) = run_batch(workload, || {
+    let Ok(sum) = run_batch(workload, Runner::REFERENCE, || {
         Ok::<_, std::convert::Infallible>(run_in_order(workload))
     });
     sum

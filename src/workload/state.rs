@@ -8,6 +8,10 @@
 //! [`SharedState::digest`] folded into the batch checksum, so a model that loses an update
 //! fails verification like one that miscomputes a task.
 //!
+//! [`Runner`] names what runs the batch (one built model, or the reference loop), so that a
+//! workload can keep what belongs to it between its batches (the `http` workload's
+//! connections, which live on one model's runtime) and drop it when another model takes over.
+//!
 //! Processes cannot share memory, so in the `process` model each worker keeps its own shard
 //! of the state (its tasks' changes only). After the tasks, the parent asks every worker for
 //! its shard ([`SharedState::take_shard`]) and merges them into its own copy
@@ -31,13 +35,30 @@ pub trait SharedState: Send + Sync {
     fn merge_shard(&self, shard: &[u8]) -> Result<()>;
 }
 
+/// What runs a batch: one built model, or [`Runner::REFERENCE`] (the in-order loop of
+/// [`super::reference_checksum`]). Every model built gets a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Runner(pub u64);
+
+impl Runner {
+    /// The reference loop on the calling thread.
+    pub const REFERENCE: Runner = Runner(0);
+
+    /// A runner no one had before.
+    pub fn fresh() -> Runner {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Runner(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// Runs one batch: starts it, runs the tasks with `tasks` (which returns their combined
 /// checksum) and folds the shared state's digest in, if the workload has shared state.
 pub fn run_batch<E>(
     workload: &dyn Workload,
+    runner: Runner,
     tasks: impl FnOnce() -> std::result::Result<u64, E>,
 ) -> std::result::Result<u64, E> {
-    workload.begin_batch();
+    workload.begin_batch(runner);
     let sum = tasks()?;
     Ok(match workload.shared_state() {
         Some(state) => fold_digest(sum, state.digest()),

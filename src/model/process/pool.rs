@@ -311,7 +311,8 @@ impl ProcessPool {
     }
 
     /// Pumps until every worker has sent one frame that `accept`s (`Ready` at start-up,
-    /// `Usage` at shutdown); anything else fails the pool. Returns the frames in slot order.
+    /// `Shard` after a batch with shared state, `Usage` at shutdown); anything else fails the
+    /// pool. Returns the frames in slot order.
     /// At shutdown a worker that answered is no longer read: its pipe closes as it exits.
     fn collect(
         &mut self,

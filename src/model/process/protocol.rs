@@ -8,9 +8,11 @@
 //! UTF-8 or bad JSON give a [`ProtocolError`], never a panic.
 //!
 //! Parent to worker ([`ToWorker`]): `Hello` (once: protocol version, optional injected fault,
-//! the workload spec as JSON), `Task` (index, optional shipped input), `Shutdown`.
-//! Worker to parent ([`FromWorker`]): `Ready`, `Done` (index, checksum), `Usage` (the
-//! worker's own peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a message).
+//! the workload spec as JSON), `Task` (index, optional shipped input), `Collect` (after a
+//! batch of a workload with shared state), `Shutdown`.
+//! Worker to parent ([`FromWorker`]): `Ready`, `Done` (index, checksum), `Shard` (the
+//! worker's part of the shared state, the answer to `Collect`), `Usage` (the worker's own
+//! peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a message).
 //!
 //! To add a message: pick an unused kind byte (parent-to-worker below `0x80`, worker-to-parent
 //! from `0x80`), add a variant and its arms in `encode_into` and `decode`, bump

@@ -2,9 +2,11 @@
 //!
 //! A worker reads frames from stdin and writes frames to the pipe it found on stdout:
 //! `Hello` (rebuild the workload from its spec, `prepare(Role::Worker)`, answer `Ready`), then
-//! any number of `Task`s (run it, with the shipped input if any, answer `Done`), then
-//! `Shutdown` (answer `Usage`, measured in-process: peak RSS, and CPU time since `Ready`, and exit 0). If the pipe
-//! closes without a shutdown, the parent is gone and the worker exits 0 quietly.
+//! any number of `Task`s (run it, with the shipped input if any, answer `Done`) and
+//! `Collect`s (answer `Shard`: this worker's part of the batch's shared state, which it then
+//! forgets), then `Shutdown` (answer `Usage`, measured in-process: peak RSS, and CPU time
+//! since `Ready`, and exit 0). If the pipe closes without a shutdown, the parent is gone and
+//! the worker exits 0 quietly.
 //!
 //! Before serving, the protocol pipe is moved off file descriptor 1 and fd 1 is pointed at
 //! stderr: a stray `println!` in a task then lands on stderr instead of corrupting a frame.

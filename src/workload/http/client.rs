@@ -8,7 +8,8 @@
 //! - [`AsyncConnections`]: hyper's HTTP/1.1 client connections, each driven by a task
 //!   spawned on the runtime that opened it; as many as there are requests in flight. A
 //!   connection belongs to one runtime (a current-thread runtime drives it only while it
-//!   runs), so the workload drops them all at the start of every batch.
+//!   runs), so the workload keeps them from batch to batch of one model and drops them all
+//!   when another model's batch begins ([`crate::workload::Runner`]).
 
 use std::cell::RefCell;
 use std::net::SocketAddr;

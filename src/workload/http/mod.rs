@@ -13,7 +13,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, Runner, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::digest_bytes;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -64,6 +64,8 @@ pub struct HttpGets {
     bytes: u64,
     target: Target,
     connections: Arc<AsyncConnections>,
+    /// The [`Runner`] of the last batch: the model whose runtime owns `connections`.
+    runner: AtomicU64,
     /// The server, when this process started it (dropped last: after the connections).
     _server: Option<DelayServer>,
 }
@@ -109,6 +111,7 @@ impl HttpGets {
             bytes,
             target,
             connections: Arc::new(AsyncConnections::new(target)),
+            runner: AtomicU64::new(Runner::REFERENCE.0),
             _server: server,
         })
     }
@@ -167,7 +170,10 @@ impl Workload for HttpGets {
             .with(SERVER_ID, self.target.server_id)
     }
 
-    fn begin_batch(&self) {
-        self.connections.clear();
+    fn begin_batch(&self, runner: Runner) {
+        let previous = self.runner.swap(runner.0, Ordering::Relaxed);
+        if previous != runner.0 {
+            self.connections.clear();
+        }
     }
 }

@@ -10,7 +10,7 @@
 
 use std::convert::Infallible;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::checksum::{SplitMix64, mix64};
@@ -28,6 +29,9 @@ pub const MAX_DELAY_MS: u64 = 10_000;
 /// The largest body the server sends, in bytes (16 MiB).
 pub const MAX_BODY_BYTES: u64 = 16 << 20;
 
+/// Connections the kernel may queue before the server accepts them.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
 /// A running loopback server; dropping it stops the server and joins its thread.
 pub struct DelayServer {
     addr: SocketAddr,
@@ -36,14 +40,19 @@ pub struct DelayServer {
 }
 
 impl DelayServer {
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving on a thread of its own.
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving on a thread of its own. The
+    /// listen backlog ([`LISTEN_BACKLOG`]) holds a whole batch's connections arriving at once
+    /// (std's 128 would drop some and add the kernel's 1 s retransmit to the timings).
     pub fn start() -> io::Result<DelayServer> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
+        let listener = runtime.block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
+            socket.listen(LISTEN_BACKLOG)
+        })?;
+        let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("concbench-http-server".into())
@@ -74,13 +83,6 @@ impl Drop for DelayServer {
 
 /// Accepts connections until `stop` fires; the runtime's drop then closes every connection.
 async fn serve(listener: TcpListener, mut stop: oneshot::Receiver<()>) {
-    let listener = match tokio::net::TcpListener::from_std(listener) {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("concbench http server: cannot listen: {e}");
-            return;
-        }
-    };
     loop {
         tokio::select! {
             _ = &mut stop => return,
