@@ -28,6 +28,7 @@ use crate::workload::Workload;
 
 pub mod pool;
 pub mod protocol;
+mod slot;
 pub mod worker;
 
 pub use pool::{PoolOptions, ProcessPool};

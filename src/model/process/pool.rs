@@ -15,18 +15,17 @@
 //!
 //! To extend: new worker answers are matched where [`ProcessPool::start`],
 //! [`ProcessPool::run`] and [`ProcessPool::shutdown`] drain frames; new failure kinds become a
-//! `Failure` variant mapped to a [`PoolError`] in `ProcessPool::fail`.
+//! `Failure` variant (in `slot.rs`) mapped to a [`PoolError`] in `ProcessPool::fail`.
 
 use std::collections::VecDeque;
-use std::io::{self, IoSlice, Read, Write};
+use std::io;
 use std::os::fd::AsRawFd;
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::protocol::{
-    self, Fault, FromWorker, Hello, PROTOCOL_VERSION, TASK_HEADER_LEN, ToWorker,
-};
+use super::protocol::{self, Fault, FromWorker, Hello, PROTOCOL_VERSION, ToWorker};
+use super::slot::{Failure, Outgoing, Slot};
 use super::{Phase, PoolError, describe_status};
 use crate::checksum::BatchChecksum;
 use crate::model::WorkerUsage;
@@ -61,36 +60,6 @@ impl Default for PoolOptions {
             fault: None,
         }
     }
-}
-
-/// Why the pool gives up on a worker.
-enum Failure {
-    Eof,
-    Timeout,
-    Bad(String),
-    Reported(String),
-    Io(io::Error),
-}
-
-/// A task frame partly written to a worker's stdin.
-struct Outgoing {
-    task: usize,
-    header: [u8; TASK_HEADER_LEN],
-    written: usize,
-}
-
-/// One worker process and the parent's view of it.
-struct Slot {
-    child: Child,
-    pid: u32,
-    stdin: Option<ChildStdin>,
-    stdout: ChildStdout,
-    /// False once the worker has sent its last frame (its usage report).
-    live: bool,
-    rbuf: Vec<u8>,
-    in_flight: VecDeque<usize>,
-    busy_since: Option<Instant>,
-    out: Option<Outgoing>,
 }
 
 /// A pool of `concbench worker` processes, prepared for one workload spec.
@@ -494,126 +463,6 @@ impl ProcessPool {
 impl Drop for ProcessPool {
     fn drop(&mut self) {
         self.kill_all();
-    }
-}
-
-impl Slot {
-    /// Writes a whole small frame (hello, shutdown) to the worker's stdin.
-    fn send_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        let stdin = self.stdin.as_mut().ok_or(Failure::Eof)?;
-        stdin.write_all(bytes).map_err(write_failure)
-    }
-
-    fn nonblocking(&mut self) -> Result<(), Failure> {
-        let fd = self.stdin.as_ref().ok_or(Failure::Eof)?.as_raw_fd();
-        // SAFETY: fcntl on a descriptor this slot owns; no memory is passed.
-        let ok = unsafe {
-            let flags = libc::fcntl(fd, libc::F_GETFL);
-            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) >= 0
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(Failure::Io(io::Error::last_os_error()))
-        }
-    }
-
-    /// Writes as much of the pending task frame as the pipe takes without blocking.
-    fn flush_out(&mut self, input: &[u8]) -> Result<(), Failure> {
-        let Some(out) = self.out.as_mut() else {
-            return Ok(());
-        };
-        let stdin = self.stdin.as_mut().ok_or(Failure::Eof)?;
-        let total = TASK_HEADER_LEN + input.len();
-        while out.written < total {
-            let result = match out.header.get(out.written..) {
-                Some(head) if !head.is_empty() => {
-                    stdin.write_vectored(&[IoSlice::new(head), IoSlice::new(input)])
-                }
-                _ => stdin.write(&input[out.written - TASK_HEADER_LEN..]),
-            };
-            match result {
-                Ok(0) => return Err(Failure::Eof),
-                Ok(n) => out.written += n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(write_failure(e)),
-            }
-        }
-        self.out = None;
-        Ok(())
-    }
-
-    /// Reads what the worker's stdout holds and decodes every complete frame. A result must
-    /// be for the task at the head of the in-flight queue; it is popped there.
-    fn read_frames(
-        &mut self,
-        i: usize,
-        chunk: &mut [u8],
-        frames: &mut Vec<(usize, FromWorker)>,
-    ) -> Result<(), Failure> {
-        let n = loop {
-            match self.stdout.read(chunk) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Failure::Io(e)),
-            }
-        };
-        if n == 0 {
-            return Err(Failure::Eof);
-        }
-        self.rbuf.extend_from_slice(&chunk[..n]);
-        let mut used = 0;
-        let result = loop {
-            let (body, len) = match protocol::split_frame(&self.rbuf[used..]) {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(Failure::Bad(e.to_string())),
-            };
-            used += len;
-            match FromWorker::decode(body) {
-                Err(e) => break Err(Failure::Bad(e.to_string())),
-                Ok(FromWorker::Failed(message)) => break Err(Failure::Reported(message)),
-                Ok(FromWorker::Done { index, .. }) if self.in_flight.front() != Some(&index) => {
-                    break Err(Failure::Bad(format!(
-                        "a result for task {index}, which it was not running"
-                    )));
-                }
-                Ok(frame) => {
-                    if let FromWorker::Done { .. } = frame {
-                        self.in_flight.pop_front();
-                        self.busy_since = (!self.in_flight.is_empty()).then(Instant::now);
-                    }
-                    frames.push((i, frame));
-                }
-            }
-        };
-        self.rbuf.drain(..used);
-        result
-    }
-
-    /// Waits up to [`EXIT_GRACE`] for the worker to exit, then kills it.
-    fn wait_bounded(&mut self) -> io::Result<ExitStatus> {
-        let start = Instant::now();
-        let mut nap = Duration::from_micros(100);
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(status);
-            }
-            if start.elapsed() >= EXIT_GRACE {
-                let _ = self.child.kill();
-                return self.child.wait();
-            }
-            std::thread::sleep(nap);
-            nap = (nap * 2).min(Duration::from_millis(20));
-        }
-    }
-}
-
-fn write_failure(e: io::Error) -> Failure {
-    match e.kind() {
-        io::ErrorKind::BrokenPipe => Failure::Eof,
-        _ => Failure::Io(e),
     }
 }
 
