@@ -13,6 +13,8 @@
 //! - [`results`]: the versioned results file and the import of criterion's output;
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
+//! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
+//!   `benches/sync.rs` measures them;
 //! - [`cli`]: the command line;
 //! - [`checksum`], [`profile`], [`error`]: shared small pieces.
 
@@ -30,6 +32,7 @@ pub mod results;
 pub mod runner;
 pub mod session;
 pub mod suite;
+pub mod sync;
 pub mod table;
 pub mod task;
 pub mod usage;
