@@ -10,6 +10,7 @@
 //! - [`runner`] and [`table`]: `concbench run`, build-verify-time and its text table;
 //! - [`suite`], [`session`], [`probe`], [`machine`], [`usage`]: the `cargo bench` pipeline:
 //!   which cases run, memory and CPU probes in fresh processes, the machine's fingerprint;
+//!   [`bench_list`]: how the overhead and sync benches add their lists to the results file;
 //! - [`results`]: the versioned results file and the import of criterion's output;
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
@@ -18,6 +19,7 @@
 //! - [`cli`]: the command line;
 //! - [`checksum`], [`profile`], [`error`]: shared small pieces.
 
+pub mod bench_list;
 pub mod checksum;
 pub mod cli;
 pub mod compare;

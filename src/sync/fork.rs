@@ -13,9 +13,10 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-/// The body of a forked child: reads from `input`, writes to `output`, returns its exit
+/// The body of a forked child: reads from `input` (and from `shared`, a descriptor several
+/// children may read, when it was started with one), writes to `output`, returns its exit
 /// status. It must make async-signal-safe calls only (see the module docs).
-pub type ChildBody = fn(input: RawFd, output: RawFd) -> i32;
+pub type ChildBody = fn(input: RawFd, output: RawFd, shared: Option<RawFd>) -> i32;
 
 /// A forked child process with a pipe into it and a pipe out of it. Dropping it closes its
 /// input and reaps it, so no child outlives its owner.
@@ -31,20 +32,25 @@ impl ForkedChild {
     /// [`ForkedChild::input`]) and the write end of another (read by
     /// [`ForkedChild::output`]).
     pub fn start(body: ChildBody) -> io::Result<ForkedChild> {
-        let (down_read, down_write) = pipe()?;
-        let mut child = Self::start_with_input(body, &down_read)?;
-        child.to_child = Some(File::from(down_write));
-        Ok(child)
+        Self::fork_with(body, None)
     }
 
-    /// Forks a child that runs `body` on `input`, a descriptor of this process that the
-    /// child inherits (e.g. the read end of a pipe shared by several children), and on the
-    /// write end of a fresh pipe read by [`ForkedChild::output`]. [`ForkedChild::input`] is
-    /// `None`: whoever holds the other end of `input` must close it before the child is
-    /// stopped or dropped, or waiting for it never ends.
-    pub fn start_with_input(body: ChildBody, input: &OwnedFd) -> io::Result<ForkedChild> {
+    /// As [`ForkedChild::start`], and the child also inherits `shared`, a descriptor of
+    /// this process (e.g. the read end of a pipe several children read). Whoever holds the
+    /// other end of `shared` must close it before the child is stopped or dropped if the
+    /// child reads `shared` to end of file.
+    pub fn start_sharing(body: ChildBody, shared: &OwnedFd) -> io::Result<ForkedChild> {
+        Self::fork_with(body, Some(shared.as_raw_fd()))
+    }
+
+    fn fork_with(body: ChildBody, shared: Option<RawFd>) -> io::Result<ForkedChild> {
+        let (down_read, down_write) = pipe()?;
         let (up_read, up_write) = pipe()?;
-        let (child_in, child_out) = (input.as_raw_fd(), up_write.as_raw_fd());
+        let keep = [
+            down_read.as_raw_fd(),
+            up_write.as_raw_fd(),
+            shared.unwrap_or(-1),
+        ];
         // Listed before the fork: the child must not allocate. It is only the fallback for
         // kernels without close_range.
         let open = open_descriptors();
@@ -57,12 +63,12 @@ impl ForkedChild {
         }
         if pid == 0 {
             // SAFETY: as above.
-            unsafe { child_main(body, child_in, child_out, &open) }
+            unsafe { child_main(body, keep, &open) }
         }
-        drop(up_write);
+        drop((down_read, up_write));
         Ok(ForkedChild {
             pid,
-            to_child: None,
+            to_child: Some(File::from(down_write)),
             from_child: File::from(up_read),
         })
     }
@@ -72,8 +78,7 @@ impl ForkedChild {
         self.pid
     }
 
-    /// The write end of the pipe the child reads; `None` once [`ForkedChild::close_input`]
-    /// ran.
+    /// The write end of the pipe the child reads as its `input`.
     pub fn input(&self) -> Option<&File> {
         self.to_child.as_ref()
     }
@@ -81,11 +86,6 @@ impl ForkedChild {
     /// The read end of the pipe the child writes.
     pub fn output(&self) -> &File {
         &self.from_child
-    }
-
-    /// Closes the child's input, so a child that reads to end of file finishes.
-    pub fn close_input(&mut self) {
-        self.to_child = None;
     }
 
     /// Closes the child's input and waits for it; an error unless it exited with status 0.
@@ -173,7 +173,7 @@ impl EchoChild {
     }
 }
 
-fn echo_body(input: RawFd, output: RawFd) -> i32 {
+fn echo_body(input: RawFd, output: RawFd, _shared: Option<RawFd>) -> i32 {
     let mut byte = [0u8];
     loop {
         match read_full(input, &mut byte) {
@@ -231,47 +231,53 @@ fn errno() -> i32 {
     io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-/// A forked child's whole life: close what it inherited, run `body`, `_exit`.
+/// A forked child's whole life: close what it inherited but `keep` (input, output and
+/// shared, -1 for none), run `body`, `_exit`.
 ///
 /// # Safety
 /// Call only in a freshly forked child, which must never return to the parent's code.
-unsafe fn child_main(body: ChildBody, input: RawFd, output: RawFd, open: &[RawFd]) -> ! {
-    close_all_but(input, output, open);
-    let status = body(input, output);
+unsafe fn child_main(body: ChildBody, keep: [RawFd; 3], open: &[RawFd]) -> ! {
+    close_all_but(keep, open);
+    let shared = (keep[2] >= 0).then_some(keep[2]);
+    let status = body(keep[0], keep[1], shared);
     // SAFETY: `_exit` ends the process without running the parent's destructors.
     unsafe { libc::_exit(status) }
 }
 
-/// Closes every descriptor but `a` and `b`: with `close_range` where the kernel has it,
-/// else those listed in `open`. Async-signal-safe.
-fn close_all_but(a: RawFd, b: RawFd, open: &[RawFd]) {
+/// Closes every descriptor not in `keep` (-1 entries keep nothing): with `close_range`
+/// where the kernel has it, else those listed in `open`. Async-signal-safe.
+fn close_all_but(mut keep: [RawFd; 3], open: &[RawFd]) {
+    keep.sort_unstable();
     #[cfg(target_os = "linux")]
     {
-        let (lo, hi) = (a.min(b) as libc::c_uint, a.max(b) as libc::c_uint);
-        let mut ranges = [(1, 0); 3];
-        if lo > 0 {
-            ranges[0] = (0, lo - 1);
-        }
-        if hi > lo + 1 {
-            ranges[1] = (lo + 1, hi - 1);
-        }
-        ranges[2] = (hi + 1, libc::c_uint::MAX);
+        // The gaps between the kept descriptors, and after the last one.
         let mut all_closed = true;
-        for (first, last) in ranges.into_iter().filter(|(f, l)| f <= l) {
-            // SAFETY: close_range only closes descriptors; no memory is touched.
-            let r = unsafe { libc::syscall(libc::SYS_close_range, first, last, 0) };
-            all_closed &= r == 0;
+        let mut first: libc::c_uint = 0;
+        for fd in keep.into_iter().filter(|fd| *fd >= 0) {
+            let fd = fd as libc::c_uint;
+            if fd > first {
+                all_closed &= close_range(first, fd - 1);
+            }
+            first = fd + 1;
         }
+        all_closed &= close_range(first, libc::c_uint::MAX);
         if all_closed {
             return;
         }
     }
     for &fd in open {
-        if fd != a && fd != b {
+        if !keep.contains(&fd) {
             // SAFETY: closing a descriptor touches no memory.
             unsafe { libc::close(fd) };
         }
     }
+}
+
+/// `close_range(first, last, 0)`; false where the kernel lacks it.
+#[cfg(target_os = "linux")]
+fn close_range(first: libc::c_uint, last: libc::c_uint) -> bool {
+    // SAFETY: close_range only closes descriptors; no memory is touched.
+    unsafe { libc::syscall(libc::SYS_close_range, first, last, 0) == 0 }
 }
 
 /// The descriptors open now, from `/dev/fd` (or the first 1024 where it cannot be read).
@@ -333,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_failing_child_is_an_error_naming_it() {
-        let child = ForkedChild::start(|_, _| 3).unwrap();
+        let child = ForkedChild::start(|_, _, _| 3).unwrap();
         let pid = child.pid();
         let err = child.stop().unwrap_err().to_string();
         assert!(

@@ -6,7 +6,9 @@
 //! asks for exactly one message, so messages never interleave, even with several readers.
 //! At the end of a batch the parent writes one end marker per consumer, after every
 //! message; a consumer that reads a marker writes its count and checksum (16 bytes) on its
-//! own result pipe and waits for the next batch. The consumers live from
+//! own result pipe and then waits on its own control pipe, so that it cannot take another
+//! consumer's marker; once every consumer has reported, the parent writes each one byte
+//! there to start the next batch. The consumers live from
 //! [`PipeQueue::start`] to [`PipeQueue::stop`] (or drop), outside the timed region; they
 //! make async-signal-safe calls only (see [`super::fork`]).
 
@@ -35,7 +37,7 @@ impl PipeQueue {
         let (read_end, write_end) = super::fork::pipe()?;
         let mut children = Vec::with_capacity(consumers.max(1));
         for _ in 0..consumers.max(1) {
-            children.push(ForkedChild::start_with_input(consumer_body, &read_end)?);
+            children.push(ForkedChild::start_sharing(consumer_body, &read_end)?);
         }
         // Only the consumers read; this process keeps the write end alone.
         drop(read_end);
@@ -92,6 +94,10 @@ impl PipeQueue {
                 checksum: u64::from_ne_bytes(checksum.try_into().expect("8 bytes")),
             });
         }
+        for child in &self.consumers {
+            let mut go: &File = child.input().expect("the consumer is running");
+            go.write_all(&[1])?;
+        }
         Ok(all)
     }
 
@@ -117,13 +123,17 @@ impl Drop for PipeQueue {
     }
 }
 
-/// A consumer process: count and checksum messages until an end marker, report, repeat;
-/// exit at end of file. Async-signal-safe.
-fn consumer_body(input: RawFd, output: RawFd) -> i32 {
+/// A consumer process: count and checksum messages from `shared` until an end marker,
+/// report on `output`, wait for a byte on `input`, repeat; exit at end of file of either.
+/// Async-signal-safe.
+fn consumer_body(input: RawFd, output: RawFd, shared: Option<RawFd>) -> i32 {
+    let Some(messages) = shared else {
+        return 3;
+    };
     let mut got = Delivery::default();
     let mut buf = [0u8; 8];
     loop {
-        match read_full(input, &mut buf) {
+        match read_full(messages, &mut buf) {
             Ok(true) => {}
             Ok(false) => return 0,
             Err(()) => return 1,
@@ -137,6 +147,11 @@ fn consumer_body(input: RawFd, output: RawFd) -> i32 {
                 return 2;
             }
             got = Delivery::default();
+            match read_full(input, &mut [0u8]) {
+                Ok(true) => {}
+                Ok(false) => return 0,
+                Err(()) => return 1,
+            }
         } else {
             got.count += 1;
             got.checksum = got.checksum.wrapping_add(mix64(m));
