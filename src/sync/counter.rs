@@ -1,14 +1,15 @@
 //! A shared counter incremented by several threads: the race-condition lesson in numbers.
 //!
 //! Every kind does the same total number of increments, split across `workers` threads
-//! spawned for the batch (as a Python `Thread` per worker would be). The synchronised kinds
+//! spawned for the batch (as a Python `Thread` per worker would be) that start together at
+//! a barrier. The synchronised kinds
 //! end exactly at the total; [`CounterKind::Racy`] reads and writes the counter with two
 //! separate relaxed atomic operations, a real lost-update race (a thread's store overwrites
 //! increments made since its load) without undefined behaviour, and reports how many
 //! updates it lost. To add a kind, add a variant, its name, and its loop in [`count`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Barrier, Mutex, RwLock};
 
 /// How the counter is shared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,12 +90,17 @@ pub fn count(kind: CounterKind, workers: usize, total: u64) -> CounterOutcome {
     let rwlock = RwLock::new(0u64);
     let atomic = AtomicU64::new(0);
     let shards: Vec<Padded> = (0..workers).map(|_| Padded::default()).collect();
+    // Every worker starts incrementing at the same moment, so a share is not done before
+    // the next thread even exists.
+    let start = Barrier::new(workers);
     let attempted: u64 = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 let (mutex, rwlock, atomic, shard) = (&mutex, &rwlock, &atomic, &shards[w].0);
+                let start = &start;
                 scope.spawn(move || {
                     let n = share(total, workers, w);
+                    start.wait();
                     let mut done = 0u64;
                     for _ in 0..n {
                         match kind {
