@@ -97,8 +97,7 @@ fn run() -> anyhow::Result<()> {
             group.sampling_mode(SamplingMode::Flat);
         }
         for case in of {
-            bench_case(&mut group, case, &sizes, &mut tally)
-                .with_context(|| format!("{}", case.id()))?;
+            bench_case(&mut group, case, &sizes, &mut tally).with_context(|| case.id())?;
         }
         group.finish();
     }
