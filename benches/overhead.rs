@@ -23,7 +23,9 @@
 //! - `pipe-ping-pong`: one byte to another process and back over two pipes. The other
 //!   process is a `libc::fork` of this bench that only echoes bytes with raw `read`/`write`
 //!   and `_exit`s at end of file (async-signal-safe calls only, so forking a process with
-//!   threads is sound; it closes every inherited descriptor but its two pipe ends). It needs
+//!   threads is sound; it closes every inherited descriptor but its two pipe ends): the
+//!   library's [`concbench::sync::fork::EchoChild`], which the sync bench's pipe wake-up
+//!   uses too. It needs
 //!   no external program (`cat` may be missing) and nothing in the `concbench` CLI. Compare
 //!   `process` at batch 1: one task there and its checksum back.
 //! - `process-spawn-wait`: `concbench --version` started and waited for: what a fresh
@@ -41,24 +43,19 @@
 //! `CONCBENCH_PROFILE` (smoke: criterion's minimum, seconds in all; default: about a minute)
 //! and `CONCBENCH_REPORTS_DIR`; criterion's own arguments work as usual.
 
-use std::fs::File;
 use std::hint::black_box;
-use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
-use concbench::machine::{Machine, now_rfc3339};
+use concbench::bench_list::{ListRun, replace_warnings, wide_interval_warning, write_and_render};
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
-use concbench::report::chart::{Format, Theme};
 use concbench::results::criterion::{BenchmarkId as ImportedId, import};
-use concbench::results::store::write_results;
-use concbench::results::{CriterionSettings, Estimate, OverheadRecord, Results, RunInfo};
-use concbench::session::WIDE_INTERVAL;
+use concbench::results::{CriterionSettings, Estimate, OverheadRecord};
 use concbench::suite::{BenchArgs, SuiteConfig, criterion_dir};
+use concbench::sync::fork::EchoChild;
 use concbench::table::markdown;
 use concbench::workload::{self, Role, WorkloadSpec};
 use criterion::measurement::WallTime;
@@ -213,14 +210,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// When the run started, for the results file and to tell fresh estimates from stale ones.
-struct Start {
-    machine: Machine,
-    at: String,
-    instant: Instant,
-    clock: SystemTime,
-}
-
 fn run() -> anyhow::Result<()> {
     // Criterion's HTML charts go through plotters, which draws text only with a registered
     // font (never the system's).
@@ -235,12 +224,7 @@ fn run() -> anyhow::Result<()> {
         .measurement_time(Duration::from_secs_f64(s.measurement_s))
         .nresamples(s.resamples)
         .configure_from_args();
-    let start = Start {
-        machine: Machine::detect(),
-        at: now_rfc3339(),
-        instant: Instant::now(),
-        clock: SystemTime::now(),
-    };
+    let start = ListRun::start();
 
     let selected: Vec<Bench> = all_benches()
         .into_iter()
@@ -433,179 +417,29 @@ fn bench_floors(
     Ok(())
 }
 
-/// A forked copy of this process that echoes every byte it reads back: the far end of the
-/// pipe-ping-pong floor.
-struct EchoChild {
-    pid: libc::pid_t,
-    to_child: Option<File>,
-    from_child: File,
-}
-
-impl EchoChild {
-    fn start() -> io::Result<EchoChild> {
-        let (down_read, down_write) = pipe()?;
-        let (up_read, up_write) = pipe()?;
-        // The descriptors open now (ours included); the child closes all but its two ends.
-        // Listed before the fork: the child must not allocate.
-        let open: Vec<RawFd> = std::fs::read_dir("/dev/fd")
-            .map(|dir| {
-                dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                    .collect()
-            })
-            .unwrap_or_else(|_| (0..1024).collect());
-        let (child_in, child_out) = (down_read.as_raw_fd(), up_write.as_raw_fd());
-        // SAFETY: the child runs only `echo`, which makes async-signal-safe calls (close,
-        // read, write, _exit) on memory it already owns, so forking a process that may have
-        // other threads is sound; it never returns into Rust code of the parent's.
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        if pid == 0 {
-            // SAFETY: as above; `echo` ends with `_exit`.
-            unsafe { echo(child_in, child_out, &open) }
-        }
-        drop((down_read, up_write));
-        Ok(EchoChild {
-            pid,
-            to_child: Some(File::from(down_write)),
-            from_child: File::from(up_read),
-        })
-    }
-
-    fn round_trip(&mut self, byte: u8) -> io::Result<u8> {
-        let to_child = self.to_child.as_mut().expect("the echo process is running");
-        to_child.write_all(&[byte])?;
-        let mut back = [0u8];
-        self.from_child.read_exact(&mut back)?;
-        Ok(back[0])
-    }
-
-    /// Closes the child's input, so it exits, and reaps it; returns an error if it failed.
-    fn stop(mut self) -> io::Result<()> {
-        let status = self.reap()?;
-        if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::other(format!(
-                "the echo process ended with wait status {status:#x}"
-            )))
-        }
-    }
-
-    fn reap(&mut self) -> io::Result<libc::c_int> {
-        self.to_child = None;
-        let mut status = 0;
-        loop {
-            // SAFETY: waits for our own child; `status` is a valid out pointer.
-            let r = unsafe { libc::waitpid(self.pid, &mut status, 0) };
-            if r == self.pid {
-                self.pid = 0;
-                return Ok(status);
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                self.pid = 0;
-                return Err(err);
-            }
-        }
-    }
-}
-
-impl Drop for EchoChild {
-    fn drop(&mut self) {
-        if self.pid > 0 {
-            let _ = self.reap();
-        }
-    }
-}
-
-/// The echo process's whole life: close what it inherited, then copy bytes from `input` to
-/// `output` one at a time until end of file.
-///
-/// # Safety
-/// Call only in a freshly forked child, which must never return to the parent's code.
-unsafe fn echo(input: RawFd, output: RawFd, open: &[RawFd]) -> ! {
-    // SAFETY: close, read, write and _exit are async-signal-safe; `byte` is on our stack.
-    unsafe {
-        for &fd in open {
-            if fd != input && fd != output {
-                libc::close(fd);
-            }
-        }
-        let mut byte = 0u8;
-        loop {
-            let n = libc::read(input, (&raw mut byte).cast(), 1);
-            if n == 0 {
-                libc::_exit(0);
-            }
-            if n < 0 {
-                if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                libc::_exit(1);
-            }
-            if libc::write(output, (&raw const byte).cast(), 1) != 1 {
-                libc::_exit(2);
-            }
-        }
-    }
-}
-
-/// A pipe whose ends are closed on exec, so processes started later do not hold them.
-fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: `fds` has room for the two descriptors `pipe` writes.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `pipe` succeeded, so both are fresh descriptors owned by nobody else.
-    let ends = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [&ends.0, &ends.1] {
-        // SAFETY: a valid descriptor we own.
-        if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(ends)
-}
-
 /// Imports this run's estimates, stores them as the `overhead` list of the machine's results
 /// file, and prints the table. `whole` is true when no filter was given, so the list is
 /// replaced; a filtered run replaces only the records it measured.
 fn store(
     selected: &[Bench],
-    mut start: Start,
+    mut start: ListRun,
     config: &SuiteConfig,
     whole: bool,
 ) -> anyhow::Result<()> {
     let dir = criterion_dir();
     let imported = import(&dir, |id| selected.iter().any(|b| b.matches(id)))
         .with_context(|| format!("importing criterion results from {}", dir.display()))?;
-    // Criterion keeps old estimates; only those written during this run count.
-    let fresh_since = start.clock - Duration::from_secs(2);
     let mut warnings = Vec::new();
     let mut records = Vec::new();
     for bench in selected {
-        let Some(found) = imported
-            .iter()
-            .find(|i| bench.matches(&i.id) && i.measured_at.is_none_or(|t| t >= fresh_since))
-        else {
+        let Some(found) = start.fresh(&imported, |id| bench.matches(id)) else {
             warnings.push(format!(
                 "{}: criterion wrote no estimates during this run (--load-baseline or --discard-baseline?); not recorded",
                 bench.id()
             ));
             continue;
         };
-        let half = found.mean.relative_half_width();
-        if half > WIDE_INTERVAL {
-            warnings.push(format!(
-                "{}: the confidence interval of the mean is ±{:.1}%, wider than ±{:.0}%",
-                bench.id(),
-                half * 100.0,
-                WIDE_INTERVAL * 100.0
-            ));
-        }
+        warnings.extend(wide_interval_warning(&bench.id(), &found.mean));
         let per_task = |ns: f64| ns / bench.batch as f64;
         records.push(OverheadRecord {
             name: bench.id(),
@@ -618,9 +452,9 @@ fn store(
             },
         });
     }
-    start.machine.finish();
-    warnings.extend(start.machine.busy_reasons.iter().cloned());
     if records.is_empty() {
+        start.machine.finish();
+        warnings.extend(start.machine.busy_reasons.iter().cloned());
         for warning in &warnings {
             println!("warning: {warning}");
         }
@@ -628,32 +462,8 @@ fn store(
         return Ok(());
     }
 
-    let path = config
-        .reports_dir
-        .join(start.machine.slug())
-        .join("results.json");
-    let mut results = if path.exists() {
-        Results::read(&path).with_context(|| {
-            format!(
-                "adding the overhead figures to {} (move it away to start a new one)",
-                path.display()
-            )
-        })?
-    } else {
-        let profile = config.profile;
-        Results::new(
-            start.machine.clone(),
-            RunInfo {
-                profile,
-                started_at: start.at.clone(),
-                finished_at: now_rfc3339(),
-                wall_s: start.instant.elapsed().as_secs_f64(),
-                workers: config.workers.clone(),
-                criterion: profile.criterion(),
-                warnings: Vec::new(),
-            },
-        )
-    };
+    let (path, mut results) = start.open_results(config, "the overhead figures")?;
+    warnings.extend(start.machine.busy_reasons.iter().cloned());
     if whole {
         results.overhead = records;
     } else {
@@ -669,38 +479,14 @@ fn store(
                 .unwrap_or(usize::MAX)
         });
     }
-    results
-        .run
-        .warnings
-        .retain(|w| !w.starts_with(WARNING_PREFIX));
-    results
-        .run
-        .warnings
-        .extend(warnings.iter().map(|w| format!("{WARNING_PREFIX}{w}")));
-    write_results(&path, &results).with_context(|| format!("writing {}", path.display()))?;
-
+    replace_warnings(&mut results, WARNING_PREFIX, &warnings);
     println!("{}", table(&results.overhead));
     for warning in &warnings {
         println!("warning: {warning}");
     }
-    println!("overhead results: {}", path.display());
     // The models bench rendered the report before these figures existed: render it again
     // so report.md has its overhead table.
-    if !results.cases.is_empty() {
-        let report = concbench::report::render(
-            &results,
-            &concbench::report::ReportOptions {
-                out_dir: path
-                    .parent()
-                    .map_or_else(Default::default, |p| p.to_path_buf()),
-                formats: vec![Format::Svg, Format::Png],
-                theme: Theme::Light,
-            },
-        )
-        .context("rendering the report again with the overhead figures")?;
-        println!("report: {}", report.dir.join("report.md").display());
-    }
-    Ok(())
+    write_and_render(&path, &results, !results.cases.is_empty())
 }
 
 /// Microseconds with three significant digits or so.

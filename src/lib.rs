@@ -10,12 +10,16 @@
 //! - [`runner`] and [`table`]: `concbench run`, build-verify-time and its text table;
 //! - [`suite`], [`session`], [`probe`], [`machine`], [`usage`]: the `cargo bench` pipeline:
 //!   which cases run, memory and CPU probes in fresh processes, the machine's fingerprint;
+//!   [`bench_list`]: how the overhead and sync benches add their lists to the results file;
 //! - [`results`]: the versioned results file and the import of criterion's output;
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
+//! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
+//!   `benches/sync.rs` measures them;
 //! - [`cli`]: the command line;
 //! - [`checksum`], [`profile`], [`error`]: shared small pieces.
 
+pub mod bench_list;
 pub mod checksum;
 pub mod cli;
 pub mod compare;
@@ -30,6 +34,7 @@ pub mod results;
 pub mod runner;
 pub mod session;
 pub mod suite;
+pub mod sync;
 pub mod table;
 pub mod task;
 pub mod usage;

@@ -233,8 +233,9 @@ fn merge_previous(
     };
     match Results::read(path) {
         Ok(old) if old.run.profile == new.run.profile => {
-            // The overhead bench's figures live in the same file.
+            // The overhead and sync benches' figures live in the same file.
             new.overhead = old.overhead;
+            new.sync = old.sync;
             let repeated = |c: &CaseRecord| {
                 cases.iter().any(|n| {
                     n.workload == c.workload && n.model == c.model && n.workers == c.workers

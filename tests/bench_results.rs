@@ -1,22 +1,29 @@
 //! Checks the results file of a real `CONCBENCH_PROFILE=smoke cargo bench` run: every case
 //! of the smoke profile is there, verified, timed and probed, with the checksum sequential
-//! computes now. `.ci/run` runs the bench, then this test with `--ignored` and
-//! `CONCBENCH_RESULTS` pointing at the file.
+//! computes now; and, after `cargo bench --bench sync` into the same folder, every sync case
+//! of the smoke profile with its figures. `.ci/run` runs the benches, then these tests with
+//! `--ignored` and `CONCBENCH_RESULTS` pointing at the file.
 
 use std::path::PathBuf;
 
 use concbench::Profile;
 use concbench::results::schema::{Results, SCHEMA};
 use concbench::suite::all_cases;
+use concbench::sync::{SyncFamily, SyncSizes, cases as sync_cases};
 use concbench::workload;
 
-#[test]
-#[ignore = "needs the results file of CONCBENCH_PROFILE=smoke cargo bench; .ci/run runs it"]
-fn smoke_bench_results_hold_every_case() {
+fn results_file() -> (PathBuf, Results) {
     let path = PathBuf::from(
         std::env::var("CONCBENCH_RESULTS").expect("set CONCBENCH_RESULTS to the results file"),
     );
     let results = Results::read(&path).unwrap();
+    (path, results)
+}
+
+#[test]
+#[ignore = "needs the results file of CONCBENCH_PROFILE=smoke cargo bench; .ci/run runs it"]
+fn smoke_bench_results_hold_every_case() {
+    let (path, results) = results_file();
     assert_eq!(results.schema, SCHEMA);
     assert_eq!(results.run.profile, Profile::Smoke);
     assert!(results.machine.logical_cores >= 1);
@@ -54,5 +61,40 @@ fn smoke_bench_results_hold_every_case() {
         }
         let speedup = results.speedup(record).expect("a speedup");
         assert!(speedup.lower <= speedup.point && speedup.point <= speedup.upper);
+    }
+}
+
+#[test]
+#[ignore = "needs the results file of the smoke models and sync benches; .ci/run runs them"]
+fn smoke_sync_bench_records_every_sync_case() {
+    let (path, results) = results_file();
+    let sizes = SyncSizes::for_profile(Profile::Smoke);
+    let cases = sync_cases(&sizes);
+    assert_eq!(results.sync.len(), cases.len(), "{}", path.display());
+    for case in cases {
+        let r = results
+            .sync
+            .iter()
+            .find(|r| r.name == case.name() && r.workers == case.workers)
+            .unwrap_or_else(|| panic!("{} is missing from {}", case.id(), path.display()));
+        assert_eq!(r.family, case.family, "{}", case.id());
+        let t = r.ops_per_s;
+        assert!(
+            t.point > 0.0 && t.lower <= t.point && t.point <= t.upper,
+            "{}",
+            case.id()
+        );
+        assert!(r.batch_ns.point > 0.0, "{}", case.id());
+        match (case.family, case.primitive, r.lost_updates) {
+            (SyncFamily::Counter, "racy", Some(l)) => {
+                assert!(l.batches >= 10 && l.lost <= l.attempted, "{}", case.id());
+                assert_eq!(l.attempted, l.batches * sizes.increments, "{}", case.id());
+                if case.workers == 1 {
+                    assert_eq!(l.lost, 0, "one thread cannot race");
+                }
+            }
+            (_, "racy", None) => panic!("{} has no lost-update count", case.id()),
+            (_, _, lost) => assert!(lost.is_none(), "{}", case.id()),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `report.md`: the machine, the warnings, the summary chart, then per workload its charts
-//! and seed-style tables, then the fits and the dispatch overheads.
+//! and seed-style tables, then the fits, the dispatch overheads and the sync bench's section
+//! ([`super::sync_section`]).
 //!
 //! The text depends only on the results file and the list of rendered charts, so the same
 //! input always gives the same report (it is snapshot-tested). To add a section, write a
@@ -43,10 +44,16 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
     }
     out.push_str(&fits_section(fits));
     out.push_str(&overhead_section(results));
+    out.push_str(&super::sync_section::render(results, charts));
     out
 }
 
-fn chart_file(charts: &[RenderedChart], workload: Option<&str>, chart: &str) -> Option<String> {
+/// The file `report.md` links for a rendered chart: its SVG if there is one.
+pub(super) fn chart_file(
+    charts: &[RenderedChart],
+    workload: Option<&str>,
+    chart: &str,
+) -> Option<String> {
     let found = charts
         .iter()
         .find(|c| c.workload.as_deref() == workload && c.chart == chart)?;

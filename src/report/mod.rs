@@ -3,14 +3,15 @@
 //!
 //! [`render`] draws everything into a fresh temporary folder beside the target and only then
 //! moves the new files into place, so a failed render leaves the previous report intact. The
-//! parts: [`chart`] (one file per chart), [`markdown`], [`csv`], [`fit`] (Amdahl and USL),
-//! and [`from_criterion`] (a results file built from any criterion output whose ids are
-//! `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
+//! parts: [`chart`] (one file per chart), [`markdown`] (with [`sync_section`]), [`csv`],
+//! [`fit`] (Amdahl and USL), and [`from_criterion`] (a results file built from any criterion
+//! output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
 
 pub mod chart;
 pub mod csv;
 pub mod fit;
 pub mod markdown;
+pub mod sync_section;
 
 use std::fs;
 use std::path::{Path, PathBuf};

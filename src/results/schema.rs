@@ -1,9 +1,10 @@
 //! The results file of one run, schema [`SCHEMA`] (`concbench.results/1`).
 //!
 //! One JSON object: the [`SCHEMA`] tag, the machine fingerprint, the run's settings
-//! ([`RunInfo`]), one [`CaseRecord`] per (workload, model, workers) and the per-task dispatch
-//! costs ([`OverheadRecord`]). Times are nanoseconds per batch as `f64`; checksums are hex
-//! strings (`"0x00000000deadbeef"`) because JSON numbers lose bits above 2^53.
+//! ([`RunInfo`]), one [`CaseRecord`] per (workload, model, workers), the per-task dispatch
+//! costs ([`OverheadRecord`]) and the synchronisation cases ([`SyncRecord`]). Times are
+//! nanoseconds per batch as `f64`; checksums are hex strings (`"0x00000000deadbeef"`)
+//! because JSON numbers lose bits above 2^53.
 //!
 //! To extend: add a field with `#[serde(default)]` so version-1 files without it still read;
 //! anything an old reader would misread needs a new [`SCHEMA`] version.
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ResultsError, json_path_at};
 use crate::profile::Profile;
+pub use crate::sync::SyncRecord;
 use crate::workload::Kind;
 
 /// The schema tag this build writes and the only one it reads.
@@ -35,6 +37,10 @@ pub struct Results {
     /// Per-task dispatch costs from `benches/overhead.rs`; empty when it did not run.
     #[serde(default)]
     pub overhead: Vec<OverheadRecord>,
+    /// Locks, atomics, queues, wake-ups and semaphores from `benches/sync.rs`; empty when it
+    /// did not run.
+    #[serde(default)]
+    pub sync: Vec<SyncRecord>,
 }
 
 /// How a run was made: profile, times, worker list, criterion settings and warnings.
@@ -218,6 +224,7 @@ impl Results {
             run,
             cases: Vec::new(),
             overhead: Vec::new(),
+            sync: Vec::new(),
         }
     }
 

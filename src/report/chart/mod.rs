@@ -2,19 +2,22 @@
 //!
 //! Per workload, in `<out_dir>/<workload>/<chart>.<svg|png>`: speedup, time, efficiency,
 //! memory and CPU utilisation against the worker count; for the whole run,
-//! `<out_dir>/summary-heatmap.<svg|png>`: the best speedup of every (workload, model).
+//! `<out_dir>/summary-heatmap.<svg|png>`: the best speedup of every (workload, model), and
+//! the sync bench's `sync-counter`, `sync-race`, `sync-queue`, `sync-wakeup` and
+//! `sync-semaphore` when the results hold sync records.
 //!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
-//! bands, guides, or heatmap cells) and does no drawing. Two renderers, [`lines`] and
-//! [`heatmap`], draw figures with the shared look of [`style`]: the theme, one colour and
-//! marker per model across every chart, fonts large enough for a projector, the title with
-//! workload, machine and profile, and the legend in its own column beside the plot. Adding a
-//! chart is one new file implementing [`WorkloadChart`] (or [`RunChart`]) plus one line in
-//! [`WORKLOAD_CHARTS`] (or [`RUN_CHARTS`]).
+//! bands, guides, heatmap cells, or bars) and does no drawing. Three renderers, [`lines`],
+//! [`heatmap`] and [`bars`], draw figures with the shared look of [`style`]: the theme, one
+//! colour and marker per model across every chart, fonts large enough for a projector, the
+//! title with workload, machine and profile, and the legend in its own column beside the
+//! plot. Adding a chart is one new file implementing [`WorkloadChart`] (or [`RunChart`])
+//! plus one line in [`WORKLOAD_CHARTS`] (or [`RUN_CHARTS`]).
 //!
 //! Text is drawn only with the embedded DejaVu Sans (plotters' `ab_glyph` feature): call
 //! [`register_fonts`] before drawing anything with plotters. [`render_all`] does.
 
+pub mod bars;
 pub mod heatmap;
 pub mod lines;
 pub mod style;
@@ -24,6 +27,12 @@ mod efficiency;
 mod memory;
 mod speedup;
 mod summary_heatmap;
+mod sync_counter;
+mod sync_lines;
+mod sync_queue;
+mod sync_race;
+mod sync_semaphore;
+mod sync_wakeup;
 mod threads;
 mod time;
 
@@ -43,6 +52,7 @@ use crate::report::fit::{ModelFit, UslFit};
 use crate::results::{CaseRecord, Results};
 use crate::workload::WORKLOADS;
 
+pub use bars::BarPlot;
 pub use heatmap::HeatmapPlot;
 pub use lines::LinePlot;
 
@@ -59,8 +69,16 @@ pub const WORKLOAD_CHARTS: &[&dyn WorkloadChart] = &[
     &threads::Threads,
 ];
 
-/// Charts of the whole run.
-pub const RUN_CHARTS: &[&dyn RunChart] = &[&summary_heatmap::SummaryHeatmap];
+/// Charts of the whole run: the summary, then the sync bench's, each drawn only when the
+/// results hold its records.
+pub const RUN_CHARTS: &[&dyn RunChart] = &[
+    &summary_heatmap::SummaryHeatmap,
+    &sync_counter::SyncCounter,
+    &sync_race::SyncRace,
+    &sync_queue::SyncQueue,
+    &sync_wakeup::SyncWakeup,
+    &sync_semaphore::SyncSemaphore,
+];
 
 /// Background and text colours of the charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
@@ -220,6 +238,8 @@ pub enum Figure {
     Lines(LinePlot),
     /// A grid of coloured cells.
     Heatmap(HeatmapPlot),
+    /// Horizontal bars, one per label.
+    Bars(BarPlot),
 }
 
 /// The two lines above every chart.
@@ -573,6 +593,7 @@ fn draw_figure<DB: DrawingBackend>(
     match figure {
         Figure::Lines(plot) => lines::draw(root, plot, header, theme),
         Figure::Heatmap(plot) => heatmap::draw(root, plot, header, theme),
+        Figure::Bars(plot) => bars::draw(root, plot, header, theme),
     }
 }
 

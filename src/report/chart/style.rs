@@ -176,7 +176,8 @@ const FALLBACK_COLOURS: [RGBColor; 5] = [
 ];
 
 /// The colour and marker of `model`: fixed per registry model, in every chart of every
-/// report; other names get a stable fallback colour and an open square.
+/// report, and per sync case name; other names get a stable fallback colour and an open
+/// square.
 pub fn model_style(model: &str) -> ModelStyle {
     debug_assert_eq!(
         MODELS.len(),
@@ -187,6 +188,11 @@ pub fn model_style(model: &str) -> ModelStyle {
         if let Some(style) = REGISTRY_STYLES.get(i) {
             return *style;
         }
+    }
+    // Sync cases (`counter-mutex`, ...) never share a chart with models or other families:
+    // the model colours in turn, grey left out, by the primitive's place in its family.
+    if let Some(i) = crate::sync::primitive_index(model) {
+        return REGISTRY_STYLES[1 + i % (REGISTRY_STYLES.len() - 1)];
     }
     // FNV-1a: stable across runs and platforms, unlike the std hasher.
     let hash = model.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
