@@ -70,8 +70,8 @@ impl Profile {
         // from dominating short cases; the bounds barely move.
         let (sample_size, warm_up_s, measurement_s, resamples) = match self {
             Profile::Smoke => (10, 0.05, 0.1, 2_000),
-            Profile::Quick => (10, 0.1, 0.4, 5_000),
-            Profile::Default => (10, 0.3, 1.0, 10_000),
+            Profile::Quick => (10, 0.05, 0.3, 5_000),
+            Profile::Default => (10, 0.2, 0.8, 10_000),
             Profile::Full => (30, 2.0, 6.0, 50_000),
         };
         CriterionSettings {
@@ -88,8 +88,8 @@ impl Profile {
     pub fn probe_min_wall(self) -> std::time::Duration {
         std::time::Duration::from_millis(match self {
             Profile::Smoke => 30,
-            Profile::Quick => 150,
-            Profile::Default => 300,
+            Profile::Quick => 100,
+            Profile::Default => 150,
             Profile::Full => 1000,
         })
     }

@@ -155,12 +155,12 @@ pub fn primitive_index(name: &str) -> Option<usize> {
 }
 
 /// Criterion's settings for the sync bench: every case is short, so less time per case than
-/// the models bench; the default profile's 43 cases take one to two minutes on 2 cores.
+/// the models bench; the default profile's 43 cases take about a minute on 2 cores.
 pub fn criterion_settings(profile: Profile) -> CriterionSettings {
     let (sample_size, warm_up_s, measurement_s, resamples) = match profile {
         Profile::Smoke => (10, 0.05, 0.1, 2_000),
         Profile::Quick => (10, 0.2, 0.5, 5_000),
-        Profile::Default => (10, 0.3, 1.0, 10_000),
+        Profile::Default => (10, 0.2, 0.6, 10_000),
         Profile::Full => (20, 1.0, 3.0, 50_000),
     };
     CriterionSettings {
@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(SyncSizes::for_profile(Profile::Smoke).permits, [1, 4, 16]);
         assert_eq!(
             SyncSizes::for_profile(Profile::Default).permits,
-            [4, 16, 64]
+            [2, 8, 32]
         );
         for profile in Profile::ALL {
             let s = SyncSizes::for_profile(profile);

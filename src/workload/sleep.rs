@@ -27,8 +27,8 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
 fn spec_for(profile: Profile) -> WorkloadSpec {
     let (tasks, ms) = match profile {
         Profile::Smoke => (16, 2),
-        Profile::Quick => (64, 5),
-        Profile::Default => (64, 10),
+        Profile::Quick => (32, 5),
+        Profile::Default => (32, 10),
         Profile::Full => (256, 10),
     };
     WorkloadSpec::new(INFO.name)
