@@ -194,10 +194,7 @@ mod tests {
     #[test]
     fn permits_follow_the_sleep_workload_of_each_profile() {
         assert_eq!(SyncSizes::for_profile(Profile::Smoke).permits, [1, 4, 16]);
-        assert_eq!(
-            SyncSizes::for_profile(Profile::Default).permits,
-            [2, 8, 32]
-        );
+        assert_eq!(SyncSizes::for_profile(Profile::Default).permits, [2, 8, 32]);
         for profile in Profile::ALL {
             let s = SyncSizes::for_profile(profile);
             assert!(
