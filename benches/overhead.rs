@@ -188,7 +188,7 @@ fn all_benches() -> Vec<Bench> {
 fn settings(profile: Profile) -> CriterionSettings {
     let (sample_size, warm_up_s, measurement_s, resamples) = match profile {
         Profile::Smoke => (10, 0.05, 0.1, 2_000),
-        Profile::Quick => (10, 0.3, 0.8, 5_000),
+        Profile::Quick => (10, 0.1, 0.4, 5_000),
         Profile::Default => (20, 0.5, 1.5, 10_000),
         Profile::Full => (40, 1.0, 3.0, 100_000),
     };

@@ -47,7 +47,7 @@ impl Profile {
     pub fn workers(self) -> Vec<usize> {
         match self {
             Profile::Smoke => vec![1, 2],
-            Profile::Quick => vec![1, 2, 4, 8],
+            Profile::Quick => vec![1, 2, 4],
             Profile::Default => vec![1, 2, 4, 8, 16],
             Profile::Full => vec![1, 2, 4, 8, 16, 32, 64],
         }
@@ -70,7 +70,7 @@ impl Profile {
         // from dominating short cases; the bounds barely move.
         let (sample_size, warm_up_s, measurement_s, resamples) = match self {
             Profile::Smoke => (10, 0.05, 0.1, 2_000),
-            Profile::Quick => (10, 0.05, 0.3, 5_000),
+            Profile::Quick => (10, 0.05, 0.25, 5_000),
             Profile::Default => (10, 0.2, 0.8, 10_000),
             Profile::Full => (30, 2.0, 6.0, 50_000),
         };
@@ -88,7 +88,7 @@ impl Profile {
     pub fn probe_min_wall(self) -> std::time::Duration {
         std::time::Duration::from_millis(match self {
             Profile::Smoke => 30,
-            Profile::Quick => 100,
+            Profile::Quick => 80,
             Profile::Default => 150,
             Profile::Full => 1000,
         })

@@ -159,7 +159,7 @@ pub fn primitive_index(name: &str) -> Option<usize> {
 pub fn criterion_settings(profile: Profile) -> CriterionSettings {
     let (sample_size, warm_up_s, measurement_s, resamples) = match profile {
         Profile::Smoke => (10, 0.05, 0.1, 2_000),
-        Profile::Quick => (10, 0.2, 0.5, 5_000),
+        Profile::Quick => (10, 0.05, 0.25, 5_000),
         Profile::Default => (10, 0.2, 0.6, 10_000),
         Profile::Full => (20, 1.0, 3.0, 50_000),
     };
