@@ -10,38 +10,26 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::bail;
 use concbench::model::{self, ModelConfig};
 use concbench::session::Session;
 use concbench::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for, criterion_dir};
 use concbench::workload::{self, Role, WORKLOADS};
-use criterion::{BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkId, SamplingMode};
+
+mod common;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run())
 }
 
 fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bench_args = BenchArgs::parse(&args)?;
     let config = SuiteConfig::from_env()?;
-    // Criterion draws its charts with plotters, which needs the embedded font.
-    concbench::report::chart::register_fonts();
     let settings = config.profile.criterion();
-    let mut criterion = Criterion::default()
-        .nresamples(settings.resamples)
-        .sample_size(settings.sample_size)
-        .warm_up_time(Duration::from_secs_f64(settings.warm_up_s))
-        .measurement_time(Duration::from_secs_f64(settings.measurement_s))
-        .configure_from_args();
+    let mut criterion = common::configured_criterion(&settings);
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_concbench"));
     let model_config = ModelConfig {
         worker_exe: Some(exe.clone()),

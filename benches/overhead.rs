@@ -59,7 +59,7 @@ use concbench::sync::fork::EchoChild;
 use concbench::table::markdown;
 use concbench::workload::{self, Role, WorkloadSpec};
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion};
+use criterion::{BenchmarkGroup, BenchmarkId};
 
 /// Tasks per timed batch: one dispatch alone, and a thousand to amortise start-up.
 const BATCHES: [usize; 2] = [1, 1000];
@@ -200,30 +200,18 @@ fn settings(profile: Profile) -> CriterionSettings {
     }
 }
 
+mod common;
+
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run())
 }
 
 fn run() -> anyhow::Result<()> {
-    // Criterion's HTML charts go through plotters, which draws text only with a registered
-    // font (never the system's).
-    concbench::report::chart::register_fonts();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bench_args = BenchArgs::parse(&args)?;
     let config = SuiteConfig::from_env()?;
     let s = settings(config.profile);
-    let mut criterion = Criterion::default()
-        .sample_size(s.sample_size)
-        .warm_up_time(Duration::from_secs_f64(s.warm_up_s))
-        .measurement_time(Duration::from_secs_f64(s.measurement_s))
-        .nresamples(s.resamples)
-        .configure_from_args();
+    let mut criterion = common::configured_criterion(&s);
     let start = ListRun::start();
 
     let selected: Vec<Bench> = all_benches()

@@ -31,7 +31,6 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use concbench::bench_list::{ListRun, replace_warnings, wide_interval_warning, write_and_render};
@@ -48,7 +47,7 @@ use concbench::sync::{
 use concbench::table::markdown;
 use concbench::workload::{self, Workload};
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkGroup, BenchmarkId, SamplingMode};
 
 /// Marks the warnings this bench adds to a results file, so a re-run replaces them.
 const WARNING_PREFIX: &str = "sync bench: ";
@@ -56,30 +55,19 @@ const WARNING_PREFIX: &str = "sync bench: ";
 /// `(attempted, lost)` of every racy batch, by case id.
 type LostTally = HashMap<String, Vec<(u64, u64)>>;
 
+mod common;
+
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run())
 }
 
 fn run() -> anyhow::Result<()> {
-    // Criterion's HTML charts go through plotters, which needs the embedded font.
-    concbench::report::chart::register_fonts();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bench_args = BenchArgs::parse(&args)?;
     let config = SuiteConfig::from_env()?;
     let sizes = SyncSizes::for_profile(config.profile);
     let s = criterion_settings(config.profile);
-    let mut criterion = Criterion::default()
-        .sample_size(s.sample_size)
-        .warm_up_time(Duration::from_secs_f64(s.warm_up_s))
-        .measurement_time(Duration::from_secs_f64(s.measurement_s))
-        .nresamples(s.resamples)
-        .configure_from_args();
+    let mut criterion = common::configured_criterion(&s);
     let list_run = ListRun::start();
     let selected: Vec<SyncCase> = cases(&sizes)
         .into_iter()

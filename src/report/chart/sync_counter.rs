@@ -2,8 +2,7 @@
 //! it, one line per primitive (`Mutex`, `RwLock`, atomic, shards, the racy load-store), on
 //! a log scale with the 95% band.
 
-use super::lines::{LinePlot, YScale};
-use super::sync_lines::{family_series, point};
+use super::sync_lines::throughput_figure;
 use super::{ChartContext, Figure, RunChart};
 use crate::sync::SyncFamily;
 
@@ -20,21 +19,11 @@ impl RunChart for SyncCounter {
     }
 
     fn figure(&self, ctx: &ChartContext<'_>) -> Option<Figure> {
-        let series = family_series(ctx.results, SyncFamily::Counter, |r| {
-            let e = r.ops_per_s;
-            point(r.workers, e.point / 1e6, (e.lower / 1e6, e.upper / 1e6))
-        });
-        (!series.is_empty()).then(|| {
-            Figure::Lines(LinePlot {
-                x_label: "threads incrementing (log scale)".to_string(),
-                y_label: "million increments / s (log scale)".to_string(),
-                y_scale: YScale::Log,
-                y_at_least: 0.0,
-                series,
-                guides: Vec::new(),
-                band_label: Some("95% CI".to_string()),
-                fit_label: None,
-            })
-        })
+        throughput_figure(
+            ctx.results,
+            SyncFamily::Counter,
+            "threads incrementing (log scale)",
+            "million increments / s (log scale)",
+        )
     }
 }

@@ -1,7 +1,8 @@
 //! What the sync line charts share: one line per case name of a family (`counter-mutex`,
 //! ...), a point per record at its `workers`. Not a chart itself.
 
-use super::lines::{Point, Series};
+use super::Figure;
+use super::lines::{LinePlot, Point, Series, YScale};
 use crate::results::Results;
 use crate::sync::{SyncFamily, SyncRecord};
 
@@ -47,5 +48,31 @@ pub(super) fn point(workers: usize, value: f64, interval: (f64, f64)) -> Option<
         x: workers as f64,
         y: value,
         interval: (ok(interval.0) && ok(interval.1)).then_some(interval),
+    })
+}
+
+/// A throughput chart of `family`: millions of operations per second against the worker
+/// count, one line per case name, log scale, with the 95% band.
+pub(super) fn throughput_figure(
+    results: &Results,
+    family: SyncFamily,
+    x_label: &str,
+    y_label: &str,
+) -> Option<Figure> {
+    let series = family_series(results, family, |r| {
+        let e = r.ops_per_s;
+        point(r.workers, e.point / 1e6, (e.lower / 1e6, e.upper / 1e6))
+    });
+    (!series.is_empty()).then(|| {
+        Figure::Lines(LinePlot {
+            x_label: x_label.to_string(),
+            y_label: y_label.to_string(),
+            y_scale: YScale::Log,
+            y_at_least: 0.0,
+            series,
+            guides: Vec::new(),
+            band_label: Some("95% CI".to_string()),
+            fit_label: None,
+        })
     })
 }

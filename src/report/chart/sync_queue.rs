@@ -2,8 +2,7 @@
 //! as many consumers), one line per queue (std `sync_channel`, crossbeam, tokio `mpsc`, a
 //! pipe between processes), on a log scale with the 95% band.
 
-use super::lines::{LinePlot, YScale};
-use super::sync_lines::{family_series, point};
+use super::sync_lines::throughput_figure;
 use super::{ChartContext, Figure, RunChart};
 use crate::sync::SyncFamily;
 
@@ -20,21 +19,11 @@ impl RunChart for SyncQueue {
     }
 
     fn figure(&self, ctx: &ChartContext<'_>) -> Option<Figure> {
-        let series = family_series(ctx.results, SyncFamily::Queue, |r| {
-            let e = r.ops_per_s;
-            point(r.workers, e.point / 1e6, (e.lower / 1e6, e.upper / 1e6))
-        });
-        (!series.is_empty()).then(|| {
-            Figure::Lines(LinePlot {
-                x_label: "producers = consumers (log scale)".to_string(),
-                y_label: "million messages / s (log scale)".to_string(),
-                y_scale: YScale::Log,
-                y_at_least: 0.0,
-                series,
-                guides: Vec::new(),
-                band_label: Some("95% CI".to_string()),
-                fit_label: None,
-            })
-        })
+        throughput_figure(
+            ctx.results,
+            SyncFamily::Queue,
+            "producers = consumers (log scale)",
+            "million messages / s (log scale)",
+        )
     }
 }
