@@ -49,7 +49,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use concbench::bench_list::{ListRun, replace_warnings, wide_interval_warning, write_and_render};
+use concbench::bench_list::{
+    ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
+};
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
 use concbench::results::criterion::{BenchmarkId as ImportedId, import};
@@ -452,21 +454,19 @@ fn store(
 
     let (path, mut results) = start.open_results(config, "the overhead figures")?;
     warnings.extend(start.machine.busy_reasons.iter().cloned());
-    if whole {
-        results.overhead = records;
-    } else {
-        results
-            .overhead
-            .retain(|old| !records.iter().any(|new| new.name == old.name));
-        results.overhead.extend(records);
-        let order = all_benches();
-        results.overhead.sort_by_key(|r| {
+    let order = all_benches();
+    merge_records(
+        &mut results.overhead,
+        records,
+        whole,
+        |new, old| new.name == old.name,
+        |r| {
             order
                 .iter()
                 .position(|b| b.id() == r.name)
                 .unwrap_or(usize::MAX)
-        });
-    }
+        },
+    );
     replace_warnings(&mut results, WARNING_PREFIX, &warnings);
     println!("{}", table(&results.overhead));
     for warning in &warnings {

@@ -33,7 +33,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use concbench::bench_list::{ListRun, replace_warnings, wide_interval_warning, write_and_render};
+use concbench::bench_list::{
+    ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
+};
 use concbench::results::criterion::{BenchmarkId as ImportedId, import};
 use concbench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::sync::counter::{CounterKind, count};
@@ -260,23 +262,19 @@ fn store(
             config.profile, results.run.profile
         ));
     }
-    if whole {
-        results.sync = records;
-    } else {
-        results.sync.retain(|old| {
-            !records
-                .iter()
-                .any(|new| new.name == old.name && new.workers == old.workers)
-        });
-        results.sync.extend(records);
-        let order = cases(sizes);
-        results.sync.sort_by_key(|r| {
+    let order = cases(sizes);
+    merge_records(
+        &mut results.sync,
+        records,
+        whole,
+        |new, old| new.name == old.name && new.workers == old.workers,
+        |r| {
             order
                 .iter()
                 .position(|c| c.name() == r.name && c.workers == r.workers)
                 .unwrap_or(usize::MAX)
-        });
-    }
+        },
+    );
     replace_warnings(&mut results, WARNING_PREFIX, &warnings);
     for family in SyncFamily::ALL {
         let rows = family_rows(&results.sync, family);

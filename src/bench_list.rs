@@ -110,6 +110,25 @@ pub fn wide_interval_warning(id: &str, mean: &Estimate) -> Option<String> {
     })
 }
 
+/// Puts this run's `records` into a bench's list of the results file: all of it when the
+/// run measured every case (`whole`), otherwise only the records it measured again
+/// (`same` finds the old one), kept in the bench's case order (`rank`).
+pub fn merge_records<T>(
+    list: &mut Vec<T>,
+    records: Vec<T>,
+    whole: bool,
+    same: impl Fn(&T, &T) -> bool,
+    rank: impl Fn(&T) -> usize,
+) {
+    if whole {
+        *list = records;
+        return;
+    }
+    list.retain(|old| !records.iter().any(|new| same(new, old)));
+    list.extend(records);
+    list.sort_by_key(|r| rank(r));
+}
+
 /// Replaces the run warnings that start with `prefix` (a bench's earlier ones) with
 /// `warnings`, each prefixed.
 pub fn replace_warnings(results: &mut Results, prefix: &str, warnings: &[String]) {

@@ -331,6 +331,24 @@ pub fn legend_text<DB: DrawingBackend>(
     )
 }
 
+/// A legend row for a guide: a short solid line in the guide colour at `(x, y)`, then
+/// `label` after it.
+pub fn legend_guide<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    label: &str,
+    palette: &Palette,
+) -> DrawResult<DB> {
+    polyline(
+        root,
+        &[(x, y), (x + SAMPLE, y)],
+        LineStyle::Solid,
+        palette.guide,
+        stroke::GUIDE,
+    )?;
+    legend_text(root, label, (x + SAMPLE + 24, y), palette.text)
+}
+
 /// Ticks for a linear axis from 0 to at least `hi`: round steps, about six of them.
 /// Returns (end, ticks).
 pub fn linear_ticks(hi: f64) -> (f64, Vec<(f64, String)>) {

@@ -169,19 +169,7 @@ pub fn draw<DB: DrawingBackend>(
         y += ROW;
     }
     y += ROW / 3;
-    draw::polyline(
-        root,
-        &[(x, y), (x + SAMPLE, y)],
-        LineStyle::Solid,
-        palette.guide,
-        stroke::GUIDE,
-    )?;
-    draw::legend_text(
-        root,
-        &labels[plot.machines.len()],
-        (x + SAMPLE + 24, y),
-        palette.text,
-    )?;
+    draw::legend_guide(root, (x, y), &labels[plot.machines.len()], &palette)?;
     y += ROW;
     let whisker = palette.text.stroke_width(3);
     let mid = x + SAMPLE / 2;

@@ -140,14 +140,7 @@ pub fn draw<DB: DrawingBackend>(
         draw::legend_text(root, label, (x + SAMPLE + 24, y), palette.text)?;
         y += ROW;
     }
-    draw::polyline(
-        root,
-        &[(x, y), (x + SAMPLE, y)],
-        LineStyle::Solid,
-        palette.guide,
-        stroke::GUIDE,
-    )?;
-    draw::legend_text(root, "ideal", (x + SAMPLE + 24, y), palette.text)
+    draw::legend_guide(root, (x, y), "ideal", &palette)
 }
 
 /// A model's marker, filled, or hollow (filled shapes get a background-coloured centre).

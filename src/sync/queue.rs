@@ -166,60 +166,56 @@ impl QueueRunner {
 fn std_mpsc(producers: usize, consumers: usize, capacity: usize, messages: u64) -> Delivery {
     let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(capacity);
     let shared = Mutex::new(rx);
-    std::thread::scope(|scope| {
-        for p in 0..producers {
-            let tx = tx.clone();
-            scope.spawn(move || {
-                for m in messages_of(p, producers, messages) {
-                    tx.send(m).expect("a consumer is receiving");
-                }
-            });
+    let send =
+        |tx: &std::sync::mpsc::SyncSender<u64>, m| tx.send(m).expect("a consumer is receiving");
+    through_threads(tx, producers, consumers, messages, send, || {
+        let mut got = Delivery::default();
+        if consumers == 1 {
+            let rx = shared.lock().expect("not poisoned");
+            rx.iter().for_each(|m| got.add(m));
+        } else {
+            // The lock is held while waiting: the other consumers queue on it.
+            while let Ok(m) = shared.lock().expect("not poisoned").recv() {
+                got.add(m);
+            }
         }
-        drop(tx);
-        let handles: Vec<_> = (0..consumers)
-            .map(|_| {
-                let shared = &shared;
-                scope.spawn(move || {
-                    let mut got = Delivery::default();
-                    if consumers == 1 {
-                        let rx = shared.lock().expect("not poisoned");
-                        rx.iter().for_each(|m| got.add(m));
-                    } else {
-                        // The lock is held while waiting: the other consumers queue on it.
-                        while let Ok(m) = shared.lock().expect("not poisoned").recv() {
-                            got.add(m);
-                        }
-                    }
-                    got
-                })
-            })
-            .collect();
-        join_deliveries(handles)
+        got
     })
 }
 
 fn crossbeam(producers: usize, consumers: usize, capacity: usize, messages: u64) -> Delivery {
     let (tx, rx) = crossbeam_channel::bounded::<u64>(capacity);
+    let send =
+        |tx: &crossbeam_channel::Sender<u64>, m| tx.send(m).expect("a consumer is receiving");
+    through_threads(tx, producers, consumers, messages, send, || {
+        let mut got = Delivery::default();
+        rx.iter().for_each(|m| got.add(m));
+        got
+    })
+}
+
+/// Runs one batch on scoped threads: `producers` threads send their share of the messages
+/// through their own clone of `tx` (which is then dropped, so the queue closes when they
+/// finish), `consumers` threads each run `consume` until the queue is closed and empty.
+fn through_threads<T: Clone + Send>(
+    tx: T,
+    producers: usize,
+    consumers: usize,
+    messages: u64,
+    send: impl Fn(&T, u64) + Copy + Send,
+    consume: impl Fn() -> Delivery + Sync,
+) -> Delivery {
     std::thread::scope(|scope| {
         for p in 0..producers {
             let tx = tx.clone();
             scope.spawn(move || {
                 for m in messages_of(p, producers, messages) {
-                    tx.send(m).expect("a consumer is receiving");
+                    send(&tx, m);
                 }
             });
         }
         drop(tx);
-        let handles: Vec<_> = (0..consumers)
-            .map(|_| {
-                let rx = rx.clone();
-                scope.spawn(move || {
-                    let mut got = Delivery::default();
-                    rx.iter().for_each(|m| got.add(m));
-                    got
-                })
-            })
-            .collect();
+        let handles: Vec<_> = (0..consumers).map(|_| scope.spawn(&consume)).collect();
         join_deliveries(handles)
     })
 }
