@@ -91,6 +91,8 @@ impl ListRun {
                     workers: config.workers.clone(),
                     criterion: profile.criterion(),
                     warnings: Vec::new(),
+                    rounds: None,
+                    drift: None,
                 },
             )
         };

@@ -80,6 +80,8 @@ impl Session {
             workers: self.config.workers.clone(),
             criterion: profile.criterion(),
             warnings: self.machine.busy_reasons.clone(),
+            rounds: None,
+            drift: None,
         };
         let mut cases = Vec::new();
         for ((case, checksum), probe) in ran.iter().zip(&probes) {

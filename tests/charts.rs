@@ -60,6 +60,7 @@ fn time(ns: f64) -> TimeEstimate {
         samples: 20,
         confidence_level: 0.95,
         sample_ns: Vec::new(),
+        rounds: Vec::new(),
     }
 }
 

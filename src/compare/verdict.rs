@@ -217,6 +217,7 @@ mod tests {
             samples: samples.len().max(10),
             confidence_level: 0.95,
             sample_ns: samples.to_vec(),
+            rounds: Vec::new(),
         }
     }
 

@@ -17,7 +17,9 @@
 
 mod brand;
 mod clock;
+pub mod drift;
 mod load;
+pub mod quiet;
 
 use std::time::Instant;
 
@@ -26,7 +28,9 @@ use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 pub use brand::{short_brand, slugify};
 pub use clock::{now_rfc3339, rfc3339_from_unix};
+pub use drift::{CalibrationPoint, Drift, Spell};
 pub use load::LoadAverage;
+pub use quiet::Quiet;
 
 use load::CpuTicks;
 

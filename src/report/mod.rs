@@ -168,6 +168,8 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
                 "built from the criterion folder {}: times only (no memory, CPU or checksum verification), machine read when the report was made",
                 dir.display()
             )],
+            rounds: None,
+            drift: None,
         },
     );
     results.cases = cases;

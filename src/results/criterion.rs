@@ -100,6 +100,7 @@ impl ImportedBenchmark {
             samples: self.samples(),
             confidence_level: self.confidence_level,
             sample_ns: self.per_iteration_ns.clone(),
+            rounds: Vec::new(),
         }
     }
 }

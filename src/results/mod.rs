@@ -22,8 +22,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use schema::{
-    CaseRecord, CpuUsage, CriterionSettings, Estimate, Memory, OverheadRecord, Results, RunInfo,
-    SCHEMA, TimeEstimate,
+    CaseRecord, CpuUsage, CriterionSettings, Estimate, Memory, OverheadRecord, READABLE_SCHEMAS,
+    Results, RoundTimes, RoundsInfo, RunInfo, SCHEMA, Sample, TimeEstimate,
 };
 pub use store::{write_atomic, write_atomic_with, write_results};
 
@@ -67,15 +67,15 @@ pub enum ResultsError {
     },
     /// The file was written with a schema version this build does not read.
     #[error(
-        "results file {path} has schema \"{found}\", but this concbench reads only \"{supported}\"; use the concbench version that wrote it, or re-run `cargo bench` to write a new one"
+        "results file {path} has schema \"{found}\", but this concbench reads {supported}; use the concbench version that wrote it, or re-run `cargo bench` to write a new one"
     )]
     UnknownSchema {
         /// The file.
         path: PathBuf,
         /// The version found in the file.
         found: String,
-        /// The version this build reads.
-        supported: &'static str,
+        /// The versions this build reads, quoted, e.g. `"concbench.results/2" or "concbench.results/1"`.
+        supported: String,
     },
     /// The results hold a value JSON cannot carry (NaN, infinity), so the file would not read
     /// back; nothing was written.

@@ -1,4 +1,5 @@
-//! The results file of one run, schema [`SCHEMA`] (`concbench.results/1`).
+//! The results file of one run, schema [`SCHEMA`] (`concbench.results/2`; files of
+//! `concbench.results/1`, written before cases were measured in rounds, still read).
 //!
 //! One JSON object: the [`SCHEMA`] tag, the machine fingerprint, the run's settings
 //! ([`RunInfo`]), one [`CaseRecord`] per (workload, model, workers), the per-task dispatch
@@ -12,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::machine::Machine;
+use crate::machine::{Drift, Machine, Quiet};
 use serde::{Deserialize, Serialize};
 
 use super::{ResultsError, json_path_at};
@@ -20,8 +21,13 @@ use crate::profile::Profile;
 pub use crate::sync::SyncRecord;
 use crate::workload::Kind;
 
-/// The schema tag this build writes and the only one it reads.
-pub const SCHEMA: &str = "concbench.results/1";
+/// The schema tag this build writes.
+pub const SCHEMA: &str = "concbench.results/2";
+
+/// Every schema tag this build reads: [`SCHEMA`] and the versions before it. Version 1 has
+/// no rounds, no calibration series and no per-round quiet readings; its times are
+/// criterion's estimates from one contiguous block per case.
+pub const READABLE_SCHEMAS: &[&str] = &[SCHEMA, "concbench.results/1"];
 
 /// Everything one run measured on one machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +67,22 @@ pub struct RunInfo {
     /// Anything doubtful about the run (busy machine, wide confidence interval), one line each.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// How the cases were spread over the run; `None` in version-1 files (one block per case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<RoundsInfo>,
+    /// The machine's speed through the run (calibration kernel); `None` when not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
+}
+
+/// How a run measured its cases in rounds: every case once per round, in an order shuffled
+/// anew in each round from `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoundsInfo {
+    /// Rounds in the run.
+    pub count: usize,
+    /// Seed of the shuffles, so a run's order can be replayed.
+    pub seed: u64,
 }
 
 /// Criterion's settings, as the profile set them.
@@ -148,10 +170,51 @@ pub struct TimeEstimate {
     pub samples: usize,
     /// Confidence level of the intervals, e.g. 0.95.
     pub confidence_level: f64,
-    /// Per-iteration time of every sample (criterion's `times[i] / iters[i]`), for
-    /// significance tests across machines; empty when not kept.
+    /// Per-iteration time of every sample (criterion's `times[i] / iters[i]`) in version-1
+    /// files; empty when the samples are kept by round in `rounds`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sample_ns: Vec<f64>,
+    /// The timed batches, round by round; empty in version-1 files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<RoundTimes>,
+}
+
+/// The batches of one case timed in one round, back to back in one block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundTimes {
+    /// The round, from 0.
+    pub round: usize,
+    /// Start of the block, in seconds since the run started.
+    pub start_s: f64,
+    /// Every timed batch of the block, in order.
+    pub samples: Vec<Sample>,
+    /// What the machine did during the block; `None` where nothing could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<Quiet>,
+}
+
+/// One timed batch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// When it started, in seconds since the run started.
+    pub start_s: f64,
+    /// Its wall time, in nanoseconds.
+    pub ns: f64,
+}
+
+impl TimeEstimate {
+    /// Every batch time, in nanoseconds: the rounds' samples in round order, or the
+    /// version-1 `sample_ns`.
+    pub fn all_samples_ns(&self) -> Vec<f64> {
+        if self.rounds.is_empty() {
+            self.sample_ns.clone()
+        } else {
+            self.rounds
+                .iter()
+                .flat_map(|r| r.samples.iter().map(|s| s.ns))
+                .collect()
+        }
+    }
 }
 
 /// Peak resident memory of one probed case.
@@ -248,14 +311,18 @@ impl Results {
                     supported: SCHEMA,
                 });
             }
-            Some(serde_json::Value::String(s)) if s == SCHEMA => {}
+            Some(serde_json::Value::String(s)) if READABLE_SCHEMAS.contains(&s.as_str()) => {}
             Some(other) => {
                 return Err(ResultsError::UnknownSchema {
                     path: path.to_path_buf(),
                     found: other
                         .as_str()
                         .map_or_else(|| other.to_string(), str::to_string),
-                    supported: SCHEMA,
+                    supported: READABLE_SCHEMAS
+                        .iter()
+                        .map(|v| format!("\"{v}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
                 });
             }
         }
