@@ -52,6 +52,7 @@ use anyhow::{Context, bail};
 use concbench::bench_list::{
     ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
 };
+use concbench::measure::VerifiedCase;
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
 use concbench::results::criterion::{BenchmarkId as ImportedId, import};
@@ -258,25 +259,18 @@ fn bench_models(
         let workload = workload::build(&spec)?;
         workload.prepare(Role::Parent);
         let want = workload::reference_checksum(workload.as_ref());
-        let mut built = model::build(info, workload, WORKERS, &model_config)
+        let mut case = VerifiedCase::build(&workload, info, WORKERS, &model_config, want)
             .with_context(|| format!("building {}", bench.id()))?;
-        let got = built.run().with_context(|| bench.id())?;
-        if got != want {
-            bail!(
-                "{} returned checksum {got:#018x} but the reference is {want:#018x}; it will not be timed",
-                bench.id()
-            );
-        }
         let id = bench.id();
         group.bench_function(bench.criterion_id(), |b| {
-            b.iter(|| {
-                let got = built.run().unwrap_or_else(|e| panic!("{id} failed: {e}"));
-                assert_eq!(got, want, "{id} returned a wrong checksum");
-                got
+            // Each batch's start (the untimed step) stays outside the sum.
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| case.batch().unwrap_or_else(|e| panic!("{id}: {e}")))
+                    .sum::<Duration>()
             })
         });
-        built
-            .finish()
+        case.finish()
             .with_context(|| format!("shutting down {id}"))?;
     }
     Ok(())

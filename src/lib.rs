@@ -26,6 +26,7 @@ pub mod compare;
 pub mod error;
 pub mod gil;
 pub mod machine;
+pub mod measure;
 pub mod model;
 pub mod probe;
 pub mod profile;

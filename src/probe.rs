@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::model::{self, ModelConfig, ModelInfo};
+use crate::error::Result;
+use crate::measure::VerifiedCase;
+use crate::model::{ModelConfig, ModelInfo};
 use crate::profile::Profile;
 use crate::usage::{SelfUsage, ThreadPeak};
 use crate::workload::{self, Role, Workload};
@@ -61,7 +62,7 @@ pub struct ProbeReport {
 /// the probe computes it (which costs one sequential batch but allocates nothing lasting).
 pub fn probe_here(
     workload: Arc<dyn Workload>,
-    info: &ModelInfo,
+    info: &'static ModelInfo,
     workers: usize,
     expect: Option<u64>,
     min_wall: Duration,
@@ -69,25 +70,19 @@ pub fn probe_here(
 ) -> Result<ProbeReport> {
     workload.prepare(Role::Parent);
     let want = expect.unwrap_or_else(|| workload::reference_checksum(workload.as_ref()));
-    let mut built = model::build(info, workload.clone(), workers, config)?;
-    let workers = info.effective_workers(workers);
-    let mismatch = |got| Error::ChecksumMismatch {
-        workload: workload.spec().name.clone(),
-        model: info.name.to_string(),
-        workers,
-        got,
-        want,
-    };
-    // Every batch is verified; CPU is counted from the first batch on (model build and
-    // worker start-up excluded: workers count their CPU from the moment they are ready).
+    let mut case = VerifiedCase::build(&workload, info, workers, config, want)?;
+    let workers = case.workers();
+    // Every batch is verified; CPU is counted from the first batch after the verified one
+    // (model build and worker start-up excluded: workers count their CPU from the moment
+    // they are ready).
     let thread_peak = ThreadPeak::start().ok();
     let before = SelfUsage::now();
     let start = Instant::now();
     let mut runs = 0;
     while runs == 0 || (start.elapsed() < min_wall && runs < 1000) {
-        let got = built.run()?;
-        if got != want {
-            return Err(mismatch(got));
+        if let Err(e) = case.untimed_batch() {
+            let _ = case.finish();
+            return Err(e);
         }
         runs += 1;
     }
@@ -96,7 +91,7 @@ pub fn probe_here(
     let samples = thread_peak.map(ThreadPeak::finish);
     let (sampler_user_s, sampler_sys_s) =
         samples.map_or((0.0, 0.0), |s| (s.own_user_s, s.own_sys_s));
-    let worker_usage = built.finish()?;
+    let worker_usage = case.finish()?;
 
     let workers_peak: Vec<u64> = worker_usage.iter().map(|w| w.peak_rss_bytes).collect();
     // The thread sampler's own CPU time is not the model's.

@@ -8,7 +8,7 @@
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
-use crate::results::schema::CriterionSettings;
+use std::time::Duration;
 
 /// A named size of run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ValueEnum)]
@@ -84,9 +84,29 @@ impl Profile {
 }
 
 impl Profile {
+    /// How the models bench spreads each case over the run (README gives the budgets).
+    ///
+    /// Every block builds the case, runs one verified untimed batch, then times at least
+    /// `min_samples` batches and goes on for `min_block`. `rounds x min_samples` is at least
+    /// 10, the fewest samples criterion analyses.
+    pub fn rounds(self) -> RoundSettings {
+        let (rounds, min_samples, min_block_ms, max_samples) = match self {
+            Profile::Smoke => (3, 4, 20, 200),
+            Profile::Quick => (3, 4, 60, 500),
+            Profile::Default => (5, 2, 140, 1000),
+            Profile::Full => (7, 3, 800, 5000),
+        };
+        RoundSettings {
+            rounds,
+            min_samples,
+            min_block: Duration::from_millis(min_block_ms),
+            max_samples,
+        }
+    }
+
     /// How long the probe keeps running batches of one case to measure its CPU use.
-    pub fn probe_min_wall(self) -> std::time::Duration {
-        std::time::Duration::from_millis(match self {
+    pub fn probe_min_wall(self) -> Duration {
+        Duration::from_millis(match self {
             Profile::Smoke => 30,
             Profile::Quick => 80,
             Profile::Default => 150,
@@ -98,5 +118,55 @@ impl Profile {
 impl std::fmt::Display for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// Criterion's settings, as the profile set them (used by the overhead and sync benches;
+/// the models bench measures in rounds, [`RoundSettings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CriterionSettings {
+    /// Samples per case.
+    pub sample_size: usize,
+    /// Warm-up time per case, in seconds.
+    pub warm_up_s: f64,
+    /// Measurement time per case, in seconds.
+    pub measurement_s: f64,
+    /// Bootstrap resamples criterion draws per case (its default is 100 000).
+    #[serde(default = "default_resamples")]
+    pub resamples: usize,
+}
+
+fn default_resamples() -> usize {
+    100_000
+}
+
+/// How the models bench spreads a case over a run: how many rounds, and how long one
+/// block (one case in one round) lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoundSettings {
+    /// Rounds in a run (at least 1).
+    pub rounds: usize,
+    /// Fewest timed batches per block.
+    pub min_samples: usize,
+    /// A block keeps timing batches until this much time has passed (after `min_samples`).
+    #[serde(with = "seconds")]
+    pub min_block: Duration,
+    /// Most timed batches per block, however short they are.
+    pub max_samples: usize,
+}
+
+/// A `Duration` as seconds (`f64`) in JSON.
+mod seconds {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(value.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
     }
 }

@@ -1,17 +1,15 @@
-//! The runner: builds each case's model outside the timed region, verifies its checksum
-//! against `sequential`'s, then times repeated runs and keeps the samples.
+//! `concbench run`: a quick look at one workload, each case built, verified and timed in one
+//! block through [`VerifiedCase`] (the same path `cargo bench` takes in rounds).
 //!
-//! This is what `concbench run` uses for quick looks; `cargo bench` uses criterion for
-//! timing but the same build-verify discipline. A case whose checksum differs from the
-//! reference stops the run with [`Error::ChecksumMismatch`]: an unverified number is never
-//! reported.
+//! A case whose checksum differs from the reference stops the run with
+//! [`crate::Error::ChecksumMismatch`]: an unverified number is never reported.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde::{Serialize, Serializer};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::measure::VerifiedCase;
 use crate::model::{self, ModelConfig, ModelInfo};
 use crate::workload::{self, Role, Workload, WorkloadSpec};
 
@@ -99,32 +97,29 @@ pub fn run(plan: &RunPlan, mut on_case: impl FnMut(&CaseResult)) -> Result<Vec<C
 
 /// Builds one case, verifies it, times it, and tears it down.
 fn measure(
-    info: &ModelInfo,
+    info: &'static ModelInfo,
     workload: &Arc<dyn Workload>,
     workers: usize,
     reference: Option<(u64, u64)>,
     plan: &RunPlan,
 ) -> Result<CaseResult> {
-    let mut model = model::build(info, workload.clone(), workers, &plan.config)?;
-    let verify = |got: u64| match reference {
-        Some((want, _)) if got != want => Err(Error::ChecksumMismatch {
-            workload: plan.workload.name.clone(),
-            model: info.name.to_string(),
-            workers,
-            got,
-            want,
-        }),
-        _ => Ok(got),
+    let want = match reference {
+        Some((want, _)) => want,
+        None => workload::reference_checksum(workload.as_ref()),
     };
-    let checksum = verify(model.run()?)?;
+    let mut case = VerifiedCase::build(workload, info, workers, &plan.config, want)?;
     let mut samples = Vec::with_capacity(plan.repeats);
     for _ in 0..plan.repeats.max(1) {
-        let start = Instant::now();
-        let got = model.run()?;
-        samples.push(start.elapsed().as_nanos() as u64);
-        verify(got)?;
+        match case.batch() {
+            Ok(elapsed) => samples.push(elapsed.as_nanos() as u64),
+            Err(e) => {
+                let _ = case.finish();
+                return Err(e);
+            }
+        }
     }
-    model.finish()?;
+    let workers = case.workers();
+    case.finish()?;
 
     let median_ns = median(&mut samples.clone());
     let speedup = reference.map_or(1.0, |(_, seq)| seq as f64 / median_ns.max(1) as f64);
@@ -136,7 +131,7 @@ fn measure(
         min_ns: samples.iter().copied().min().unwrap_or(0),
         max_ns: samples.iter().copied().max().unwrap_or(0),
         speedup,
-        checksum,
+        checksum: want,
         verified: true,
         samples_ns: samples,
     })
@@ -159,6 +154,7 @@ pub fn median(values: &mut [u64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn median_of_odd_and_even_counts() {

@@ -1,34 +1,42 @@
-//! One `cargo bench` run after criterion has timed it: probe every case in a fresh process,
-//! import criterion's estimates, write the results file atomically, print the summary, and
-//! render the report beside the results file.
+//! One `cargo bench` run of the models bench: which cases run, measuring them in rounds,
+//! probing each in a fresh process, writing the results file atomically, printing the summary
+//! and rendering the report beside the results file.
 //!
-//! [`Session::start`] is called before the first case (it takes the machine's fingerprint and
-//! load average), [`Session::finish`] after criterion's final summary. A filtered run
-//! (`cargo bench -- sleep`) replaces only its own cases in an existing results file of the
-//! same profile, so a partial run never throws away a full one.
+//! [`Session::start`] is called before anything else (it takes the machine's fingerprint and
+//! load average, and the shuffle seed); [`Session::plan`] builds every selected workload once
+//! and verifies its reference; [`Session::measure`] runs the rounds
+//! ([`crate::measure::measure_in_rounds`]) with a progress line per block;
+//! [`Session::finish`] probes, writes and reports. A filtered run (`cargo bench -- sleep`)
+//! replaces only its own cases in an existing results file of the same profile, so a partial
+//! run never throws away a full one; the sequential baseline of every workload it touches is
+//! measured in every round, selected or not, so its speedups stay paired.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::machine::drift::{DEFAULT_BOUND, KERNEL, analyse};
 use crate::machine::{Machine, now_rfc3339};
-use crate::model::MODELS;
+use crate::measure::{CaseGroup, Progress, RoundsOutcome, measure_in_rounds};
+use crate::model::{MODELS, ModelConfig};
 use crate::probe::{ProbeReport, probe_in_child};
 use crate::profile::Profile;
 use crate::report::ReportOptions;
 use crate::report::chart::{Format, Theme};
-use crate::results::criterion::{BenchmarkId, ImportedBenchmark, import};
-use crate::results::schema::{CaseRecord, CpuUsage, Memory, Results, RunInfo};
+use crate::results::checks::case_flags;
+use crate::results::rounds::time_from_rounds;
+use crate::results::schema::{
+    CaseRecord, CpuUsage, Memory, Results, RoundTimes, RoundsInfo, RunInfo,
+};
 use crate::results::store::write_results;
-use crate::suite::{SuiteCase, SuiteConfig};
+use crate::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
 use crate::table::markdown;
-use crate::workload::WORKLOADS;
+use crate::workload::{self, Role, WORKLOADS};
 
-/// Confidence intervals wider than this (relative half width of the mean) are warned about.
-pub const WIDE_INTERVAL: f64 = 0.05;
+pub use crate::results::checks::WIDE_INTERVAL;
 
 /// State carried from before the first case to after the last.
 pub struct Session {
@@ -37,39 +45,138 @@ pub struct Session {
     machine: Machine,
     started_at: String,
     start: Instant,
-    start_clock: SystemTime,
+    seed: u64,
+}
+
+/// The cases of one run: per workload, the built workload and its cases.
+pub struct Plan {
+    /// One group per workload with a selected case, in registry order.
+    pub groups: Vec<CaseGroup>,
+    /// The suite cases of each group, in the group's order.
+    pub cases: Vec<Vec<SuiteCase>>,
+    /// Whether the bench filter selected each case (a sequential baseline measured only to
+    /// pair speedups is not handed to criterion).
+    pub selected: Vec<Vec<bool>>,
+}
+
+impl Plan {
+    /// True when no case was selected.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
 }
 
 impl Session {
     /// Fingerprints the machine and notes the start. `exe` is the `concbench` binary that
-    /// runs probes.
+    /// runs probes and serves as worker process.
     pub fn start(config: &SuiteConfig, exe: &Path) -> Session {
+        let seed = config.seed.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64)
+        });
         Session {
             config: config.clone(),
             exe: exe.to_path_buf(),
             machine: Machine::detect(),
             started_at: now_rfc3339(),
             start: Instant::now(),
-            start_clock: SystemTime::now(),
+            seed,
         }
     }
 
-    /// Probes every case that ran, imports criterion's estimates from `criterion_dir`, writes
-    /// `<reports>/<machine>/results.json` and prints the summary. `ran` pairs each case with
-    /// sequential's checksum, which it was verified against.
-    pub fn finish(mut self, ran: &[(SuiteCase, u64)], criterion_dir: &Path) -> anyhow::Result<()> {
+    /// The model settings every case of this session is built with.
+    pub fn model_config(&self) -> ModelConfig {
+        ModelConfig {
+            worker_exe: Some(self.exe.clone()),
+            ..ModelConfig::default()
+        }
+    }
+
+    /// Builds every workload that has a case the bench arguments select, computes its
+    /// reference checksum, and lists its cases (its sequential baseline always among them).
+    pub fn plan(&self, args: &BenchArgs) -> anyhow::Result<Plan> {
+        let mut plan = Plan {
+            groups: Vec::new(),
+            cases: Vec::new(),
+            selected: Vec::new(),
+        };
+        for info in WORKLOADS {
+            let cases = cases_for(info, &self.config.workers);
+            let selected: Vec<bool> = cases.iter().map(|c| args.selects(&c.id())).collect();
+            if !selected.contains(&true) {
+                continue;
+            }
+            let workload = workload::build(&(info.spec_for)(self.config.profile))?;
+            workload.prepare(Role::Parent);
+            let want = workload::reference_checksum(workload.as_ref());
+            plan.groups.push(CaseGroup {
+                workload,
+                want,
+                cases: cases.iter().map(|c| (c.model, c.workers)).collect(),
+            });
+            plan.cases.push(cases);
+            plan.selected.push(selected);
+        }
+        Ok(plan)
+    }
+
+    /// Measures every case of `plan` in the profile's rounds, printing where it is.
+    pub fn measure(&self, plan: &Plan) -> anyhow::Result<RoundsOutcome> {
+        let settings = self.config.profile.rounds();
+        let total = plan.cases.iter().map(Vec::len).sum::<usize>();
+        eprintln!(
+            "measuring {total} cases in {} rounds (profile {}, seed {}): each round visits every case once, in a shuffled order",
+            settings.rounds, self.config.profile, self.seed
+        );
+        let bar = progress_bar(total * settings.rounds, "round {msg} {bar:30} {pos}/{len}");
+        let plain = bar.is_hidden();
+        let outcome = measure_in_rounds(
+            &plan.groups,
+            &settings,
+            self.seed,
+            &self.model_config(),
+            self.start,
+            |p: Progress<'_>| {
+                let what = format!(
+                    "{}/{} {}/{}/{}",
+                    p.round + 1,
+                    p.rounds,
+                    p.workload,
+                    p.model,
+                    p.workers
+                );
+                if plain {
+                    if p.done % 25 == 0 {
+                        eprintln!("round {what} ({}/{})", p.done + 1, p.total);
+                    }
+                } else {
+                    bar.set_position(p.done as u64);
+                    bar.set_message(what);
+                }
+            },
+        )?;
+        bar.finish_and_clear();
+        Ok(outcome)
+    }
+
+    /// Probes every measured case, writes `<reports>/<machine>/results.json`, prints the
+    /// summary and the warnings, and renders the report.
+    pub fn finish(mut self, plan: &Plan, outcome: RoundsOutcome) -> anyhow::Result<()> {
         let profile = self.config.profile;
-        let probes = self.probe_all(ran)?;
-        let wanted: Vec<BenchmarkId> = ran
+        let measured: Vec<(&SuiteCase, u64, Vec<RoundTimes>)> = plan
+            .cases
             .iter()
-            .map(|(c, _)| BenchmarkId::case(c.workload.name, c.model.name, c.workers))
+            .zip(&plan.groups)
+            .zip(outcome.times)
+            .flat_map(|((cases, group), times)| {
+                cases
+                    .iter()
+                    .zip(times)
+                    .map(move |(case, rounds)| (case, group.want, rounds))
+            })
             .collect();
-        let imported = import(criterion_dir, |id| wanted.contains(id)).with_context(|| {
-            format!(
-                "importing criterion results from {}",
-                criterion_dir.display()
-            )
-        })?;
+        let probes = self.probe_all(&measured)?;
 
         self.machine.finish();
         let mut run = RunInfo {
@@ -80,36 +187,29 @@ impl Session {
             workers: self.config.workers.clone(),
             criterion: profile.criterion(),
             warnings: self.machine.busy_reasons.clone(),
-            rounds: None,
-            drift: None,
+            rounds: Some(RoundsInfo {
+                seed: self.seed,
+                settings: profile.rounds(),
+            }),
+            drift: Some(analyse(outcome.calibration, DEFAULT_BOUND)),
         };
-        let mut cases = Vec::new();
-        for ((case, checksum), probe) in ran.iter().zip(&probes) {
-            let id = BenchmarkId::case(case.workload.name, case.model.name, case.workers);
-            // Criterion keeps old estimates; only those written during this run count.
-            let fresh_since = self.start_clock - Duration::from_secs(2);
-            let time = imported
-                .iter()
-                .find(|b| b.id == id && b.measured_at.is_none_or(|t| t >= fresh_since))
-                .map(ImportedBenchmark::time_estimate);
-            if time.is_none() {
-                run.warnings.push(format!(
-                    "{id}: criterion wrote no estimates during this run (--load-baseline or --discard-baseline?); the case has no time"
-                ));
-            }
-            cases.push(record(case, *checksum, time, probe, profile));
+        if let Some(drift) = run.drift.as_mut() {
+            drift.kernel = KERNEL.to_string();
         }
-        for c in &cases {
-            if let Some(t) = &c.time {
-                let half = t.mean.relative_half_width();
-                if half > WIDE_INTERVAL {
-                    run.warnings.push(format!(
-                        "{}/{}/{}: the confidence interval of the mean is ±{:.1}%, wider than ±{:.0}%",
-                        c.workload, c.model, c.workers, half * 100.0, WIDE_INTERVAL * 100.0
-                    ));
-                }
-            }
-        }
+        let cases: Vec<CaseRecord> = measured
+            .into_iter()
+            .zip(&probes)
+            .map(|((case, checksum, rounds), probe)| {
+                record(
+                    case,
+                    checksum,
+                    time_from_rounds(rounds),
+                    probe,
+                    profile,
+                    &self.started_at,
+                )
+            })
+            .collect();
 
         let path = self
             .config
@@ -118,12 +218,18 @@ impl Session {
             .join("results.json");
         let mut results = Results::new(self.machine.clone(), run);
         results.cases = merge_previous(&path, &mut results, cases)?;
+        if let Some(text) = results.run.drift.as_ref().and_then(drift_warning) {
+            results.run.warnings.push(text);
+        }
+        let flags = case_flags(&results);
+        results
+            .run
+            .warnings
+            .extend(flags.into_iter().map(|f| f.message));
         write_results(&path, &results).with_context(|| format!("writing {}", path.display()))?;
 
         println!("{}", summary(&results));
-        for warning in &results.run.warnings {
-            println!("warning: {warning}");
-        }
+        print_warnings(&results.run.warnings);
         println!("results: {}", path.display());
         let report = crate::report::render(
             &results,
@@ -140,21 +246,17 @@ impl Session {
         Ok(())
     }
 
-    fn probe_all(&self, ran: &[(SuiteCase, u64)]) -> anyhow::Result<Vec<ProbeReport>> {
-        let bar = if std::io::stderr().is_terminal() {
-            ProgressBar::new(ran.len() as u64).with_style(
-                ProgressStyle::with_template("probing {pos}/{len} {bar:30} {msg}")
-                    .expect("a valid template"),
-            )
-        } else {
-            ProgressBar::hidden()
-        };
+    fn probe_all(
+        &self,
+        cases: &[(&SuiteCase, u64, Vec<RoundTimes>)],
+    ) -> anyhow::Result<Vec<ProbeReport>> {
+        let bar = progress_bar(cases.len(), "probing {pos}/{len} {bar:30} {msg}");
         let plain = bar.is_hidden();
-        let mut reports = Vec::with_capacity(ran.len());
-        for (i, (case, checksum)) in ran.iter().enumerate() {
+        let mut reports = Vec::with_capacity(cases.len());
+        for (i, (case, checksum, _)) in cases.iter().enumerate() {
             bar.set_message(case.id());
-            if plain {
-                eprintln!("probing {}/{} {}", i + 1, ran.len(), case.id());
+            if plain && i % 25 == 0 {
+                eprintln!("probing {}/{} {}", i + 1, cases.len(), case.id());
             }
             let report = probe_in_child(
                 &self.exe,
@@ -172,12 +274,60 @@ impl Session {
     }
 }
 
+/// A progress bar on a terminal, a hidden one otherwise (callers then print plain lines).
+fn progress_bar(len: usize, template: &str) -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        ProgressBar::new(len as u64)
+            .with_style(ProgressStyle::with_template(template).expect("a valid template"))
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+/// Most warnings printed at the end of a run; the rest are in the results file and the report.
+const PRINTED_WARNINGS: usize = 20;
+
+fn print_warnings(warnings: &[String]) {
+    for warning in warnings.iter().take(PRINTED_WARNINGS) {
+        println!("warning: {warning}");
+    }
+    if warnings.len() > PRINTED_WARNINGS {
+        println!(
+            "warning: ... and {} more, listed in report.md and in the results file's run.warnings",
+            warnings.len() - PRINTED_WARNINGS
+        );
+    }
+}
+
+/// The run-level warning of a flagged calibration series.
+fn drift_warning(drift: &crate::machine::Drift) -> Option<String> {
+    drift.flagged.then(|| {
+        let spells: Vec<String> = drift
+            .slow_spells
+            .iter()
+            .map(|s| format!("{:.0}–{:.0} s at {:.2}x", s.from_s, s.to_s, s.speed))
+            .collect();
+        format!(
+            "the machine's speed moved during the run: the calibration kernel ran at {:.2}x–{:.2}x of its median speed, beyond ±{:.0}%{}; the cases measured in a slow spell are named below",
+            drift.min_speed,
+            drift.max_speed,
+            drift.bound * 100.0,
+            if spells.is_empty() {
+                String::new()
+            } else {
+                format!(" (slow spells: {})", spells.join(", "))
+            }
+        )
+    })
+}
+
 fn record(
     case: &SuiteCase,
     checksum: u64,
     time: Option<crate::results::schema::TimeEstimate>,
     probe: &ProbeReport,
     profile: Profile,
+    started_at: &str,
 ) -> CaseRecord {
     CaseRecord {
         workload: case.workload.name.to_string(),
@@ -195,6 +345,7 @@ fn record(
         }),
         cpu: Some(CpuUsage::new(probe.user_s, probe.sys_s, probe.wall_s)),
         peak_threads: probe.peak_threads,
+        measured_in: Some(started_at.to_string()),
     }
 }
 

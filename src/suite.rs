@@ -25,6 +25,9 @@ pub struct SuiteConfig {
     /// Folder that receives `<machine-slug>/results.json` (`CONCBENCH_REPORTS_DIR`, default
     /// `reports/` in the crate).
     pub reports_dir: PathBuf,
+    /// Seed of the rounds' shuffles (`CONCBENCH_SEED`, default: taken from the clock and
+    /// recorded in the results file, so any run's order can be replayed).
+    pub seed: Option<u64>,
 }
 
 impl SuiteConfig {
@@ -49,10 +52,17 @@ impl SuiteConfig {
         let reports_dir = var("CONCBENCH_REPORTS_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reports"));
+        let seed = match var("CONCBENCH_SEED") {
+            None => None,
+            Some(text) => Some(text.trim().parse::<u64>().with_context(|| {
+                format!("CONCBENCH_SEED='{text}' is not a whole number; give the seed a results file records, e.g. 12345")
+            })?),
+        };
         Ok(SuiteConfig {
             profile,
             workers,
             reports_dir,
+            seed,
         })
     }
 }

@@ -5,7 +5,9 @@
 //! returns the order-independent batch checksum. [`Model::finish`] tears it down explicitly;
 //! no model leaves a thread or a process behind. [`build`] wraps every model so that each run
 //! is one batch in the sense of [`crate::workload::run_batch`] (batch start, shared state
-//! folded into the checksum); a model's own `run` only runs the tasks.
+//! folded into the checksum); a model's own `run` only runs the tasks. The batch start is
+//! the untimed step [`Model::before_batch`]: [`crate::measure::VerifiedCase`] calls it outside
+//! the timer, and a `run` without it starts the batch itself.
 //!
 //! To add a model: write one file with a `pub const INFO: ModelInfo` and a type implementing
 //! [`Model`], then add one line to [`MODELS`].
@@ -42,6 +44,13 @@ pub const MODELS: &[ModelInfo] = &[
 pub trait Model: Send {
     /// Runs every task of the workload once and returns the batch checksum.
     fn run(&mut self) -> Result<u64>;
+
+    /// Gets the next batch ready outside the timed region (resets the workload's shared
+    /// state, drops what another model's runtime owned). Optional: a `run` not preceded by
+    /// it does the same itself, inside whatever timer surrounds it.
+    fn before_batch(&mut self) -> Result<()> {
+        Ok(())
+    }
 
     /// Tears the model down, waiting for its threads and processes to end. Worker processes
     /// report what they used.
@@ -163,6 +172,7 @@ pub fn build(
         inner,
         workload,
         runner: Runner::fresh(),
+        started: false,
     }))
 }
 
@@ -172,11 +182,22 @@ struct Batched {
     inner: Box<dyn Model>,
     workload: Arc<dyn Workload>,
     runner: Runner,
+    /// True when [`Model::before_batch`] already started the coming batch.
+    started: bool,
 }
 
 impl Model for Batched {
+    fn before_batch(&mut self) -> Result<()> {
+        self.workload.begin_batch(self.runner);
+        self.started = true;
+        Ok(())
+    }
+
     fn run(&mut self) -> Result<u64> {
-        crate::workload::run_batch(self.workload.as_ref(), self.runner, || self.inner.run())
+        if !std::mem::take(&mut self.started) {
+            self.workload.begin_batch(self.runner);
+        }
+        crate::workload::finish_batch(self.workload.as_ref(), self.inner.run())
     }
 
     fn finish(self: Box<Self>) -> Result<Vec<WorkerUsage>> {

@@ -142,6 +142,7 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             memory: None,
             cpu: None,
             peak_threads: None,
+            measured_in: None,
         });
     }
     workers.sort_unstable();

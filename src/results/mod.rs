@@ -13,7 +13,9 @@
 //! would misread (a renamed or retyped field) needs a new [`SCHEMA`] version and a reader that
 //! still accepts the old one.
 
+pub mod checks;
 pub mod criterion;
+pub mod rounds;
 pub mod schema;
 pub mod store;
 

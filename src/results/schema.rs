@@ -13,11 +13,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::machine::{Drift, Machine, Quiet};
+use crate::machine::{Drift, Machine};
+pub use crate::measure::{RoundTimes, Sample};
 use serde::{Deserialize, Serialize};
 
 use super::{ResultsError, json_path_at};
-use crate::profile::Profile;
+pub use crate::profile::{CriterionSettings, Profile, RoundSettings};
 pub use crate::sync::SyncRecord;
 use crate::workload::Kind;
 
@@ -79,28 +80,11 @@ pub struct RunInfo {
 /// anew in each round from `seed`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RoundsInfo {
-    /// Rounds in the run.
-    pub count: usize,
-    /// Seed of the shuffles, so a run's order can be replayed.
+    /// Seed of the shuffles (`CONCBENCH_SEED` replays a run's order).
     pub seed: u64,
-}
-
-/// Criterion's settings, as the profile set them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CriterionSettings {
-    /// Samples per case.
-    pub sample_size: usize,
-    /// Warm-up time per case, in seconds.
-    pub warm_up_s: f64,
-    /// Measurement time per case, in seconds.
-    pub measurement_s: f64,
-    /// Bootstrap resamples criterion draws per case (its default is 100 000).
-    #[serde(default = "default_resamples")]
-    pub resamples: usize,
-}
-
-fn default_resamples() -> usize {
-    100_000
+    /// Rounds and block lengths, as the profile set them.
+    #[serde(flatten)]
+    pub settings: RoundSettings,
 }
 
 /// One case: (workload, model, workers) with what was measured about it.
@@ -132,6 +116,11 @@ pub struct CaseRecord {
     /// when the probe did not run or could not count them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_threads: Option<u64>,
+    /// Start (RFC 3339) of the run that measured this case: a filtered run keeps the cases it
+    /// did not repeat, and only cases of the same run pair their rounds. `None` in version-1
+    /// files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_in: Option<String>,
 }
 
 /// A point estimate with its confidence interval, in the unit of the field that holds it.
@@ -177,29 +166,6 @@ pub struct TimeEstimate {
     /// The timed batches, round by round; empty in version-1 files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds: Vec<RoundTimes>,
-}
-
-/// The batches of one case timed in one round, back to back in one block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoundTimes {
-    /// The round, from 0.
-    pub round: usize,
-    /// Start of the block, in seconds since the run started.
-    pub start_s: f64,
-    /// Every timed batch of the block, in order.
-    pub samples: Vec<Sample>,
-    /// What the machine did during the block; `None` where nothing could be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quiet: Option<Quiet>,
-}
-
-/// One timed batch.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Sample {
-    /// When it started, in seconds since the run started.
-    pub start_s: f64,
-    /// Its wall time, in nanoseconds.
-    pub ns: f64,
 }
 
 impl TimeEstimate {
@@ -351,12 +317,25 @@ impl Results {
             .find(|c| c.workload == workload && c.model == model && c.workers == workers)
     }
 
-    /// Speedup of `case` over the same run's `sequential` case of its workload, from median
+    /// Speedup of `case` over the same run's `sequential` case of its workload.
+    ///
+    /// Measured in rounds in the same run (schema 2): paired round by round
+    /// ([`super::rounds::paired_speedup`]), so a slow spell that slows both sides of a round
+    /// cancels. Otherwise (version-1 files, or fewer than two common rounds) from the median
     /// batch times: point = seq / case; bounds from the median intervals (seq lower / case
-    /// upper, seq upper / case lower). `None` when either is untimed or a time is not positive.
+    /// upper, seq upper / case lower). `None` when either is untimed or a time is not
+    /// positive.
     pub fn speedup(&self, case: &CaseRecord) -> Option<Estimate> {
         let seq = self.case(&case.workload, "sequential", 1)?.time.as_ref()?;
         let this = case.time.as_ref()?;
+        let same_run = case.measured_in.is_some()
+            && case.measured_in == self.case(&case.workload, "sequential", 1)?.measured_in;
+        if let Some(paired) = same_run
+            .then(|| super::rounds::paired_speedup(seq, this))
+            .flatten()
+        {
+            return Some(paired);
+        }
         let (s, c) = (seq.median, this.median);
         if [s.point, s.lower, s.upper, c.point, c.lower, c.upper]
             .iter()

@@ -31,7 +31,7 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
-pub use state::{Runner, SharedState, run_batch};
+pub use state::{Runner, SharedState, finish_batch, run_batch};
 
 /// Every workload, in the order `list` and reports show them.
 pub const WORKLOADS: &[WorkloadInfo] = &[

@@ -59,7 +59,16 @@ pub fn run_batch<E>(
     tasks: impl FnOnce() -> std::result::Result<u64, E>,
 ) -> std::result::Result<u64, E> {
     workload.begin_batch(runner);
-    let sum = tasks()?;
+    finish_batch(workload, tasks())
+}
+
+/// Ends a batch that was begun with [`super::Workload::begin_batch`]: folds the shared
+/// state's digest, if any, into the tasks' checksum `tasks`.
+pub fn finish_batch<E>(
+    workload: &dyn Workload,
+    tasks: std::result::Result<u64, E>,
+) -> std::result::Result<u64, E> {
+    let sum = tasks?;
     Ok(match workload.shared_state() {
         Some(state) => fold_digest(sum, state.digest()),
         None => sum,
