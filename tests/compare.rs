@@ -4,13 +4,20 @@
 //! both sides: Welch) and threads x2 (tight intervals), equal on rayon x2 and sleep
 //! sequential, 2x slower but inside wide intervals on process x2, 0.9x on sleep threads x2,
 //! 1.03x with tight intervals on sleep tokio-current x2 (significant, within 5%). rayon x4 is
-//! only on laptop, tokio-current x4 only on server.
+//! only on laptop, tokio-current x4 only on server. Both are version-1 files, without rounds.
+//!
+//! rounds-a, rounds-b and rounds-one-cpu are version-2 files: every case in 5 rounds of 5
+//! batches, tight within a round (±0.2%), the machine's speed drifting by a few percent
+//! between rounds (rounds-a 1.00, 1.04, 0.98, 1.01, 0.97; rounds-b 0.99, 0.95, 1.03, 1.00,
+//! 1.02). rounds-a and rounds-b are the same commit twice (an A/A test); rounds-one-cpu has
+//! its `cpu`-kind cases at 2 workers 1.95x slower, as on one CPU, and everything else equal.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use concbench::compare::verdict::Evidence;
 use concbench::compare::{self, CompareError, CompareOptions, Comparison, Verdict};
 use concbench::report::chart::{Format, Theme};
 
@@ -557,4 +564,147 @@ fn compare_all_script_needs_two_machines_then_writes_reports_compare() {
     let out = run();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stderr).contains("compare (no results.json)"));
+}
+
+/// Every judged cell of input `i` (1 or more) with its workload, kind, model and workers.
+fn judged(c: &Comparison, i: usize) -> Vec<(String, String, String, usize, compare::Judgement)> {
+    c.workloads
+        .iter()
+        .flat_map(|w| {
+            w.rows.iter().map(move |r| {
+                (
+                    w.workload.clone(),
+                    w.kind.name().to_string(),
+                    r.model.clone(),
+                    r.workers,
+                    r.cells[i].judgement.unwrap(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn drift_between_rounds_is_no_difference() {
+    let c = compare::run(&options(&["rounds-a.json", "rounds-b.json"]))
+        .unwrap()
+        .comparison;
+    let cells = judged(&c, 1);
+    assert_eq!(cells.len(), 8);
+    for (workload, _, model, workers, j) in &cells {
+        let what = format!("{workload} {model} x{workers}: {j:?}");
+        assert_eq!(j.verdict, Verdict::Same, "{what}");
+        assert!(!j.significant, "{what}");
+        assert!(
+            matches!(j.evidence, Evidence::Rounds { rounds: (5, 5), .. }),
+            "{what}"
+        );
+        assert!((j.ratio - 1.0).abs() < 0.02, "{what}");
+    }
+    assert_eq!(c.machines[0].rounds, 5);
+    let md = c.render(compare::TableFormat::Md);
+    assert!(!md.contains("no rounds"), "{md}");
+    assert!(
+        md.contains("Welch's t-test on the log per-round medians"),
+        "{md}"
+    );
+    let (a, b) = (path("rounds-a.json"), path("rounds-b.json"));
+    for threshold in ["5%", "10%"] {
+        let out = concbench(&[
+            "compare",
+            &a,
+            &b,
+            "--fail-on-regression",
+            "--threshold",
+            threshold,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let csv = text(&concbench(&["compare", &a, &b, "--format", "csv"]).stdout);
+    assert!(csv.contains(",welch on 5+5 round medians p="), "{csv}");
+}
+
+#[test]
+fn one_cpu_is_slower_on_every_parallel_cpu_case_and_swapping_makes_it_faster() {
+    let c = compare::run(&options(&["rounds-a.json", "rounds-one-cpu.json"]))
+        .unwrap()
+        .comparison;
+    for (workload, kind, model, workers, j) in judged(&c, 1) {
+        let what = format!("{workload} {model} x{workers}: {j:?}");
+        assert!(matches!(j.evidence, Evidence::Rounds { .. }), "{what}");
+        if kind == "cpu" && workers >= 2 {
+            assert_eq!(j.verdict, Verdict::Slower, "{what}");
+            assert!(j.evidence.p().unwrap() < compare::ALPHA, "{what}");
+            assert!((j.ratio - 1.95).abs() < 0.05, "{what}");
+        } else {
+            assert_eq!(j.verdict, Verdict::Same, "{what}");
+        }
+    }
+    let swapped = compare::run(&options(&["rounds-one-cpu.json", "rounds-a.json"]))
+        .unwrap()
+        .comparison;
+    for ((_, _, _, _, j), (_, _, _, _, k)) in judged(&c, 1).into_iter().zip(judged(&swapped, 1)) {
+        let mirror = match j.verdict {
+            Verdict::Slower => Verdict::Faster,
+            Verdict::Faster => Verdict::Slower,
+            Verdict::Same => Verdict::Same,
+        };
+        assert_eq!(k.verdict, mirror, "{j:?} swapped is {k:?}");
+        assert!((j.ratio * k.ratio - 1.0).abs() < 1e-9);
+    }
+    let out = concbench(&[
+        "compare",
+        &path("rounds-a.json"),
+        &path("rounds-one-cpu.json"),
+        "--fail-on-regression",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: 4 cases slower than on rounds-a"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn results_without_rounds_still_compare_with_a_note() {
+    let md = text(&concbench(&["compare", &path("laptop.json"), &path("server.json")]).stdout);
+    let notes: Vec<&str> = md.lines().filter(|l| l.contains("no rounds")).collect();
+    assert_eq!(
+        notes,
+        [
+            "> Note: no rounds in laptop, server: verdicts involving them rest on within-run \
+          noise only (one block of samples per case), which overstates significance on a \
+          machine whose speed drifts."
+        ]
+    );
+    // A version-1 file against a version-2 one: the within-run rule, one input named.
+    let c = compare::run(&options(&["laptop.json", "rounds-a.json"]))
+        .unwrap()
+        .comparison;
+    assert_eq!((c.machines[0].rounds, c.machines[1].rounds), (0, 5));
+    let md = c.render(compare::TableFormat::Md);
+    assert!(
+        md.contains("> Note: no rounds in laptop: verdicts involving it rest on"),
+        "{md}"
+    );
+    let seq = server_cell(&c, "sum-squares", "sequential", 1)
+        .judgement
+        .unwrap();
+    assert!(matches!(seq.evidence, Evidence::Welch { .. }), "{seq:?}");
+    assert!(
+        seq.basis().ends_with("(no rounds: within-run noise only)"),
+        "{}",
+        seq.basis()
+    );
+    let threads = server_cell(&c, "sum-squares", "threads", 2)
+        .judgement
+        .unwrap();
+    assert!(
+        matches!(threads.evidence, Evidence::Intervals { .. }),
+        "{threads:?}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&c.render(compare::TableFormat::Json)).unwrap();
+    assert_eq!(v["machines"][0]["rounds"], 0);
+    assert_eq!(v["machines"][1]["rounds"], 5);
 }

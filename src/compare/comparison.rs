@@ -24,7 +24,7 @@ pub struct Comparison {
     pub schema: &'static str,
     /// The threshold, as a fraction.
     pub threshold: f64,
-    /// Significance level of the Welch test.
+    /// Significance level of the verdicts' tests.
     pub alpha: f64,
     /// The inputs in order; the first is the base.
     pub machines: Vec<Side>,
@@ -51,6 +51,10 @@ pub struct Side {
     pub started_at: String,
     /// Its run's warnings.
     pub warnings: Vec<String>,
+    /// The most usable rounds any of its cases has; 0 for results files without rounds
+    /// (`concbench.results/1`). Below [`verdict::MIN_ROUNDS`] its verdicts rest on
+    /// within-run noise only.
+    pub rounds: usize,
 }
 
 /// One workload's comparison.

@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 
-use super::verdict::Evidence;
 use super::{Cell, Comparison, Row, WorkloadComparison};
 
 /// The CSV header.
@@ -108,10 +107,7 @@ fn case_row(w: &WorkloadComparison, row: &Row, cell: &Cell, base: bool) -> Vec<S
             j.verdict.name().to_string(),
             j.significant.to_string(),
             j.basis(),
-            match j.evidence {
-                Evidence::Welch { p, .. } => Some(p),
-                Evidence::Intervals { .. } => None,
-            },
+            j.evidence.p(),
         ),
         (None, false) => (
             if cell.present { "untimed" } else { "missing" }.to_string(),

@@ -67,6 +67,14 @@ pub fn compare(
                 profile: i.results.run.profile,
                 started_at: i.results.run.started_at.clone(),
                 warnings: i.results.run.warnings.clone(),
+                rounds: i
+                    .results
+                    .cases
+                    .iter()
+                    .filter_map(|c| c.time.as_ref())
+                    .map(|t| verdict::log_round_medians(t).len())
+                    .max()
+                    .unwrap_or(0),
             })
             .collect(),
         profiles_differ,

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::verdict::{ALPHA, MIN_SAMPLES, Verdict, percent};
+use super::verdict::{ALPHA, MIN_ROUNDS, MIN_SAMPLES, Verdict, percent};
 use super::{Comparison, WorkloadComparison};
 use crate::report::chart::RenderedChart;
 use crate::table::{format_duration, markdown};
@@ -29,17 +29,59 @@ pub fn render(c: &Comparison, charts: &[RenderedChart]) -> String {
 fn how_to_read(c: &Comparison) -> String {
     let base = c.base();
     let limit = 1.0 + c.threshold;
-    format!(
-        "Base: **{base}** (`{}`). *Ratio* = median time on a machine / median time on {base} \
-         (above 1 = slower). *Speedup* = the same machine's sequential time / the case's time. \
-         *Verdict*: slower (faster) only when the ratio is above {limit:.3} (below {:.3}), \
-         i.e. beyond the {} threshold, and the difference is significant: Welch's t-test on \
-         the per-iteration samples at alpha = {ALPHA} when both sides kept at least \
-         {MIN_SAMPLES}, otherwise non-overlapping confidence intervals of the medians. \
-         Anything else is *same*, within the noise or within the threshold.\n\n",
+    let mut out = format!(
+        "Base: **{base}** (`{}`). *Ratio* = time on a machine / time on {base} (above 1 = \
+         slower): the ratio of the geometric means of the per-round median times, or of the \
+         medians for results without rounds. *Speedup* = the same machine's sequential time / \
+         the case's time. *Verdict*: slower (faster) only when the ratio is above {limit:.3} \
+         (below {:.3}), i.e. beyond the {} threshold, and the difference is significant at \
+         alpha = {ALPHA}: Welch's t-test on the log per-round medians when both sides have at \
+         least {MIN_ROUNDS} rounds (rounds are spread over each run, so the spread between \
+         them is the noise that matters); without rounds, Welch's t-test on the \
+         per-iteration samples when both sides kept at least {MIN_SAMPLES}, otherwise \
+         non-overlapping confidence intervals of the medians. Anything else is *same*, \
+         within the noise or within the threshold.\n\n",
         c.machines[0].path.display(),
         1.0 / limit,
         percent(c.threshold),
+    );
+    out.push_str(&rounds_note(c));
+    out
+}
+
+/// One note naming the inputs with fewer than [`MIN_ROUNDS`] rounds per case; empty when
+/// every input has enough.
+fn rounds_note(c: &Comparison) -> String {
+    let few: Vec<_> = c
+        .machines
+        .iter()
+        .filter(|m| m.rounds < MIN_ROUNDS)
+        .collect();
+    if few.is_empty() {
+        return String::new();
+    }
+    let (what, names): (String, Vec<String>) = if few.iter().all(|m| m.rounds == 0) {
+        (
+            "no rounds".into(),
+            few.iter().map(|m| m.label.clone()).collect(),
+        )
+    } else {
+        (
+            format!("fewer than {MIN_ROUNDS} rounds"),
+            few.iter()
+                .map(|m| match m.rounds {
+                    0 => format!("{} (none)", m.label),
+                    n => format!("{} ({n})", m.label),
+                })
+                .collect(),
+        )
+    };
+    format!(
+        "> Note: {what} in {}: verdicts involving {} rest on within-run noise only (one block \
+         of samples per case), which overstates significance on a machine whose speed \
+         drifts.\n\n",
+        names.join(", "),
+        if few.len() == 1 { "it" } else { "them" },
     )
 }
 
