@@ -157,6 +157,11 @@ impl Session {
             },
         )?;
         bar.finish_and_clear();
+        eprintln!(
+            "rounds done: {total} cases x {} rounds in {:.0} s",
+            settings.rounds,
+            self.start.elapsed().as_secs_f64()
+        );
         Ok(outcome)
     }
 
@@ -176,7 +181,13 @@ impl Session {
                     .map(move |(case, rounds)| (case, group.want, rounds))
             })
             .collect();
+        let probe_start = Instant::now();
         let probes = self.probe_all(&measured)?;
+        eprintln!(
+            "probes done: {} cases in {:.0} s",
+            probes.len(),
+            probe_start.elapsed().as_secs_f64()
+        );
 
         self.machine.finish();
         let mut run = RunInfo {
@@ -243,6 +254,10 @@ impl Session {
             "rendering the report (the results file is written; `concbench report` retries)",
         )?;
         println!("report: {}", report.dir.join("report.md").display());
+        eprintln!(
+            "models bench done in {:.0} s",
+            self.start.elapsed().as_secs_f64()
+        );
         Ok(())
     }
 

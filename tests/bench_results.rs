@@ -29,6 +29,13 @@ fn smoke_bench_results_hold_every_case() {
     assert!(results.machine.logical_cores >= 1);
     let cases = all_cases(&Profile::Smoke.workers());
     assert_eq!(results.cases.len(), cases.len(), "{}", path.display());
+    let settings = Profile::Smoke.rounds();
+    let rounds = results.run.rounds.expect("the run's rounds and seed");
+    assert_eq!(rounds.settings, settings);
+    // One calibration point before every block: every case in every round.
+    let drift = results.run.drift.as_ref().expect("a calibration series");
+    assert_eq!(drift.points.len(), cases.len() * settings.rounds);
+    assert!(drift.points.windows(2).all(|w| w[0].at_s <= w[1].at_s));
     for case in cases {
         let record = results
             .case(case.workload.name, case.model.name, case.workers)
@@ -46,6 +53,19 @@ fn smoke_bench_results_hold_every_case() {
             time.median.point > 0.0 && time.samples >= 10,
             "{}",
             case.id()
+        );
+        // Every round of the run, each with its batches, their start times and a reading of
+        // the machine around the block.
+        let seen: Vec<usize> = time.rounds.iter().map(|r| r.round).collect();
+        assert_eq!(seen, (0..settings.rounds).collect::<Vec<_>>(), "{}", case.id());
+        for r in &time.rounds {
+            assert!(r.samples.len() >= settings.min_samples, "{}", case.id());
+            assert!(r.samples.iter().all(|s| s.ns > 0.0 && s.start_s >= r.start_s));
+            assert!(r.quiet.is_some_and(|q| q.wall_s > 0.0), "{}", case.id());
+        }
+        assert_eq!(
+            record.measured_in.as_deref(),
+            Some(results.run.started_at.as_str())
         );
         let memory = record.memory.as_ref().expect("probed memory");
         assert!(memory.peak_rss_bytes >= memory.parent_peak_rss_bytes);
