@@ -5,7 +5,8 @@
 //! BSDs; elsewhere (Windows) there is none. The CPU-time accounting ([`CpuTicks`]) reads
 //! `/proc/stat` and `/proc/self/stat`, so it exists on Linux only. To support another OS,
 //! add a `cfg` branch to [`read_load_average`] or [`CpuTicks::now`]; callers already handle
-//! `None`.
+//! `None`. The `/proc` parsers ([`parse_cpu_line`], [`parse_own_ticks`]) and
+//! [`clock_ticks_per_second`] are shared with the per-block readings of `quiet`.
 
 use serde::{Deserialize, Serialize};
 
@@ -88,9 +89,7 @@ impl CpuTicks {
         {
             let stat = std::fs::read_to_string("/proc/stat").ok()?;
             let own = std::fs::read_to_string("/proc/self/stat").ok()?;
-            // SAFETY: sysconf only reads a configuration value.
-            let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-            let hz = u64::try_from(hz).ok().filter(|&hz| hz > 0)?;
+            let hz = clock_ticks_per_second()?;
             Some(CpuTicks {
                 system_busy: parse_system_busy(&stat)?,
                 own: parse_own_ticks(&own)?,
@@ -115,24 +114,81 @@ impl CpuTicks {
     }
 }
 
-/// Busy ticks from the aggregate `cpu` line of `/proc/stat`.
-#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
-fn parse_system_busy(stat: &str) -> Option<u64> {
+/// The kernel's clock ticks per second (`USER_HZ`, `sysconf(_SC_CLK_TCK)`, 100 on nearly
+/// every Linux), the unit of `/proc/stat` and `/proc/<pid>/stat` times; `None` off Linux.
+pub(crate) fn clock_ticks_per_second() -> Option<u64> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        // SAFETY: sysconf only reads a configuration value.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        u64::try_from(hz).ok().filter(|&hz| hz > 0)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        None
+    }
+}
+
+/// The aggregate `cpu` line of `/proc/stat` (proc(5)): time all CPUs spent in each state
+/// since boot, in clock ticks. Fields a kernel does not have (iowait before 2.5.41, irq and
+/// softirq before 2.6.0) read 0; steal (since 2.6.11) is `None` when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CpuLine {
+    pub(crate) user: u64,
+    pub(crate) nice: u64,
+    pub(crate) system: u64,
+    pub(crate) idle: u64,
+    pub(crate) iowait: u64,
+    pub(crate) irq: u64,
+    pub(crate) softirq: u64,
+    pub(crate) steal: Option<u64>,
+}
+
+impl CpuLine {
+    /// user + nice + system + irq + softirq: time the CPUs ran something. Guest time is
+    /// already inside user and nice (proc(5)), so it is not added again.
+    pub(crate) fn busy(&self) -> u64 {
+        self.user + self.nice + self.system + self.irq + self.softirq
+    }
+
+    /// Every state but guest and guest_nice (inside user and nice): all CPUs' time.
+    pub(crate) fn total(&self) -> u64 {
+        self.busy() + self.idle + self.iowait + self.steal.unwrap_or(0)
+    }
+}
+
+/// Parses the aggregate `cpu` line of `/proc/stat` (`cpu  user nice system idle iowait irq
+/// softirq steal guest guest_nice`, proc(5)); `None` without it or with fewer than 4 fields.
+pub(crate) fn parse_cpu_line(stat: &str) -> Option<CpuLine> {
     let line = stat.lines().find(|l| l.starts_with("cpu "))?;
     let v: Vec<u64> = line
         .split_whitespace()
         .skip(1)
         .map(|f| f.parse().ok())
         .collect::<Option<_>>()?;
-    // user nice system idle iowait irq softirq [steal guest guest_nice]
     let at = |i: usize| v.get(i).copied().unwrap_or(0);
-    (v.len() >= 4).then(|| at(0) + at(1) + at(2) + at(5) + at(6))
+    (v.len() >= 4).then(|| CpuLine {
+        user: at(0),
+        nice: at(1),
+        system: at(2),
+        idle: at(3),
+        iowait: at(4),
+        irq: at(5),
+        softirq: at(6),
+        steal: v.get(7).copied(),
+    })
 }
 
-/// utime + stime + cutime + cstime (fields 14 to 17) of `/proc/self/stat`. The command name
-/// (field 2) may hold spaces and parentheses, so fields are counted after its last `)`.
+/// Busy ticks from the aggregate `cpu` line of `/proc/stat`.
 #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
-fn parse_own_ticks(stat: &str) -> Option<u64> {
+fn parse_system_busy(stat: &str) -> Option<u64> {
+    parse_cpu_line(stat).map(|cpu| cpu.busy())
+}
+
+/// utime + stime + cutime + cstime (fields 14 to 17) of `/proc/<pid>/stat` (proc(5)): the
+/// process's threads and its reaped children, in clock ticks. The command name (field 2)
+/// may hold spaces and parentheses, so fields are counted after its last `)`.
+pub(crate) fn parse_own_ticks(stat: &str) -> Option<u64> {
     let rest = &stat[stat.rfind(')')? + 1..];
     // `rest` starts at field 3 (state), so field 14 is index 11.
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -159,6 +215,13 @@ mod tests {
         assert_eq!(parse_system_busy(stat), Some(100 + 5 + 50 + 3 + 2));
         let own = "4242 (odd) name) R 1 2 3 4 5 6 7 8 9 10 20 30 40 50 60 0";
         assert_eq!(parse_own_ticks(own), Some(20 + 30 + 40 + 50));
+        let cpu = parse_cpu_line(stat).unwrap();
+        assert_eq!(cpu.steal, Some(9));
+        assert_eq!(cpu.total(), 100 + 5 + 50 + 1000 + 7 + 3 + 2 + 9);
+        let old = parse_cpu_line("cpu  1 2 3 4 5 6 7\n").unwrap();
+        assert_eq!((old.steal, old.total()), (None, 28));
+        assert_eq!(parse_cpu_line("cpu  1 2 3\n"), None);
+        assert_eq!(parse_cpu_line("cpu0 1 2 3 4\n"), None);
     }
 
     #[test]
