@@ -30,7 +30,7 @@ pub use brand::{short_brand, slugify};
 pub use clock::{now_rfc3339, rfc3339_from_unix};
 pub use drift::{CalibrationPoint, Drift, Spell};
 pub use load::LoadAverage;
-pub use quiet::Quiet;
+pub use quiet::{Quiet, QuietCounters};
 
 use load::CpuTicks;
 
