@@ -1,8 +1,10 @@
 //! The command line: `list`, `run`, `probe`, `report`, `compare`, `machine`, and the hidden
 //! `worker` that the process model starts.
 //!
-//! Every subcommand is a variant of `Command` and one function here; `main` prints a single
-//! `error: ...` line on failure, with exit status 2 for bad input and 1 for failures while
+//! Every subcommand is a variant of `Command` and one function here returning
+//! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
+//! ([`crate::error::error_line`]) and exits with the status [`crate::error::exit_status`]
+//! decides: 2 for bad input and usage errors (clap's included), 1 for failures while
 //! running. To add a subcommand, add a variant and a function, and one arm to `dispatch`.
 
 use std::io::{IsTerminal, Write};
@@ -13,14 +15,13 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{Error, parse_worker_list};
+use crate::error::{BadInput, Error, error_line, exit_status, parse_worker_list};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::profile::Profile;
 use crate::report::{
     self,
     chart::{Format, Theme},
 };
-use crate::results::ResultsError;
 use crate::results::schema::Results;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
@@ -170,24 +171,36 @@ struct CompareArgs {
     allow_profile_mismatch: bool,
 }
 
-/// Parses the command line, runs it, and turns failures into one `error:` line.
+/// Parses the command line, runs it, and turns a failure into one `error:` line and the
+/// exit status [`exit_status`] decides.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli) {
-        Ok(code) => code,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version: not failures.
+        Err(err) if !err.use_stderr() => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        // clap's own rendering: the error line, then the usage it refers to.
         Err(err) => {
-            eprintln!("error: {err:#}");
-            let usage = err.chain().any(|e| {
-                e.downcast_ref::<Error>().is_some_and(Error::is_usage)
-                    || e.downcast_ref::<ResultsError>()
-                        .is_some_and(ResultsError::is_bad_input)
-            });
-            ExitCode::from(if usage { 2 } else { 1 })
+            let _ = err.print();
+            return exit_status(&err.into());
+        }
+    };
+    if let Command::Worker = cli.command {
+        // The process pool reads the worker's status and its frames, not an error line.
+        return model::process::worker::main();
+    }
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", error_line(&err));
+            exit_status(&err)
         }
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::List => list(),
         Command::Run(args) => run(args),
@@ -196,14 +209,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare(args),
         Command::Machine => {
             let machine = crate::machine::Machine::detect();
-            print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))?;
-            Ok(ExitCode::SUCCESS)
+            print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))
         }
-        Command::Worker => Ok(model::process::worker::main()),
+        Command::Worker => unreachable!("main runs the worker before dispatching"),
     }
 }
 
-fn list() -> anyhow::Result<ExitCode> {
+fn list() -> anyhow::Result<()> {
     let mut out = String::from("Workloads\n");
     for w in WORKLOADS {
         out.push_str(&format!(
@@ -225,8 +237,7 @@ fn list() -> anyhow::Result<ExitCode> {
     for m in MODELS {
         out.push_str(&format!("  {:<14} {}\n", m.name, m.workers_mean));
     }
-    print_stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
+    print_stdout(&out)
 }
 
 fn parse_workloads(text: &str) -> Result<Vec<&'static WorkloadInfo>, Error> {
@@ -243,7 +254,7 @@ fn parse_workloads(text: &str) -> Result<Vec<&'static WorkloadInfo>, Error> {
     Ok(out)
 }
 
-fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+fn run(args: RunArgs) -> anyhow::Result<()> {
     // Validate everything before anything runs.
     let workloads = parse_workloads(&args.workload)?;
     let models = model::parse_list(&args.model)?;
@@ -309,10 +320,10 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         print_stdout(&(serde_json::to_string_pretty(&all_cases)? + "\n"))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
+fn probe(args: ProbeArgs) -> anyhow::Result<()> {
     let info = workload::find(&args.workload)?;
     let model = model::find(&args.model)?;
     let workers = match parse_worker_list(&args.workers)?.as_slice() {
@@ -370,18 +381,21 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
             report.checksum
         )
     };
-    print_stdout(&text)?;
-    Ok(ExitCode::SUCCESS)
+    print_stdout(&text)
 }
 
-fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+fn report(args: ReportArgs) -> anyhow::Result<()> {
     let (results, default_out) = match (&args.results, &args.criterion) {
         (Some(path), _) => (
             Results::read(path)?,
             path.parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         ),
-        (None, Some(dir)) => (report::from_criterion(dir)?, PathBuf::new()),
+        // Everything that can go wrong importing is about the folder the user named.
+        (None, Some(dir)) => (
+            report::from_criterion(dir).map_err(BadInput)?,
+            PathBuf::new(),
+        ),
         (None, None) => unreachable!("clap requires one of them"),
     };
     let options = report::ReportOptions {
@@ -398,11 +412,10 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         summary.files.len(),
         summary.bytes as f64 / 1048576.0,
         start.elapsed().as_secs_f64()
-    ))?;
-    Ok(ExitCode::SUCCESS)
+    ))
 }
 
-fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
     let options = crate::compare::CompareOptions {
         inputs: args.inputs,
@@ -412,14 +425,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         chart_formats: args.chart_format,
         theme: args.theme,
     };
-    let outcome = match crate::compare::run(&options) {
-        Ok(outcome) => outcome,
-        Err(err) if err.is_usage() => {
-            eprintln!("error: {err}");
-            return Ok(ExitCode::from(2));
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let outcome = crate::compare::run(&options)?;
     print_stdout(&outcome.comparison.render(args.format))?;
     if let Some(written) = &outcome.written {
         eprintln!(
@@ -432,12 +438,17 @@ fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     }
     if args.fail_on_regression {
         if let Some(line) = outcome.comparison.regression_line() {
-            eprintln!("error: {line}");
-            return Ok(ExitCode::from(1));
+            return Err(Regressions(line).into());
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
+
+/// `compare --fail-on-regression` found slower cases (named in the text): a failure, exit
+/// status 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Regressions(String);
 
 fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

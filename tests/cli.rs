@@ -1,7 +1,12 @@
-//! Command-line tests: `list`, `run` (table and JSON) and every bad-input path.
+//! Command-line tests: `list`, `run` (table and JSON), and the exit status of every command:
+//! 2 with one `error:` line naming the thing and the fix for bad input, 1 for a failure while
+//! running (an output that cannot be written), never a cause printed twice.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 use serde_json::Value;
 
 fn concbench() -> Command {
@@ -96,16 +101,376 @@ fn run_json_has_one_verified_record_per_case() {
     }
 }
 
-/// Runs `args`, expecting exit status 2, nothing on stdout and one stderr line containing
-/// every `needle`.
-fn rejects(args: &[&str], needles: &[&str]) {
-    let out = concbench().args(args).assert().code(2).stdout("");
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+// ---------------------------------------------------------------- exit statuses
+
+fn fixture(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A path whose parent is a regular file, so that no folder can be created there (also not
+/// by root, whom permissions would not stop).
+fn unwritable(name: &str) -> String {
+    let file = scratch(name).join("a-file");
+    fs::write(&file, "not a folder").unwrap();
+    file.join("out").display().to_string()
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Fails if the `error:` line says one cause twice, e.g. `cannot read x: No such file or
+/// directory (os error 2): No such file or directory (os error 2)`.
+fn assert_no_repeated_cause(line: &str) {
+    assert!(
+        line.matches("(os error").count() <= 1,
+        "repeated cause: {line}"
+    );
+    let body = line.strip_prefix("error: ").unwrap_or(line);
+    let parts: Vec<&str> = body
+        .split(": ")
+        .flat_map(|p| p.split("; "))
+        .map(str::trim)
+        .filter(|p| p.len() >= 4)
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[i + 1..].contains(part),
+            "'{part}' is said twice in: {line}"
+        );
+    }
+}
+
+/// Asserts exit status `code`, nothing on stdout, and one stderr line, `error: ...`,
+/// holding every needle and no cause twice. Returns the line.
+fn one_error_line(out: &Output, code: i32, needles: &[&str]) -> String {
+    let stderr = stderr_of(out);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
     for needle in needles {
         assert!(stderr.contains(needle), "'{needle}' missing from: {stderr}");
     }
+    assert_no_repeated_cause(stderr.trim_end());
+    stderr
+}
+
+/// Runs `args`, expecting bad input: exit status 2, one `error:` line holding every needle
+/// (the thing at fault and what to do).
+fn rejects(args: &[&str], needles: &[&str]) -> String {
+    let out = concbench().args(args).output().unwrap();
+    one_error_line(&out, 2, needles)
+}
+
+/// Runs `args`, expecting a failure while running: exit status 1, one `error:` line holding
+/// every needle.
+fn fails(args: &[&str], needles: &[&str]) -> String {
+    let out = concbench().args(args).output().unwrap();
+    one_error_line(&out, 1, needles)
+}
+
+/// Runs `args` with standard output on `/dev/full`, where every write fails: exit status 1
+/// and one `error:` line saying so.
+fn fails_writing_stdout(args: &[&str]) {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full is needed to make writing standard output fail");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concbench"))
+        .args(args)
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    one_error_line(&out, 1, &["standard output", "No space left on device"]);
+}
+
+/// Runs `args`, expecting clap to refuse them: exit status 2, nothing on stdout, exactly one
+/// `error:` line holding every needle, and clap's rendering below it holding every `fix`
+/// (the usage, the valid values, the missing option).
+fn rejected_by_parser(args: &[&str], needles: &[&str], fix: &[&str]) {
+    let out = concbench().args(args).output().unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected: {stderr}");
+    for needle in needles {
+        assert!(
+            errors[0].contains(needle),
+            "'{needle}' missing from: {stderr}"
+        );
+    }
+    for needle in fix {
+        assert!(stderr.contains(needle), "'{needle}' missing from: {stderr}");
+    }
+    assert!(stderr.contains("--help"), "{stderr}");
+}
+
+#[test]
+fn no_or_an_unknown_command_is_a_usage_error() {
+    let out = concbench().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("Usage: concbench <COMMAND>"));
+    rejected_by_parser(
+        &["lsit"],
+        &["unrecognized subcommand 'lsit'"],
+        &["Usage: concbench <COMMAND>"],
+    );
+    concbench().arg("--help").assert().code(0);
+    concbench().arg("--version").assert().code(0);
+}
+
+#[test]
+fn list_rejects_arguments() {
+    rejected_by_parser(&["list", "--all"], &["'--all'"], &["Usage: concbench list"]);
+}
+
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs /dev/full to make writing fail"
+)]
+fn list_exits_1_when_standard_output_fails() {
+    fails_writing_stdout(&["list"]);
+}
+
+#[test]
+fn machine_rejects_arguments() {
+    rejected_by_parser(
+        &["machine", "laptop"],
+        &["'laptop'"],
+        &["Usage: concbench machine"],
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs /dev/full to make writing fail"
+)]
+fn machine_exits_1_when_standard_output_fails() {
+    fails_writing_stdout(&["machine"]);
+}
+
+#[test]
+fn run_rejects_an_unusable_interval() {
+    rejects(
+        &["run", "-w", "sleep", "--gil-switch-interval-ms", "0"],
+        &["--gil-switch-interval-ms '0'", "use a value above 0"],
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs /dev/full to make writing fail"
+)]
+fn run_exits_1_when_standard_output_fails() {
+    fails_writing_stdout(&[
+        "run",
+        "-w",
+        "sum-squares",
+        "-m",
+        "threads",
+        "--workers",
+        "1",
+        "--profile",
+        "smoke",
+        "--repeats",
+        "1",
+    ]);
+}
+
+#[test]
+fn probe_rejects_bad_input() {
+    let case = [
+        "probe",
+        "-w",
+        "sleep",
+        "-m",
+        "threads",
+        "--profile",
+        "smoke",
+    ];
+    rejects(
+        &[&case[..], &["--workers", "1,2"]].concat(),
+        &["--workers '1,2'", "give one count"],
+    );
+    rejects(
+        &[&case[..], &["--workers", "1", "--expect", "zz"]].concat(),
+        &["--expect 'zz'", "e.g. 0x1f2e3d4c5b6a7980"],
+    );
+    rejects(
+        &["probe", "-w", "sleep", "-m", "fibers", "--workers", "1"],
+        &["'fibers'", "valid models: sequential"],
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs /dev/full to make writing fail"
+)]
+fn probe_exits_1_when_standard_output_fails() {
+    fails_writing_stdout(&[
+        "probe",
+        "-w",
+        "sleep",
+        "-m",
+        "threads",
+        "--workers",
+        "1",
+        "--profile",
+        "smoke",
+        "--min-wall-ms",
+        "1",
+    ]);
+}
+
+#[test]
+fn report_exits_2_on_an_unusable_file_and_1_when_writing_fails() {
+    // A missing file names itself and the OS error once.
+    let missing = scratch("report-missing").join("results.json");
+    let line = rejects(
+        &["report", missing.to_str().unwrap()],
+        &[missing.to_str().unwrap(), "No such file or directory"],
+    );
+    assert_eq!(
+        line.matches("No such file or directory").count(),
+        1,
+        "{line}"
+    );
+    rejects(
+        &["report", &fixture("results/unknown-schema.json")],
+        &[
+            "unknown-schema.json",
+            "concbench.results/99",
+            "re-run `cargo bench`",
+        ],
+    );
+    rejects(
+        &["report", &fixture("results/corrupt.json")],
+        &[
+            "corrupt.json",
+            "cases[2].time.median.point",
+            "re-run `cargo bench`",
+        ],
+    );
+    let out = unwritable("report-out");
+    fails(
+        &["report", &fixture("results/valid.json"), "--out", &out],
+        &[&out, "Not a directory"],
+    );
+}
+
+#[test]
+fn report_criterion_exits_2_on_an_unusable_folder_and_1_when_writing_fails() {
+    let out = scratch("criterion-report")
+        .join("out")
+        .display()
+        .to_string();
+    let missing = scratch("criterion-missing").join("criterion");
+    rejects(
+        &[
+            "report",
+            "--criterion",
+            missing.to_str().unwrap(),
+            "--out",
+            &out,
+        ],
+        &[
+            missing.to_str().unwrap(),
+            "does not exist",
+            "run `cargo bench` first",
+        ],
+    );
+    let empty = scratch("criterion-empty");
+    rejects(
+        &[
+            "report",
+            "--criterion",
+            empty.to_str().unwrap(),
+            "--out",
+            &out,
+        ],
+        &[
+            empty.to_str().unwrap(),
+            "holds no benchmark",
+            "BenchmarkId::new",
+        ],
+    );
+    rejected_by_parser(
+        &["report", "--criterion", empty.to_str().unwrap()],
+        &["required arguments were not provided"],
+        &["--out <DIR>"],
+    );
+    let unwritable = unwritable("criterion-out");
+    fails(
+        &[
+            "report",
+            "--criterion",
+            &fixture("criterion/normal"),
+            "--out",
+            &unwritable,
+            "--format",
+            "svg",
+        ],
+        &[&unwritable, "Not a directory"],
+    );
+}
+
+#[test]
+fn compare_exits_2_on_unusable_inputs_and_1_when_writing_fails() {
+    let laptop = fixture("compare/laptop.json");
+    let missing = scratch("compare-missing").join("server.json");
+    let line = rejects(
+        &["compare", &laptop, missing.to_str().unwrap()],
+        &[missing.to_str().unwrap(), "No such file or directory"],
+    );
+    assert_eq!(
+        line.matches("No such file or directory").count(),
+        1,
+        "{line}"
+    );
+    let folder = scratch("compare-folder");
+    rejects(
+        &["compare", &laptop, folder.to_str().unwrap()],
+        &[
+            folder.to_str().unwrap(),
+            "without results.json",
+            "pass a results file",
+        ],
+    );
+    let out = unwritable("compare-out");
+    fails(
+        &[
+            "compare",
+            &laptop,
+            &fixture("compare/server.json"),
+            "--out",
+            &out,
+            "--chart-format",
+            "svg",
+        ],
+        &[&out, "Not a directory", "unchanged"],
+    );
 }
 
 #[test]
@@ -147,10 +512,9 @@ fn malformed_worker_lists_are_refused() {
 
 #[test]
 fn unknown_profile_is_refused_by_the_parser() {
-    concbench()
-        .args(["run", "-w", "sleep", "--profile", "huge"])
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains("huge").and(predicate::str::contains("smoke")));
+    rejected_by_parser(
+        &["run", "-w", "sleep", "--profile", "huge"],
+        &["'huge'", "--profile"],
+        &["possible values: smoke, quick, default, full"],
+    );
 }

@@ -173,12 +173,23 @@ fn an_abort_names_the_signal() {
 
 #[test]
 fn a_hang_times_out_and_is_killed() {
-    let start = Instant::now();
-    let (err, _) = failing_run(&sleep_spec(), FaultKind::Hang, 3, 500);
+    // The same hang under a short and a four times longer task timeout: the pool must give
+    // up after the timeout, so the first failure comes well before the second (start-up and
+    // the tasks before the hang cost the same in both).
+    let timed = |timeout_ms| {
+        let start = Instant::now();
+        let (err, _) = failing_run(&sleep_spec(), FaultKind::Hang, 3, timeout_ms);
+        (start.elapsed(), err)
+    };
+    let (short, err) = timed(300);
+    let (long, _) = timed(1200);
     assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        start.elapsed()
+        short >= Duration::from_millis(300) && long >= Duration::from_millis(1200),
+        "a hung worker is given its whole timeout: {short:?}, {long:?}"
+    );
+    assert!(
+        short * 4 < long * 3,
+        "a 300 ms timeout gave up after {short:?}, a 1200 ms one after {long:?}"
     );
     let message = err.to_string();
     assert!(matches!(err, PoolError::Hung { .. }), "{message}");
@@ -233,11 +244,13 @@ fn a_spec_the_worker_cannot_build_is_reported() {
 }
 
 #[test]
+#[cfg_attr(not(unix), ignore = "needs a `true` binary (Unix)")]
 fn a_binary_that_is_not_a_worker_is_reported() {
-    let not_a_worker = Path::new("/bin/true");
-    if !not_a_worker.is_file() {
-        return;
-    }
+    let not_a_worker = ["/bin/true", "/usr/bin/true"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.is_file())
+        .expect("this test needs /bin/true or /usr/bin/true: a binary that exits at once");
     let err = ProcessPool::start(not_a_worker, &sleep_spec(), 2, PoolOptions::default())
         .err()
         .expect("fails");

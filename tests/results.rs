@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use concbench::results::criterion::{BenchmarkId, ImportError, import};
 use concbench::results::{
-    Results, ResultsError, SCHEMA, write_atomic, write_atomic_with, write_results,
+    READABLE_SCHEMAS, Results, ResultsError, SCHEMA, write_atomic, write_atomic_with, write_results,
 };
 
 fn fixture(path: &str) -> PathBuf {
@@ -285,7 +285,10 @@ fn corrupt_and_missing_criterion_json_is_named() {
 #[test]
 fn the_valid_fixture_reads_with_its_values() {
     let r = Results::read(&fixture("results/valid.json")).unwrap();
-    assert_eq!(r.schema, SCHEMA);
+    // A version-1 file: still read, and its tag kept as written.
+    assert_eq!(r.schema, "concbench.results/1");
+    assert_ne!(r.schema, SCHEMA);
+    assert!(READABLE_SCHEMAS.contains(&r.schema.as_str()));
     assert_eq!(r.run.profile, concbench::Profile::Smoke);
     assert_eq!(r.run.workers, [1, 2]);
     assert_eq!(r.run.criterion.sample_size, 10);

@@ -39,11 +39,11 @@ fn every_synchronised_counter_ends_exactly_at_the_total() {
 fn the_racy_counter_accounts_for_every_update_it_loses() {
     for workers in COUNTER_WORKERS {
         let o = count(CounterKind::Racy, workers, INCREMENTS);
-        // `total` is read from the counter, `attempted` counted by the workers; `lost` is
-        // their difference, so together they must give back what the workers were asked.
+        // `attempted` is counted by the workers, `total` read from the counter: every
+        // increment was made, and a lost update can only ever make the counter fall short
+        // (`lost` is defined as their difference, so it needs no check of its own).
         assert_eq!(o.attempted, INCREMENTS, "{workers} workers");
         assert!(o.total <= INCREMENTS, "{workers} workers: {o:?}");
-        assert_eq!(o.total + o.lost, INCREMENTS, "{workers} workers: {o:?}");
         if workers == 1 {
             assert_eq!(o.lost, 0, "one worker has nobody to race with");
         }
