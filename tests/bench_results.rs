@@ -57,10 +57,19 @@ fn smoke_bench_results_hold_every_case() {
         // Every round of the run, each with its batches, their start times and a reading of
         // the machine around the block.
         let seen: Vec<usize> = time.rounds.iter().map(|r| r.round).collect();
-        assert_eq!(seen, (0..settings.rounds).collect::<Vec<_>>(), "{}", case.id());
+        assert_eq!(
+            seen,
+            (0..settings.rounds).collect::<Vec<_>>(),
+            "{}",
+            case.id()
+        );
         for r in &time.rounds {
             assert!(r.samples.len() >= settings.min_samples, "{}", case.id());
-            assert!(r.samples.iter().all(|s| s.ns > 0.0 && s.start_s >= r.start_s));
+            assert!(
+                r.samples
+                    .iter()
+                    .all(|s| s.ns > 0.0 && s.start_s >= r.start_s)
+            );
             assert!(r.quiet.is_some_and(|q| q.wall_s > 0.0), "{}", case.id());
         }
         assert_eq!(

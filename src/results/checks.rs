@@ -86,7 +86,10 @@ pub fn case_flags(results: &Results) -> Vec<CaseFlag> {
                 ),
             );
         }
-        let waits = matches!(case.kind, Kind::Io | Kind::Mixed);
+        // I/O pressure says someone else used the disk only when the tasks themselves do
+        // not (the kernel counts our own fsync waits too).
+        let own_disk = crate::workload::find(&case.workload).is_ok_and(|w| w.disk_io);
+        let waits = matches!(case.kind, Kind::Io | Kind::Mixed) && !own_disk;
         let disturbed: Vec<String> = time
             .rounds
             .iter()
@@ -186,4 +189,170 @@ fn list(rounds: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::machine::drift::analyse;
+    use crate::machine::{CalibrationPoint, Quiet};
+    use crate::measure::{RoundTimes, Sample};
+    use crate::results::rounds::time_from_rounds;
+
+    const VALID: &str = include_str!("../../tests/fixtures/results/valid.json");
+
+    /// Five rounds of four batches at `ns`, each round 60 s after the last, starting at
+    /// `offset_s`.
+    fn rounds(ns: &[f64], offset_s: f64, quiet: Option<Quiet>) -> Vec<RoundTimes> {
+        ns.iter()
+            .enumerate()
+            .map(|(round, &ns)| {
+                let start_s = offset_s + 60.0 * round as f64;
+                RoundTimes {
+                    round,
+                    start_s,
+                    samples: (0..4)
+                        .map(|i| Sample {
+                            start_s: start_s + i as f64 * 0.2,
+                            ns: ns * (1.0 + 0.002 * i as f64),
+                        })
+                        .collect(),
+                    quiet,
+                }
+            })
+            .collect()
+    }
+
+    /// The valid fixture (2 usable CPUs) with sum-squares measured in rounds: sequential
+    /// at 100 ms, threads/2 at `threads_ns`, process/2 at 52 ms.
+    fn results(threads_ns: &[f64], threads_quiet: Option<Quiet>) -> Results {
+        let mut r = Results::from_json(VALID, Path::new("valid.json")).unwrap();
+        r.machine.usable_cpus = 2;
+        for case in &mut r.cases {
+            case.measured_in = Some("run".to_string());
+            let ns = match (case.workload.as_str(), case.model.as_str()) {
+                ("sum-squares", "sequential") => rounds(&[100e6; 5], 0.0, None),
+                ("sum-squares", "threads") => rounds(threads_ns, 1.0, threads_quiet),
+                ("sum-squares", "process") => rounds(&[52e6; 5], 2.0, None),
+                _ => continue,
+            };
+            case.time = time_from_rounds(ns);
+        }
+        r
+    }
+
+    fn kinds(r: &Results, model: &str) -> Vec<FlagKind> {
+        flags_of(&case_flags(r), "sum-squares", model, 2)
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_cpu_speedup_beyond_the_cpus_is_flagged_with_its_likely_cause() {
+        let r = results(&[41e6; 5], None);
+        let flags = case_flags(&r);
+        let f = flags
+            .iter()
+            .find(|f| f.kind == FlagKind::Implausible)
+            .expect("2.44x on 2 CPUs is implausible");
+        assert_eq!((f.model.as_str(), f.workers), ("threads", 2));
+        assert!(
+            f.message
+                .starts_with("sum-squares/threads/2: speedup 2.44x"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("slow spell"), "{}", f.message);
+        // 1.92x is within what 2 CPUs give.
+        assert!(kinds(&r, "process").is_empty());
+        // The limit moves with the usable CPUs.
+        let mut wide = r.clone();
+        wide.machine.usable_cpus = 4;
+        assert!(!kinds(&wide, "threads").contains(&FlagKind::Implausible));
+    }
+
+    #[test]
+    fn rounds_on_a_busy_machine_name_their_rounds() {
+        let busy = Quiet {
+            wall_s: 1.0,
+            others_cpus: Some(0.95),
+            ..Quiet::default()
+        };
+        let r = results(&[52e6; 5], Some(busy));
+        let flags = case_flags(&r);
+        let f = flags
+            .iter()
+            .find(|f| f.kind == FlagKind::Disturbed)
+            .expect("others held a core");
+        assert!(
+            f.message
+                .contains("round 0: other processes held 0.95 CPUs"),
+            "{}",
+            f.message
+        );
+        assert!(
+            kinds(&r, "process").is_empty(),
+            "a quiet case is not flagged"
+        );
+    }
+
+    #[test]
+    fn rounds_in_two_groups_are_flagged_bimodal_with_both_times() {
+        let r = results(&[52e6, 90e6, 52.5e6, 90.5e6, 51.8e6], None);
+        let flags = case_flags(&r);
+        let f = flags
+            .iter()
+            .find(|f| f.kind == FlagKind::Bimodal)
+            .expect("two groups of rounds");
+        assert!(
+            f.message.contains("52.3 ms (rounds 0, 2, 4)") && f.message.contains("rounds 1, 3"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn rounds_in_a_slow_spell_are_named() {
+        let mut r = results(&[52e6; 5], None);
+        // The kernel runs at 0.7x speed from 100 s to 150 s (rounds 2 of every case).
+        let points: Vec<CalibrationPoint> = (0..60)
+            .map(|i| {
+                let at_s = i as f64 * 5.0;
+                let slow = (100.0..=150.0).contains(&at_s);
+                CalibrationPoint {
+                    at_s,
+                    ns: if slow { 500e3 / 0.7 } else { 500e3 },
+                }
+            })
+            .collect();
+        let drift = analyse(points, 0.10);
+        assert!(drift.flagged && drift.slow_spells.len() == 1, "{drift:?}");
+        r.run.drift = Some(drift);
+        let flags = case_flags(&r);
+        let slow: Vec<&CaseFlag> = flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::SlowSpell)
+            .collect();
+        assert!(!slow.is_empty());
+        assert!(
+            slow.iter().all(|f| f.message.contains("round 2 at 0.70x")),
+            "{slow:?}"
+        );
+        assert!(
+            slow.iter().all(|f| !f.message.contains("round 1 ")),
+            "{slow:?}"
+        );
+    }
+
+    #[test]
+    fn results_without_rounds_get_only_the_plausibility_check() {
+        let r = Results::from_json(VALID, Path::new("valid.json")).unwrap();
+        assert!(
+            case_flags(&r)
+                .iter()
+                .all(|f| matches!(f.kind, FlagKind::Implausible | FlagKind::WideInterval))
+        );
+    }
 }

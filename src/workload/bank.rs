@@ -27,6 +27,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "bank",
     kind: Kind::Mixed,
+    disk_io: false,
     teaches: "CPU scoring, lock contention on a shared ledger and I/O waits in one task; processes need ledger shards",
     task: "one account's day: fraud-score each transaction (cpu), apply it under the shared ledger lock, send the day's audit record to an audit service (io latency); process workers keep ledger shards that the parent merges",
     spec_for,

@@ -28,6 +28,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "file",
     kind: Kind::Io,
+    disk_io: true,
     teaches: "file I/O blocks a thread; tokio::fs is a thread pool underneath",
     task: "write a file, fsync it, read it back and remove it, in a temporary directory of the run (tokio models: tokio::fs, which runs on tokio's blocking pool)",
     spec_for,

@@ -19,6 +19,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "mandelbrot",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "irregular cost, classic slide picture",
     task: "escape counts (up to max_iter) for one band of rows of a width x height image",
     spec_for,

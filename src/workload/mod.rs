@@ -194,6 +194,9 @@ pub struct WorkloadInfo {
     pub name: &'static str,
     /// What limits it.
     pub kind: Kind,
+    /// True when its tasks read and write files themselves: the I/O pressure measured around
+    /// them is then partly their own, and is not taken as a sign of a busy machine.
+    pub disk_io: bool,
     /// The one-line teaching point.
     pub teaches: &'static str,
     /// What one task does.

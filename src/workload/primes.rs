@@ -18,6 +18,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "primes",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "uneven tasks: static split vs work stealing",
     task: "count primes in [start + t*span, start + (t+1)*span) by trial division; later tasks cost more",
     spec_for,

@@ -22,6 +22,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "sha256",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "real crypto work per core",
     task: "SHA-256 of a seeded buffer, rounds times, each round chaining the previous digest",
     spec_for,

@@ -22,6 +22,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "ship",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "processes pay to move data; threads share it",
     task: "multiply-xor fold over a kib KiB payload that lives in the parent and is shipped to worker processes",
     spec_for,

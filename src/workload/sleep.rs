@@ -18,6 +18,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "sleep",
     kind: Kind::Io,
+    disk_io: false,
     teaches: "threads and async overlap waits; cores do not matter",
     task: "wait a fixed latency (std sleep, or tokio sleep on the tokio models)",
     spec_for,

@@ -21,6 +21,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "stream",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "bandwidth, not cores, is the limit",
     task: "wrapping sum of one slice of a large seeded u64 array (mib MiB, built once per process)",
     spec_for,

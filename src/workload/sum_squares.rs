@@ -16,6 +16,7 @@ use crate::task::TaskCtx;
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum-squares",
     kind: Kind::Cpu,
+    disk_io: false,
     teaches: "uniform tasks scale to the core count",
     task: "sum of i*i over n consecutive integers",
     spec_for,

@@ -29,6 +29,7 @@ use server::{DelayServer, MAX_BODY_BYTES, MAX_DELAY_MS};
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "http",
     kind: Kind::Io,
+    disk_io: false,
     teaches: "real sockets: a blocking client per thread vs async connections on one runtime",
     task: "GET /delay/{ms} from a loopback HTTP server the run starts itself (blocking ureq client on threads and processes, async hyper client on tokio)",
     spec_for,
