@@ -3,7 +3,7 @@
 //!
 //! Every subcommand is a variant of `Command` and one function here returning
 //! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
-//! ([`crate::error::error_line`]) and exits with the status [`crate::error::exit_status`]
+//! ([`crate::exit::error_line`]) and exits with the status [`crate::exit::exit_status`]
 //! decides: 2 for bad input and usage errors (clap's included), 1 for failures while
 //! running. To add a subcommand, add a variant and a function, and one arm to `dispatch`.
 
@@ -15,7 +15,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{BadInput, Error, error_line, exit_status, parse_worker_list};
+use crate::error::{Error, parse_worker_list};
+use crate::exit::{BadInput, error_line, exit_status};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::profile::Profile;
 use crate::report::{

@@ -24,6 +24,7 @@ pub mod checksum;
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod exit;
 pub mod gil;
 pub mod machine;
 pub mod measure;

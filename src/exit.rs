@@ -1,0 +1,149 @@
+//! How a failed command ends, decided in one place for every command: [`exit_status`] (2 for
+//! bad input and usage, 1 for everything else) and [`error_line`] (the one `error:` line, each
+//! cause once).
+//!
+//! This sits at the edge, above every module whose errors it classifies. A new domain error
+//! type that can be bad input needs one line in [`is_bad_input`].
+
+use std::process::ExitCode;
+
+use thiserror::Error;
+
+use crate::compare::CompareError;
+use crate::error::Error;
+use crate::results::ResultsError;
+use crate::results::criterion::ImportError;
+
+/// Marks an error as the user's input being unusable (exit status 2) when its own type does
+/// not say so, e.g. every error of reading a criterion folder the user named. Its text is
+/// the wrapped error's, unchanged.
+#[derive(Debug, Error)]
+#[error(transparent)]
+pub struct BadInput(#[from] pub anyhow::Error);
+
+/// Exit status of a command that failed with `err`: 2 when the user's input is at fault
+/// ([`is_bad_input`]: a usage error, an unknown name, an out-of-range value, an unreadable,
+/// corrupt or unknown-schema input file or folder), 1 for every failure while running (a
+/// model computing a wrong result, a worker crashing, an output that cannot be written,
+/// `compare --fail-on-regression` finding a slower case). The one place that decides it.
+pub fn exit_status(err: &anyhow::Error) -> ExitCode {
+    ExitCode::from(if is_bad_input(err) { 2 } else { 1 })
+}
+
+/// True when any error in `err`'s chain is the user's input rather than a failure while
+/// running.
+pub fn is_bad_input(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.is::<clap::Error>()
+            || e.is::<BadInput>()
+            || e.is::<ImportError>()
+            || e.downcast_ref::<Error>().is_some_and(Error::is_usage)
+            || e.downcast_ref::<ResultsError>()
+                .is_some_and(ResultsError::is_bad_input)
+            || e.downcast_ref::<CompareError>()
+                .is_some_and(CompareError::is_usage)
+    })
+}
+
+/// The text of the one `error:` line for `err`: its causes joined by `: `, outermost
+/// first, each once. A cause whose text the line already holds is left out (an error whose
+/// message includes its source, such as `cannot read x: No such file or directory`, would
+/// otherwise print the OS error twice), and line breaks inside a message become spaces.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let text = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(err: &anyhow::Error) -> u8 {
+        [1, 2]
+            .into_iter()
+            .find(|&code| exit_status(err) == ExitCode::from(code))
+            .expect("a failure exits 1 or 2")
+    }
+
+    fn missing_file() -> ResultsError {
+        ResultsError::Read {
+            path: "/nowhere/results.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        }
+    }
+
+    #[test]
+    fn bad_input_anywhere_in_the_chain_exits_2_and_the_rest_1() {
+        let usage = anyhow::Error::from(Error::WorkersOutOfRange(0));
+        assert_eq!(status(&usage), 2);
+        assert_eq!(status(&usage.context("running workload sleep")), 2);
+        let read = anyhow::Error::from(missing_file()).context("reading the input");
+        assert_eq!(status(&read), 2);
+        let compared = anyhow::Error::from(CompareError::from(missing_file()));
+        assert_eq!(status(&compared), 2);
+        let imported = anyhow::Error::from(ImportError::NoFolder("/c".into()));
+        assert_eq!(status(&imported.context("importing")), 2);
+        let marked = anyhow::Error::from(BadInput(anyhow::anyhow!("holds no benchmark")));
+        assert_eq!(status(&marked), 2);
+
+        let mismatch = Error::ChecksumMismatch {
+            workload: "sleep".into(),
+            model: "rayon".into(),
+            workers: 2,
+            got: 1,
+            want: 2,
+        };
+        assert_eq!(status(&anyhow::Error::from(mismatch)), 1);
+        let write = ResultsError::Write {
+            path: "/r/results.json".into(),
+            source: std::io::Error::other("disk full"),
+        };
+        assert_eq!(status(&anyhow::Error::from(write)), 1);
+        let compare_write = CompareError::Write {
+            path: "/out".into(),
+            message: "disk full".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(compare_write)), 1);
+        assert_eq!(status(&anyhow::anyhow!("writing to standard output")), 1);
+    }
+
+    #[test]
+    fn the_error_line_names_each_cause_once() {
+        use anyhow::Context;
+        let err = anyhow::Error::from(missing_file());
+        let line = error_line(&err);
+        assert_eq!(line.matches("entity not found").count(), 1, "{line}");
+        assert!(line.starts_with("cannot read results file /nowhere/results.json"));
+
+        let err = anyhow::Error::from(CompareError::from(missing_file()));
+        assert_eq!(error_line(&err).matches("entity not found").count(), 1);
+
+        // Causes that are not part of the outer text still show, in order.
+        let err = Err::<(), _>(std::io::Error::other("disk full"))
+            .context("writing report.md")
+            .context("rendering the report into out")
+            .unwrap_err();
+        assert_eq!(
+            error_line(&err),
+            "rendering the report into out: writing report.md: disk full"
+        );
+        let err = anyhow::anyhow!("first line\n  second line\n");
+        assert_eq!(error_line(&err), "first line second line");
+    }
+}
