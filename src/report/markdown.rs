@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::chart::RenderedChart;
-use super::fit::ModelFit;
+use super::fit::{AmdahlFit, ModelFit, UslFit};
 use crate::model::MODELS;
 use crate::results::schema::{CaseRecord, Results};
 use crate::table::{format_duration, markdown};
@@ -266,40 +266,114 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
 }
 
 fn fits_section(fits: &[ModelFit]) -> String {
+    /// `value [lower, upper]` with three significant digits of the largest of them.
+    fn with_interval(value: f64, interval: Option<(f64, f64)>) -> String {
+        let (lo, hi) = interval.unwrap_or((value, value));
+        let largest = [value, lo, hi].iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let decimals = if largest > 0.0 {
+            (2 - largest.log10().floor() as i32).clamp(0, 8) as usize
+        } else {
+            3
+        };
+        match interval {
+            Some((lo, hi)) => format!("{value:.decimals$} [{lo:.decimals$}, {hi:.decimals$}]"),
+            None => format!("{value:.decimals$}"),
+        }
+    }
+
+    /// `R² 0.62`, or `R² < 0` for a fit worse than the mean of its points.
+    fn r_squared(r: f64) -> String {
+        if r < 0.0 {
+            "R² < 0".to_string()
+        } else {
+            format!("R² {r:.2}")
+        }
+    }
+
     if fits.is_empty() {
         return String::new();
     }
     let mut rows = vec![
         [
-            "workload",
-            "model",
-            "points",
-            "Amdahl serial fraction",
-            "USL σ",
-            "USL κ",
-            "USL peak at",
+            "workload", "model", "points", "Amdahl s", "USL σ", "USL κ", "USL λ", "USL R²",
+            "USL peak", "note",
         ]
         .map(String::from)
         .to_vec(),
     ];
     for f in fits {
         let usl = f.usl;
+        let up_to = f
+            .worker_cap
+            .map_or(String::new(), |cap| format!(" up to the {cap} usable CPUs"));
+        let note = match (f.amdahl, usl) {
+            (None, None) => format!(
+                "too few worker counts{up_to}: Amdahl needs {}, the USL {}",
+                AmdahlFit::MIN_WORKER_COUNTS,
+                UslFit::MIN_WORKER_COUNTS
+            ),
+            (_, None) => format!(
+                "the USL needs {} worker counts{up_to}",
+                UslFit::MIN_WORKER_COUNTS
+            ),
+            (_, Some(u)) if !u.draws_line() => {
+                format!("poor fit, {}: no line drawn", r_squared(u.r_squared))
+            }
+            (_, Some(_)) => String::new(),
+        };
+        let amdahl_note = f
+            .amdahl
+            .filter(|a| a.r_squared < super::fit::MIN_R_SQUARED_FOR_LINE)
+            .map(|a| format!("Amdahl: poor fit, {}", r_squared(a.r_squared)));
+        let note = match (note.is_empty(), amdahl_note) {
+            (true, Some(a)) => a,
+            (false, Some(a)) => format!("{note}; {a}"),
+            (_, None) => note,
+        };
         rows.push(vec![
             f.workload.clone(),
             f.model.clone(),
-            f.points.to_string(),
-            f.amdahl
-                .map_or("—".into(), |a| format!("{:.3}", a.serial_fraction)),
-            usl.map_or("—".into(), |u| format!("{:.4}", u.sigma)),
-            usl.map_or("—".into(), |u| format!("{:.5}", u.kappa)),
-            usl.and_then(|u| u.peak_workers())
-                .map_or("—".into(), |p| format!("{p:.0} workers")),
+            match f.left_out {
+                0 => f.points.to_string(),
+                n => format!("{} of {}", f.points, f.points + n),
+            },
+            f.amdahl.map_or("—".into(), |a| {
+                with_interval(a.serial_fraction, a.serial_fraction_interval)
+            }),
+            usl.map_or("—".into(), |u| with_interval(u.sigma, u.sigma_interval)),
+            usl.map_or("—".into(), |u| with_interval(u.kappa, u.kappa_interval)),
+            usl.map_or("—".into(), |u| with_interval(u.lambda, u.lambda_interval)),
+            usl.map_or("—".into(), |u| format!("{:.3}", u.r_squared)),
+            usl.map_or("—".into(), |u| {
+                u.peak_workers()
+                    .map_or("no peak supported by the data".into(), |p| {
+                        format!("{p:.0} workers")
+                    })
+            }),
+            if note.is_empty() { "—".into() } else { note },
         ]);
     }
-    format!(
-        "## Scalability fits\n\nAmdahl's serial fraction s fits S(n) = 1 / (s + (1 - s) / n); the Universal Scalability Law fits S(n) = n / (1 + σ(n - 1) + κn(n - 1)), where σ is contention and κ the coherency cost that bends a curve down past its peak. Fits are by least squares on the median speedups; with few worker counts they describe the curve, they do not predict far beyond it.\n\n{}\n",
+    let mut text = String::from("## Scalability fits\n\n");
+    text.push_str("Each speedup curve is fitted by nonlinear least squares on the median speedups. The Universal Scalability Law (Gunther) fits S(n) = λn / (1 + σ(n - 1) + κn(n - 1)): σ is contention, κ the coherency cost that bends a curve down past its peak, and λ the speedup of one worker (1 when one worker runs as fast as sequential). λ is fitted with σ and κ, as the R package `usl` does, so one noisy point does not set every parameter: an error in the sequential time, which scales every speedup alike, moves λ only. Amdahl's serial fraction s fits S(n) = 1 / (s + (1 - s) / n). Brackets are 95% intervals (estimate ± t × standard error from the fit's Jacobian); R² = 1 - RSS/TSS.\n\n");
+    let _ = write!(
+        text,
+        "A peak, at sqrt((1 - σ) / κ) workers, is given only when κ's whole interval lies above 0. The speedup charts draw the USL curve only where it fits, R² ≥ {:.2}, and only over the worker counts fitted. ",
+        super::fit::MIN_R_SQUARED_FOR_LINE
+    );
+    if let Some(cap) = fits.iter().find_map(|f| f.worker_cap) {
+        let _ = write!(
+            text,
+            "For `cpu` workloads only worker counts up to the machine's {cap} usable CPUs enter the fits (the points column then reads fitted of measured): past the cores, extra workers take turns on them, and both laws assume each worker adds a processor. "
+        );
+    }
+    let _ = write!(
+        text,
+        "A fit needs one more distinct worker count than it has parameters: {} for the USL, {} for Amdahl. With few worker counts the fits describe the curve; they do not predict far beyond it.\n\n{}\n",
+        UslFit::MIN_WORKER_COUNTS,
+        AmdahlFit::MIN_WORKER_COUNTS,
         markdown(&rows)
-    )
+    );
+    text
 }
 
 fn overhead_section(results: &Results) -> String {

@@ -1,5 +1,7 @@
 //! Speedup over the same run's sequential time against the worker count: one line per model
-//! with its confidence band, the ideal line, and the USL fit drawn faintly.
+//! with its confidence band, the ideal line, and the USL fit drawn faintly where it fits:
+//! when its R² reaches [`crate::report::fit::MIN_R_SQUARED_FOR_LINE`], over the worker counts
+//! it was fitted to.
 
 use super::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale, sample_curve};
 use super::{Figure, WorkloadChart, WorkloadData};
@@ -32,8 +34,11 @@ impl WorkloadChart for Speedup {
         }
         let (lo, hi) = worker_range(&series);
         for s in &mut series {
-            if let Some(usl) = data.usl(&s.model) {
-                s.fit = sample_curve(lo, hi, |n| usl.speedup(n));
+            // Only a fit that describes its points (R² at or above the bound), and only over
+            // the worker counts it was fitted to (a cpu workload's stop at the usable CPUs).
+            if let Some(usl) = data.usl(&s.model).filter(|u| u.draws_line()) {
+                let (from, to) = usl.workers;
+                s.fit = sample_curve(from.max(lo), to.min(hi), |n| usl.speedup(n));
             }
         }
         Some(Figure::Lines(LinePlot {
