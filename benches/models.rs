@@ -21,9 +21,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use concbench::bench::session::Session;
+use concbench::bench::suite::{BenchArgs, SuiteConfig};
 use concbench::measure::VerifiedCase;
-use concbench::session::Session;
-use concbench::suite::{BenchArgs, SuiteConfig};
 use criterion::{BenchmarkId, SamplingMode};
 
 mod common;

@@ -49,15 +49,15 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use concbench::bench_list::{
+use concbench::bench::list::{
     ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
 };
+use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::measure::VerifiedCase;
 use concbench::model::{self, MODELS, ModelConfig};
 use concbench::profile::Profile;
-use concbench::results::criterion::{BenchmarkId as ImportedId, import};
+use concbench::results::criterion::{CriterionId as ImportedId, import};
 use concbench::results::{CriterionSettings, Estimate, OverheadRecord};
-use concbench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::sync::fork::EchoChild;
 use concbench::table::markdown;
 use concbench::workload::{self, Role, WorkloadSpec};

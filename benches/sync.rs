@@ -33,11 +33,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use concbench::bench_list::{
+use concbench::bench::list::{
     ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
 };
-use concbench::results::criterion::{BenchmarkId as ImportedId, import};
-use concbench::suite::{BenchArgs, SuiteConfig, criterion_dir};
+use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
+use concbench::results::criterion::{CriterionId as ImportedId, import};
 use concbench::sync::counter::{CounterKind, count};
 use concbench::sync::queue::{Delivery, QueueKind, QueueRunner};
 use concbench::sync::record::family_rows;

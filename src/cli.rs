@@ -236,7 +236,7 @@ fn list() -> anyhow::Result<()> {
     }
     out.push_str("\nModels (what --workers means for each)\n");
     for m in MODELS {
-        out.push_str(&format!("  {:<14} {}\n", m.name, m.workers_mean));
+        out.push_str(&format!("  {:<14} {}\n", m.name, m.workers_are));
     }
     print_stdout(&out)
 }
@@ -354,7 +354,7 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
         worker_exe: std::env::current_exe().ok(),
         ..ModelConfig::default()
     };
-    let report = crate::probe::probe_here(
+    let report = crate::bench::probe::probe_here(
         workload,
         model,
         workers,

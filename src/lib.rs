@@ -7,19 +7,23 @@
 //! - [`model`]: execution models and their registry (the worker-process pool included);
 //! - [`task`]: the context a task runs with ([`task::TaskCtx`]);
 //! - [`gil`]: the interpreter-lock emulation behind the `threads-gil` model;
-//! - [`runner`] and [`table`]: `concbench run`, build-verify-time and its text table;
-//! - [`suite`], [`session`], [`probe`], [`machine`], [`usage`]: the `cargo bench` pipeline:
-//!   which cases run, memory and CPU probes in fresh processes, the machine's fingerprint;
-//!   [`bench_list`]: how the overhead and sync benches add their lists to the results file;
+//! - [`measure`]: the one path from a case to timed batches ([`measure::VerifiedCase`]) and
+//!   the rounds schedule of the models bench;
+//! - [`machine`]: the machine's fingerprint, quiet-machine readings, the calibration kernel
+//!   (drift) and a process's own memory and CPU use;
+//! - [`runner`] and [`table`]: `concbench run`, a quick look in one block per case, and its
+//!   text table;
+//! - [`bench`]: the `cargo bench` pipeline: which cases run, the session of the models
+//!   bench, memory and CPU probes in fresh processes, the lists of the other benches;
 //! - [`results`]: the versioned results file and the import of criterion's output;
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
 //!   `benches/sync.rs` measures them;
-//! - [`cli`]: the command line;
+//! - [`cli`] and [`exit`]: the command line, and how a failed command ends;
 //! - [`checksum`], [`profile`], [`error`]: shared small pieces.
 
-pub mod bench_list;
+pub mod bench;
 pub mod checksum;
 pub mod cli;
 pub mod compare;
@@ -29,17 +33,13 @@ pub mod gil;
 pub mod machine;
 pub mod measure;
 pub mod model;
-pub mod probe;
 pub mod profile;
 pub mod report;
 pub mod results;
 pub mod runner;
-pub mod session;
-pub mod suite;
 pub mod sync;
 pub mod table;
 pub mod task;
-pub mod usage;
 pub mod workload;
 
 pub use error::{Error, Result};

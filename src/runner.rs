@@ -58,17 +58,6 @@ fn hex<S: Serializer>(value: &u64, s: S) -> std::result::Result<S::Ok, S::Error>
     s.serialize_str(&format!("{value:#018x}"))
 }
 
-/// The worker counts a model really runs for a requested list (sequential: just 1).
-pub fn effective_workers(model: &ModelInfo, requested: &[usize]) -> Vec<usize> {
-    let mut out: Vec<usize> = requested
-        .iter()
-        .map(|&w| model.effective_workers(w))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// Runs the plan, calling `on_case` as each case finishes, and returns every case
 /// (sequential's first).
 pub fn run(plan: &RunPlan, mut on_case: impl FnMut(&CaseResult)) -> Result<Vec<CaseResult>> {
@@ -86,7 +75,7 @@ pub fn run(plan: &RunPlan, mut on_case: impl FnMut(&CaseResult)) -> Result<Vec<C
     let mut results = vec![baseline];
 
     for info in plan.models.iter().filter(|m| m.name != sequential.name) {
-        for workers in effective_workers(info, &plan.workers) {
+        for workers in info.worker_counts(&plan.workers) {
             let case = measure(info, &workload, workers, Some(reference), plan)?;
             on_case(&case);
             results.push(case);
@@ -167,9 +156,9 @@ mod tests {
     #[test]
     fn sequential_runs_once_whatever_the_list() {
         let seq = model::find("sequential").unwrap();
-        assert_eq!(effective_workers(seq, &[1, 2, 8]), vec![1]);
+        assert_eq!(seq.worker_counts(&[1, 2, 8]), vec![1]);
         let threads = model::find("threads").unwrap();
-        assert_eq!(effective_workers(threads, &[8, 1, 2]), vec![1, 2, 8]);
+        assert_eq!(threads.worker_counts(&[8, 1, 2]), vec![1, 2, 8]);
     }
 
     #[test]
@@ -206,7 +195,7 @@ mod tests {
 
     static OFF_BY_ONE: ModelInfo = ModelInfo {
         name: "off-by-one",
-        workers_mean: "test only",
+        workers_are: "test only",
         fixed_workers: None,
         build: |b| Ok(Box::new(OffByOne(b.workload))),
     };

@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use concbench::Profile;
+use concbench::bench::suite::all_cases;
 use concbench::results::schema::{Results, SCHEMA};
-use concbench::suite::all_cases;
 use concbench::sync::{SyncFamily, SyncSizes, cases as sync_cases};
 use concbench::workload;
 

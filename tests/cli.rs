@@ -33,7 +33,7 @@ fn list_names_every_workload_and_model_with_sizes() {
     }
     for m in concbench::model::MODELS {
         assert!(text.contains(m.name), "list misses model {}", m.name);
-        assert!(text.contains(m.workers_mean));
+        assert!(text.contains(m.workers_are));
     }
 }
 

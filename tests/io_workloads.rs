@@ -218,7 +218,7 @@ fn every_model_ends_the_day_with_the_same_balances_and_conserves_money() {
 /// Runs a day of `bank`, then replaces its ledger with `shard` before the digest is taken.
 fn batch_with_ledger(shard: &[u8]) -> u64 {
     let bank = Bank::from_spec(&bank_spec(Profile::Smoke)).unwrap();
-    workload::run_batch(&bank, workload::Runner::REFERENCE, || {
+    workload::run_batch(&bank, workload::BatchOwner::REFERENCE, || {
         let tasks = workload::run_in_order(&bank);
         bank.take_shard();
         bank.merge_shard(shard).map(|()| tasks)

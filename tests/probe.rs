@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use concbench::Profile;
-use concbench::probe::probe_in_child;
+use concbench::bench::probe::probe_in_child;
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_concbench"))

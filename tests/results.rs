@@ -13,7 +13,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use concbench::results::criterion::{BenchmarkId, ImportError, import};
+use concbench::results::criterion::{CriterionId, ImportError, import};
 use concbench::results::{
     READABLE_SCHEMAS, Results, ResultsError, SCHEMA, write_atomic, write_atomic_with, write_results,
 };
@@ -55,10 +55,10 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-fn concbench_ids(cases: &[(&str, &str, usize)]) -> HashSet<BenchmarkId> {
+fn concbench_ids(cases: &[(&str, &str, usize)]) -> HashSet<CriterionId> {
     cases
         .iter()
-        .map(|&(w, m, n)| BenchmarkId::case(w, m, n))
+        .map(|&(w, m, n)| CriterionId::case(w, m, n))
         .collect()
 }
 
@@ -83,7 +83,7 @@ fn a_normal_run_imports_with_the_exact_numbers() {
     );
 
     let b = &all[6];
-    assert_eq!(b.id, BenchmarkId::case("sum-squares", "threads", 1));
+    assert_eq!(b.id, CriterionId::case("sum-squares", "threads", 1));
     assert_eq!(b.id.value_number(), Some(1));
     assert!(b.dir.ends_with("sum-squares/threads/1/new"));
     assert_eq!(
@@ -127,7 +127,7 @@ fn a_normal_run_imports_with_the_exact_numbers() {
     // A keep set picks a subset.
     let wanted = concbench_ids(&[("sleep", "tokio", 2), ("sum-squares", "rayon", 1)]);
     let some = import(&fixture("criterion/normal"), |id| wanted.contains(id)).unwrap();
-    let got: HashSet<BenchmarkId> = some.into_iter().map(|b| b.id).collect();
+    let got: HashSet<CriterionId> = some.into_iter().map(|b| b.id).collect();
     assert_eq!(got, wanted);
 }
 
@@ -190,7 +190,7 @@ fn unexpected_fields_are_accepted() {
     let got = import(&fixture("criterion/extra-fields"), |_| true).unwrap();
     assert_eq!(got.len(), 1);
     let b = &got[0];
-    assert_eq!(b.id, BenchmarkId::case("sum-squares", "threads", 4));
+    assert_eq!(b.id, CriterionId::case("sum-squares", "threads", 4));
     assert_eq!(b.id.value_number(), Some(4));
     assert_eq!(b.mean.point, 300_000.5);
     assert_eq!(b.median.point, 300_002.5);
@@ -271,7 +271,7 @@ fn corrupt_and_missing_criterion_json_is_named() {
     let (root, path) = broken_case("no-benchmark-json", "benchmark.json", "");
     fs::remove_file(&path).unwrap();
     let err = import(&root, |id| {
-        id == &BenchmarkId::case("sum-squares", "threads", 1)
+        id == &CriterionId::case("sum-squares", "threads", 1)
     })
     .unwrap_err();
     assert!(matches!(err, ImportError::MissingFile { .. }), "{err}");

@@ -20,6 +20,7 @@ mod clock;
 pub mod drift;
 mod load;
 pub mod quiet;
+pub mod usage;
 
 use std::time::Instant;
 

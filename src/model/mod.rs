@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, check_workers};
-use crate::workload::{Runner, Workload};
+use crate::workload::{BatchOwner, Workload};
 
 pub mod process;
 pub mod rayon_pool;
@@ -110,7 +110,7 @@ pub struct ModelInfo {
     /// Registry name.
     pub name: &'static str,
     /// What "workers" means for this model.
-    pub workers_mean: &'static str,
+    pub workers_are: &'static str,
     /// `Some(n)` when the model ignores the requested worker count (sequential: 1).
     pub fixed_workers: Option<usize>,
     /// Builds the model outside any timed region.
@@ -121,6 +121,18 @@ impl ModelInfo {
     /// The worker count this model really uses when `requested` is asked for.
     pub fn effective_workers(&self, requested: usize) -> usize {
         self.fixed_workers.unwrap_or(requested)
+    }
+
+    /// The worker counts this model really runs for a requested list, ascending and without
+    /// repeats (sequential: just 1).
+    pub fn worker_counts(&self, requested: &[usize]) -> Vec<usize> {
+        let mut out: Vec<usize> = requested
+            .iter()
+            .map(|&w| self.effective_workers(w))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -171,7 +183,7 @@ pub fn build(
     Ok(Box::new(Batched {
         inner,
         workload,
-        runner: Runner::fresh(),
+        runner: BatchOwner::fresh(),
         started: false,
     }))
 }
@@ -181,7 +193,7 @@ pub fn build(
 struct Batched {
     inner: Box<dyn Model>,
     workload: Arc<dyn Workload>,
-    runner: Runner,
+    runner: BatchOwner,
     /// True when [`Model::before_batch`] already started the coming batch.
     started: bool,
 }

@@ -15,7 +15,7 @@ use crate::workload::Workload;
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "rayon",
-    workers_mean: "threads of a rayon pool built once; tasks balanced by work stealing",
+    workers_are: "threads of a rayon pool built once; tasks balanced by work stealing",
     fixed_workers: None,
     build,
 };

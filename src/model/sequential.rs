@@ -9,7 +9,7 @@ use crate::workload::{Workload, run_in_order};
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "sequential",
-    workers_mean: "always 1: a plain loop on the calling thread",
+    workers_are: "always 1: a plain loop on the calling thread",
     fixed_workers: Some(1),
     build,
 };

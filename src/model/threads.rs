@@ -14,7 +14,7 @@ use crate::workload::Workload;
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "threads",
-    workers_mean: "OS threads, spawned per batch, pulling tasks from a shared counter",
+    workers_are: "OS threads, spawned per batch, pulling tasks from a shared counter",
     fixed_workers: None,
     build,
 };

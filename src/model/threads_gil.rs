@@ -32,7 +32,7 @@ use crate::workload::Workload;
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "threads-gil",
-    workers_mean: "OS threads that must hold an emulated CPython GIL to run task code",
+    workers_are: "OS threads that must hold an emulated CPython GIL to run task code",
     fixed_workers: None,
     build,
 };

@@ -16,7 +16,7 @@ use crate::workload::Workload;
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "tokio-current",
-    workers_mean: "tasks in flight on one thread (a semaphore bounds them), like asyncio",
+    workers_are: "tasks in flight on one thread (a semaphore bounds them), like asyncio",
     fixed_workers: None,
     build,
 };

@@ -18,7 +18,7 @@ use crate::workload::Workload;
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "tokio",
-    workers_mean: "worker threads of a multi-thread tokio runtime; one spawned task per task",
+    workers_are: "worker threads of a multi-thread tokio runtime; one spawned task per task",
     fixed_workers: None,
     build,
 };

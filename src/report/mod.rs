@@ -21,7 +21,7 @@ use anyhow::{Context, anyhow, bail};
 use crate::machine::{Machine, now_rfc3339};
 use crate::model;
 use crate::profile::Profile;
-use crate::results::criterion::{BenchmarkId, import};
+use crate::results::criterion::{CriterionId, import};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
 use crate::results::store::replace_entries;
 use crate::workload::{self, Kind};
@@ -111,7 +111,7 @@ fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
 /// `<group>/<model>/<workers>` (each group a workload). Speedups need a `sequential/1`
 /// benchmark in the group. The machine is this one, read now: the report says so.
 pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
-    let imported = import(dir, |id: &BenchmarkId| {
+    let imported = import(dir, |id: &CriterionId| {
         id.function.is_some() && id.value_number().is_some_and(|n| n >= 1)
     })
     .with_context(|| format!("importing criterion output from {}", dir.display()))?;

@@ -26,7 +26,7 @@ const MAX_DEPTH: usize = 8;
 
 /// A benchmark's id as criterion records it in `benchmark.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BenchmarkId {
+pub struct CriterionId {
     /// `group_id`: concbench uses the workload name.
     pub group: String,
     /// `function_id`: concbench uses the model name.
@@ -35,11 +35,11 @@ pub struct BenchmarkId {
     pub value: Option<String>,
 }
 
-impl BenchmarkId {
-    /// The id concbench's benches give a case: `BenchmarkId::new(model, workers)` in the
+impl CriterionId {
+    /// The id concbench's benches give a case: criterion's `BenchmarkId::new(model, workers)` in the
     /// workload's group.
     pub fn case(workload: &str, model: &str, workers: usize) -> Self {
-        BenchmarkId {
+        CriterionId {
             group: workload.to_string(),
             function: Some(model.to_string()),
             value: Some(workers.to_string()),
@@ -52,7 +52,7 @@ impl BenchmarkId {
     }
 }
 
-impl fmt::Display for BenchmarkId {
+impl fmt::Display for CriterionId {
     /// Criterion's full id: `group/function/value`, skipping absent parts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.group)?;
@@ -67,7 +67,7 @@ impl fmt::Display for BenchmarkId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedBenchmark {
     /// The id from `benchmark.json`.
-    pub id: BenchmarkId,
+    pub id: CriterionId,
     /// The `new` folder it was read from.
     pub dir: PathBuf,
     /// Mean with its confidence interval.
@@ -163,7 +163,7 @@ pub enum ImportError {
 /// folder names is kept.
 pub fn import(
     dir: &Path,
-    keep: impl Fn(&BenchmarkId) -> bool,
+    keep: impl Fn(&CriterionId) -> bool,
 ) -> Result<Vec<ImportedBenchmark>, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.to_path_buf()));
@@ -213,7 +213,7 @@ fn find_new_dirs(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(),
 }
 
 /// The id a `new` folder's path suggests (mangled names and all): for error messages only.
-fn guess_id(root: &Path, new_dir: &Path) -> BenchmarkId {
+fn guess_id(root: &Path, new_dir: &Path) -> CriterionId {
     let parts: Vec<String> = new_dir
         .parent()
         .and_then(|p| p.strip_prefix(root).ok())
@@ -224,7 +224,7 @@ fn guess_id(root: &Path, new_dir: &Path) -> BenchmarkId {
         })
         .unwrap_or_default();
     let mut parts = parts.into_iter();
-    BenchmarkId {
+    CriterionId {
         group: parts.next().unwrap_or_default(),
         function: parts.next(),
         value: parts.next(),
@@ -290,11 +290,11 @@ fn num(value: &Value, path: &Path, field: &str) -> Result<f64, ImportError> {
 }
 
 /// Reads the id from a `benchmark.json`; other fields are ignored.
-fn read_id(path: &Path) -> Result<BenchmarkId, ImportError> {
+fn read_id(path: &Path) -> Result<CriterionId, ImportError> {
     let value = load(path)?;
     let group = opt_str(&value, path, "group_id")?
         .ok_or_else(|| field_error(path, "group_id", "is missing"))?;
-    Ok(BenchmarkId {
+    Ok(CriterionId {
         group,
         function: opt_str(&value, path, "function_id")?,
         value: opt_str(&value, path, "value_str")?,
@@ -344,7 +344,7 @@ fn numbers(value: &Value, path: &Path, field: &str) -> Result<Vec<f64>, ImportEr
 }
 
 /// Reads a kept benchmark's `estimates.json` and `sample.json`.
-fn read_benchmark(id: BenchmarkId, dir: PathBuf) -> Result<ImportedBenchmark, ImportError> {
+fn read_benchmark(id: CriterionId, dir: PathBuf) -> Result<ImportedBenchmark, ImportError> {
     let need = |name: &str| {
         let path = dir.join(name);
         if path.is_file() {

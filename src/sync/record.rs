@@ -58,7 +58,7 @@ impl SyncFamily {
     }
 
     /// What the record's `workers` counts in this family.
-    pub fn workers_mean(self) -> &'static str {
+    pub fn workers_are(self) -> &'static str {
         match self {
             SyncFamily::Counter => "workers",
             SyncFamily::Queue => "producers = consumers",
@@ -254,7 +254,7 @@ pub fn family_rows(records: &[SyncRecord], family: SyncFamily) -> Vec<Vec<String
     }
     let bounds = |e: Estimate, f: &dyn Fn(f64) -> String| format!("{}–{}", f(e.lower), f(e.upper));
     let micros = |ns: f64| format!("{:.2}", ns / 1e3);
-    let mut header = vec!["case".to_string(), family.workers_mean().to_string()];
+    let mut header = vec!["case".to_string(), family.workers_are().to_string()];
     match family {
         SyncFamily::Wakeup => header.extend(["µs per wake-up", "95% bounds"].map(String::from)),
         _ => header.extend([format!("{}/s", family.ops()), "95% bounds".to_string()]),

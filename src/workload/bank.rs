@@ -17,7 +17,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::{Kind, Runner, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{BatchOwner, Kind, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -263,7 +263,7 @@ impl Workload for Bank {
         }))
     }
 
-    fn begin_batch(&self, _runner: Runner) {
+    fn begin_batch(&self, _runner: BatchOwner) {
         self.day.ledger.lock().fill(0);
     }
 
@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn money_is_conserved_apart_from_deposits_and_withdrawals() {
         let bank = bank();
-        bank.begin_batch(Runner::REFERENCE);
+        bank.begin_batch(BatchOwner::REFERENCE);
         for task in (0..bank.tasks()).rev() {
             bank.day.apply(task, &mut TaskCtx::free());
         }
@@ -363,7 +363,7 @@ mod tests {
     #[test]
     fn shards_merge_to_the_ledger_of_one_process() {
         let whole = bank();
-        whole.begin_batch(Runner::REFERENCE);
+        whole.begin_batch(BatchOwner::REFERENCE);
         for task in 0..whole.tasks() {
             whole.day.apply(task, &mut TaskCtx::free());
         }
@@ -372,7 +372,7 @@ mod tests {
             let worker = if task % 3 == 0 { &worker_a } else { &worker_b };
             worker.day.apply(task, &mut TaskCtx::free());
         }
-        parent.begin_batch(Runner::REFERENCE);
+        parent.begin_batch(BatchOwner::REFERENCE);
         parent.merge_shard(&worker_a.take_shard()).unwrap();
         parent.merge_shard(&worker_b.take_shard()).unwrap();
         assert_eq!(parent.balances(), whole.balances());

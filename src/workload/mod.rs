@@ -31,7 +31,7 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
-pub use state::{Runner, SharedState, finish_batch, run_batch};
+pub use state::{BatchOwner, SharedState, finish_batch, run_batch};
 
 /// Every workload, in the order `list` and reports show them.
 pub const WORKLOADS: &[WorkloadInfo] = &[
@@ -178,7 +178,7 @@ pub trait Workload: Send + Sync {
 
     /// Called once before each batch, in the process that owns it (see [`run_batch`]), with
     /// what runs it: resets shared state, drops connections another model's runtime owned.
-    fn begin_batch(&self, _runner: Runner) {}
+    fn begin_batch(&self, _runner: BatchOwner) {}
 
     /// State the tasks of a batch update together (see [`state`]); `None` for independent
     /// tasks.
@@ -242,7 +242,7 @@ pub fn run_in_order(workload: &dyn Workload) -> u64 {
 /// Runs one whole batch in order on the calling thread, shared state included: the
 /// reference every model is checked against.
 pub fn reference_checksum(workload: &dyn Workload) -> u64 {
-    let Ok(sum) = run_batch(workload, Runner::REFERENCE, || {
+    let Ok(sum) = run_batch(workload, BatchOwner::REFERENCE, || {
         Ok::<_, std::convert::Infallible>(run_in_order(workload))
     });
     sum

@@ -8,7 +8,7 @@
 //! [`SharedState::digest`] folded into the batch checksum, so a model that loses an update
 //! fails verification like one that miscomputes a task.
 //!
-//! [`Runner`] names what runs the batch (one built model, or the reference loop), so that a
+//! [`BatchOwner`] names what runs the batch (one built model, or the reference loop), so that a
 //! workload can keep what belongs to it between its batches (the `http` workload's
 //! connections, which live on one model's runtime) and drop it when another model takes over.
 //!
@@ -35,19 +35,19 @@ pub trait SharedState: Send + Sync {
     fn merge_shard(&self, shard: &[u8]) -> Result<()>;
 }
 
-/// What runs a batch: one built model, or [`Runner::REFERENCE`] (the in-order loop of
+/// What runs a batch: one built model, or [`BatchOwner::REFERENCE`] (the in-order loop of
 /// [`super::reference_checksum`]). Every model built gets a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Runner(pub u64);
+pub struct BatchOwner(pub u64);
 
-impl Runner {
+impl BatchOwner {
     /// The reference loop on the calling thread.
-    pub const REFERENCE: Runner = Runner(0);
+    pub const REFERENCE: BatchOwner = BatchOwner(0);
 
     /// A runner no one had before.
-    pub fn fresh() -> Runner {
+    pub fn fresh() -> BatchOwner {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        Runner(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        BatchOwner(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -55,7 +55,7 @@ impl Runner {
 /// checksum) and folds the shared state's digest in, if the workload has shared state.
 pub fn run_batch<E>(
     workload: &dyn Workload,
-    runner: Runner,
+    runner: BatchOwner,
     tasks: impl FnOnce() -> std::result::Result<u64, E>,
 ) -> std::result::Result<u64, E> {
     workload.begin_batch(runner);

@@ -34,7 +34,7 @@ pub use protocol::{Fault, FaultKind};
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "process",
-    workers_mean: "worker processes of the concbench binary, started once, fed tasks over pipes (2 in flight each)",
+    workers_are: "worker processes of the concbench binary, started once, fed tasks over pipes (2 in flight each)",
     fixed_workers: None,
     build,
 };

@@ -26,9 +26,9 @@ use std::time::Duration;
 use super::protocol::{
     FaultKind, FromWorker, PROTOCOL_VERSION, ProtocolError, ToWorker, read_frame,
 };
+use crate::machine::usage::SelfUsage;
 use crate::model::WorkerUsage;
 use crate::task::TaskCtx;
-use crate::usage::SelfUsage;
 use crate::workload::Role;
 
 /// Why a worker stops before an orderly shutdown.

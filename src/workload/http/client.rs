@@ -9,7 +9,7 @@
 //!   spawned on the runtime that opened it; as many as there are requests in flight. A
 //!   connection belongs to one runtime (a current-thread runtime drives it only while it
 //!   runs), so the workload keeps them from batch to batch of one model and drops them all
-//!   when another model's batch begins ([`crate::workload::Runner`]).
+//!   when another model's batch begins ([`crate::workload::BatchOwner`]).
 
 use std::cell::RefCell;
 use std::net::SocketAddr;

@@ -13,7 +13,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Kind, Runner, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{BatchOwner, Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::digest_bytes;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -65,7 +65,7 @@ pub struct HttpGets {
     bytes: u64,
     target: Target,
     connections: Arc<AsyncConnections>,
-    /// The [`Runner`] of the last batch: the model whose runtime owns `connections`.
+    /// The [`BatchOwner`] of the last batch: the model whose runtime owns `connections`.
     runner: AtomicU64,
     /// The server, when this process started it (dropped last: after the connections).
     _server: Option<DelayServer>,
@@ -112,7 +112,7 @@ impl HttpGets {
             bytes,
             target,
             connections: Arc::new(AsyncConnections::new(target)),
-            runner: AtomicU64::new(Runner::REFERENCE.0),
+            runner: AtomicU64::new(BatchOwner::REFERENCE.0),
             _server: server,
         })
     }
@@ -171,7 +171,7 @@ impl Workload for HttpGets {
             .with(SERVER_ID, self.target.server_id)
     }
 
-    fn begin_batch(&self, runner: Runner) {
+    fn begin_batch(&self, runner: BatchOwner) {
         let previous = self.runner.swap(runner.0, Ordering::Relaxed);
         if previous != runner.0 {
             self.connections.clear();

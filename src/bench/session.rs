@@ -18,25 +18,21 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::bench::list::write_and_render;
+use crate::bench::probe::{ProbeReport, probe_in_child};
+use crate::bench::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
 use crate::machine::drift::{DEFAULT_BOUND, KERNEL, analyse};
 use crate::machine::{Machine, now_rfc3339};
 use crate::measure::{CaseGroup, Progress, RoundsOutcome, measure_in_rounds};
 use crate::model::{MODELS, ModelConfig};
-use crate::probe::{ProbeReport, probe_in_child};
 use crate::profile::Profile;
-use crate::report::ReportOptions;
-use crate::report::chart::{Format, Theme};
 use crate::results::checks::case_flags;
 use crate::results::rounds::time_from_rounds;
 use crate::results::schema::{
     CaseRecord, CpuUsage, Memory, Results, RoundTimes, RoundsInfo, RunInfo,
 };
-use crate::results::store::write_results;
-use crate::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
 use crate::table::markdown;
 use crate::workload::{self, Role, WORKLOADS};
-
-pub use crate::results::checks::WIDE_INTERVAL;
 
 /// State carried from before the first case to after the last.
 pub struct Session {
@@ -237,23 +233,9 @@ impl Session {
             .run
             .warnings
             .extend(flags.into_iter().map(|f| f.message));
-        write_results(&path, &results).with_context(|| format!("writing {}", path.display()))?;
-
         println!("{}", summary(&results));
         print_warnings(&results.run.warnings);
-        println!("results: {}", path.display());
-        let report = crate::report::render(
-            &results,
-            &ReportOptions {
-                out_dir: path.parent().map_or_else(PathBuf::new, Path::to_path_buf),
-                formats: vec![Format::Svg, Format::Png],
-                theme: Theme::Light,
-            },
-        )
-        .context(
-            "rendering the report (the results file is written; `concbench report` retries)",
-        )?;
-        println!("report: {}", report.dir.join("report.md").display());
+        write_and_render(&path, &results, true)?;
         eprintln!(
             "models bench done in {:.0} s",
             self.start.elapsed().as_secs_f64()

@@ -12,7 +12,6 @@ use anyhow::{Context, bail};
 use crate::error::parse_worker_list;
 use crate::model::{MODELS, ModelInfo};
 use crate::profile::Profile;
-use crate::runner::effective_workers;
 use crate::workload::{WORKLOADS, WorkloadInfo};
 
 /// Settings of one `cargo bench` run, read from the environment.
@@ -116,7 +115,8 @@ pub fn cases_for(workload: &'static WorkloadInfo, workers: &[usize]) -> Vec<Suit
     MODELS
         .iter()
         .flat_map(|model| {
-            effective_workers(model, workers)
+            model
+                .worker_counts(workers)
                 .into_iter()
                 .map(move |w| SuiteCase {
                     workload,

@@ -14,14 +14,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 
+use crate::bench::suite::SuiteConfig;
 use crate::machine::{Machine, now_rfc3339};
 use crate::report::chart::{Format, Theme};
 use crate::report::{ReportOptions, render};
-use crate::results::criterion::{BenchmarkId, ImportedBenchmark};
+use crate::results::checks::WIDE_INTERVAL;
+use crate::results::criterion::{CriterionId, ImportedBenchmark};
 use crate::results::store::write_results;
 use crate::results::{Estimate, Results, RunInfo};
-use crate::session::WIDE_INTERVAL;
-use crate::suite::SuiteConfig;
 
 /// When a bench run started, for a new results file and to tell fresh estimates from
 /// stale ones.
@@ -50,7 +50,7 @@ impl ListRun {
     pub fn fresh<'a>(
         &self,
         imported: &'a [ImportedBenchmark],
-        matches: impl Fn(&BenchmarkId) -> bool,
+        matches: impl Fn(&CriterionId) -> bool,
     ) -> Option<&'a ImportedBenchmark> {
         let since = self.clock - Duration::from_secs(2);
         imported

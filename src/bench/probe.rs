@@ -16,10 +16,10 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::machine::usage::{SelfUsage, ThreadPeak};
 use crate::measure::VerifiedCase;
 use crate::model::{ModelConfig, ModelInfo};
 use crate::profile::Profile;
-use crate::usage::{SelfUsage, ThreadPeak};
 use crate::workload::{self, Role, Workload};
 
 /// One probed case.

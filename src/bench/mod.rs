@@ -1,0 +1,16 @@
+//! The `cargo bench` pipeline around the measurement: everything a bench binary does besides
+//! timing.
+//!
+//! - [`suite`]: which cases a profile holds, the `CONCBENCH_*` settings, which cases a
+//!   criterion filter selects, where results go;
+//! - [`session`]: one run of the models bench: plan, rounds, probes, results file, summary,
+//!   report;
+//! - [`probe`]: one case in a fresh process for its peak memory, CPU time and threads;
+//! - [`list`]: how the overhead and sync benches add their own lists to the results file.
+//!
+//! A new bench binary uses [`suite`] for its settings and [`list`] for its records.
+
+pub mod list;
+pub mod probe;
+pub mod session;
+pub mod suite;
