@@ -13,7 +13,9 @@
 //! compare use what this module measured ([`RoundTimes`], [`Sample`]).
 
 mod case;
+mod estimate;
 mod rounds;
 
 pub use case::VerifiedCase;
+pub use estimate::Estimate;
 pub use rounds::{CaseGroup, Progress, RoundTimes, RoundsOutcome, Sample, measure_in_rounds};

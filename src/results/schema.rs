@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::machine::{Drift, Machine};
-pub use crate::measure::{RoundTimes, Sample};
+pub use crate::measure::{Estimate, RoundTimes, Sample};
 use serde::{Deserialize, Serialize};
 
 use super::{ResultsError, json_path_at};
@@ -121,29 +121,6 @@ pub struct CaseRecord {
     /// files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measured_in: Option<String>,
-}
-
-/// A point estimate with its confidence interval, in the unit of the field that holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    /// The estimate.
-    pub point: f64,
-    /// Lower confidence bound.
-    pub lower: f64,
-    /// Upper confidence bound.
-    pub upper: f64,
-}
-
-impl Estimate {
-    /// Half the interval's width relative to the point: 0.05 means ±5%. Infinite when the
-    /// point is not positive.
-    pub fn relative_half_width(&self) -> f64 {
-        if self.point > 0.0 {
-            (self.upper - self.lower) / 2.0 / self.point
-        } else {
-            f64::INFINITY
-        }
-    }
 }
 
 /// Criterion's estimate of one batch's time, all values in nanoseconds.

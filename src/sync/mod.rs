@@ -30,8 +30,8 @@ pub mod wakeup;
 
 pub use record::{LostUpdates, SyncFamily, SyncRecord};
 
+use crate::profile::CriterionSettings;
 use crate::profile::Profile;
-use crate::results::CriterionSettings;
 use crate::workload::{self, WorkloadSpec};
 
 /// Worker counts of the counter cases.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{SyncCase, SyncSizes, wakeup::WAKEUPS_PER_ROUND_TRIP};
-use crate::results::Estimate;
+use crate::measure::Estimate;
 
 /// The family of a sync case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
