@@ -1,16 +1,21 @@
 //! Charts: every requested file is written, PNGs are 1920x1080 and not blank, SVGs carry the
-//! axis titles and every model name, charts without data are skipped, both themes render.
+//! axis titles and every model name, charts without data are skipped, both themes render,
+//! flagged cases are ringed, and the drift chart shows the calibration series.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use concbench::Kind;
+use concbench::machine::CalibrationPoint;
+use concbench::machine::drift::{DEFAULT_BOUND, analyse};
 use concbench::model::MODELS;
+use concbench::report::chart::lines::{FLAGGED_LABEL, XScale};
 use concbench::report::chart::{
-    self, ChartContext, Figure, Format, PNG_SIZE, RenderedChart, Theme, render_all,
+    self, ChartContext, Figure, Format, PNG_SIZE, PlannedChart, RenderedChart, Theme, render_all,
 };
 use concbench::report::fit::fit_results;
+use concbench::results::checks::{FlagKind, case_flags};
 use concbench::results::{CaseRecord, CpuUsage, Estimate, Memory, Results, TimeEstimate};
 
 const FIXTURE: &str = concat!(
@@ -34,9 +39,11 @@ fn scratch(name: &str) -> PathBuf {
 
 fn render(results: &Results, theme: Theme, formats: &[Format], out: &Path) -> Vec<RenderedChart> {
     let fits = fit_results(results);
+    let flags = case_flags(results);
     let ctx = ChartContext {
         results,
         fits: &fits,
+        flags: &flags,
         theme,
         formats,
         out_dir: out,
@@ -402,6 +409,7 @@ fn drawn_pixels_are_not_blank_and_themes_differ() {
     let ctx = ChartContext {
         results: &results,
         fits: &fits,
+        flags: &[],
         theme: Theme::Light,
         formats: &[Format::Png],
         out_dir: Path::new("unused"),
@@ -495,6 +503,7 @@ fn write_failures_name_the_chart_and_file() {
     let ctx = ChartContext {
         results: &results,
         fits: &fits,
+        flags: &[],
         theme: Theme::Light,
         formats: &[Format::Svg],
         out_dir: &dir,
@@ -560,4 +569,210 @@ fn odd_values_do_not_panic() {
     }
     let rendered = render(&results, Theme::Light, &[Format::Svg, Format::Png], &out);
     assert!(!rendered.is_empty());
+}
+
+/// The charts [`chart::plan`] makes of `results`, with its flags.
+fn planned(results: &Results) -> Vec<PlannedChart> {
+    let fits = fit_results(results);
+    let flags = case_flags(results);
+    chart::plan(&ChartContext {
+        results,
+        fits: &fits,
+        flags: &flags,
+        theme: Theme::Light,
+        formats: &[Format::Svg],
+        out_dir: Path::new("unused"),
+    })
+}
+
+fn find<'a>(planned: &'a [PlannedChart], workload: Option<&str>, chart: &str) -> &'a PlannedChart {
+    planned
+        .iter()
+        .find(|p| p.workload.as_deref() == workload && p.chart == chart)
+        .unwrap_or_else(|| panic!("no chart {workload:?}/{chart}"))
+}
+
+/// The synthetic run with sum-squares/rayon/8 at 9x on 8 usable CPUs: implausible.
+fn with_an_implausible_case() -> Results {
+    let mut results = synthetic();
+    let case = results
+        .cases
+        .iter_mut()
+        .find(|c| c.workload == "sum-squares" && c.model == "rayon" && c.workers == 8)
+        .unwrap();
+    case.time = Some(time(120e6 / 9.0));
+    results
+}
+
+#[test]
+fn flagged_cases_are_ringed_in_every_workload_chart_and_others_are_not() {
+    let results = with_an_implausible_case();
+    let flags = case_flags(&results);
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].kind, FlagKind::Implausible);
+    let planned = planned(&results);
+
+    let speedup = find(&planned, Some("sum-squares"), "speedup");
+    let notes = speedup
+        .figure
+        .annotations()
+        .expect("the speedup figure carries rings");
+    assert!(notes.is_flagged("rayon", 8.0), "{notes:?}");
+    assert!(!notes.is_flagged("rayon", 4.0), "{notes:?}");
+    assert!(!notes.is_flagged("threads", 8.0), "{notes:?}");
+    assert_eq!(notes.flagged.len(), 1, "{notes:?}");
+    // The worker-count charts keep their log2 axis.
+    assert_eq!(notes.x_scale, XScale::Log2);
+    for chart in ["time", "efficiency", "memory", "cpu", "threads"] {
+        let figure = &find(&planned, Some("sum-squares"), chart).figure;
+        assert!(
+            figure
+                .annotations()
+                .is_some_and(|n| n.is_flagged("rayon", 8.0)),
+            "{chart}"
+        );
+    }
+    // A workload without doubts stays a plain line figure.
+    let sleep = find(&planned, Some("sleep"), "speedup");
+    assert!(
+        matches!(sleep.figure, Figure::Lines(_)),
+        "{:?}",
+        sleep.figure
+    );
+
+    // The ring is drawn, and the legend names it.
+    let plain = Figure::Lines(speedup.figure.line_plot().unwrap().clone());
+    let ringed = chart::render_pixels(&speedup.figure, &speedup.header, Theme::Light).unwrap();
+    let unringed = chart::render_pixels(&plain, &speedup.header, Theme::Light).unwrap();
+    let changed = ringed
+        .chunks_exact(3)
+        .zip(unringed.chunks_exact(3))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(changed > 500, "only {changed} pixels differ");
+    let out = scratch("flagged");
+    render(&results, Theme::Light, &[Format::Svg, Format::Png], &out);
+    let texts = svg_texts(&std::fs::read_to_string(out.join("sum-squares/speedup.svg")).unwrap());
+    assert!(texts.iter().any(|t| t == FLAGGED_LABEL), "{texts:?}");
+    let texts = svg_texts(&std::fs::read_to_string(out.join("sleep/speedup.svg")).unwrap());
+    assert!(!texts.iter().any(|t| t == FLAGGED_LABEL), "{texts:?}");
+}
+
+#[test]
+fn a_wide_interval_alone_rings_nothing() {
+    let mut results = synthetic();
+    for case in &mut results.cases {
+        if let Some(t) = case.time.as_mut() {
+            t.median = estimate(t.median.point, 0.2);
+        }
+    }
+    let flags = case_flags(&results);
+    assert!(flags.iter().all(|f| f.kind == FlagKind::WideInterval));
+    assert!(!flags.is_empty());
+    for p in planned(&results) {
+        assert!(
+            p.figure.annotations().is_none_or(|n| n.flagged.is_empty()),
+            "{}",
+            p.stem.display()
+        );
+    }
+}
+
+/// A calibration series of 90 timings, one every 4 s, with a slow spell (0.7x) from the
+/// 30th to the 44th.
+fn calibration() -> Vec<CalibrationPoint> {
+    (0..90)
+        .map(|i| CalibrationPoint {
+            at_s: 4.0 * i as f64 + 0.5,
+            ns: 400_000.0 * (1.0 + 0.01 * (i % 4) as f64)
+                / if (30..45).contains(&i) { 0.7 } else { 1.0 },
+        })
+        .collect()
+}
+
+#[test]
+fn drift_chart_has_a_point_per_timing_in_minutes() {
+    let mut results = fixture();
+    let points = calibration();
+    let drift = analyse(points.clone(), DEFAULT_BOUND);
+    assert!(drift.flagged && drift.slow_spells.len() == 1, "{drift:?}");
+    results.run.drift = Some(drift.clone());
+    let planned = planned(&results);
+    let chart = find(&planned, None, "drift");
+    assert_eq!(
+        chart.header.title,
+        "Machine speed over the run (calibration kernel)"
+    );
+    let Figure::Annotated(plot, notes) = &chart.figure else {
+        panic!("{:?}", chart.figure);
+    };
+    assert_eq!(notes.x_scale, XScale::Linear);
+    assert_eq!(plot.x_label, "minutes since the run started");
+    let timings = &plot.series[0];
+    assert_eq!(timings.points.len(), points.len());
+    for (p, c) in timings.points.iter().zip(&points) {
+        assert!((p.x - c.at_s / 60.0).abs() < 1e-12, "{} vs {}", p.x, c.at_s);
+    }
+    // Speeds relative to the run's median: about 1 outside the spell, 0.7 inside.
+    assert!(
+        (timings.points[10].y - 1.0).abs() < 0.03,
+        "{:?}",
+        timings.points[10]
+    );
+    assert!(
+        (timings.points[35].y - 0.7).abs() < 0.03,
+        "{:?}",
+        timings.points[35]
+    );
+    // Guides at 1 ± the bound, the spell shaded.
+    let guides: Vec<String> = plot
+        .guides
+        .iter()
+        .map(|g| format!("{:?}", g.kind))
+        .collect();
+    assert_eq!(guides, ["Horizontal(1.1)", "Horizontal(0.9)"]);
+    let spell = drift.slow_spells[0];
+    assert_eq!(notes.spans.len(), 1);
+    assert!((notes.spans[0].0 - spell.from_s / 60.0).abs() < 1e-12);
+    assert!(notes.spans[0].1 > spell.to_s / 60.0);
+    assert!(notes.note.as_deref().unwrap().contains(&drift.kernel));
+
+    let out = scratch("drift");
+    let rendered = render(&results, Theme::Light, &[Format::Svg, Format::Png], &out);
+    check_files(&out, &rendered, &results);
+    let svg = std::fs::read_to_string(out.join("drift.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for label in [
+        "minutes since the run started",
+        "speed at each timing",
+        "slow spell (below 0.9×)",
+    ] {
+        assert!(texts.iter().any(|t| t == label), "{label}: {texts:?}");
+    }
+    assert!(svg.contains("splitmix64"), "the kernel is named");
+    // Round ticks in minutes, not one per timing.
+    assert!(texts.iter().any(|t| t == "6"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "0.11"), "{texts:?}");
+    render(
+        &results,
+        Theme::Dark,
+        &[Format::Png],
+        &scratch("drift-dark"),
+    );
+}
+
+#[test]
+fn no_calibration_series_no_drift_chart() {
+    let mut results = fixture();
+    assert!(results.run.drift.is_none());
+    assert!(planned(&results).iter().all(|p| p.chart != "drift"));
+    // One usable timing is not a series.
+    let mut one = calibration();
+    one.truncate(1);
+    one.push(CalibrationPoint { at_s: 9.0, ns: 0.0 });
+    results.run.drift = Some(analyse(one, DEFAULT_BOUND));
+    assert!(planned(&results).iter().all(|p| p.chart != "drift"));
+    let out = scratch("no-drift");
+    render(&results, Theme::Light, &[Format::Svg], &out);
+    assert!(!out.join("drift.svg").exists());
 }

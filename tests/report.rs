@@ -1,13 +1,17 @@
-//! The report: `report.md` from a committed results file (snapshot), the CSV, the CLI, and
-//! bad input that must leave an earlier report untouched.
+//! The report: `report.md` from a committed results file (snapshot), its Measurement
+//! section for results with and without rounds, the CSV, the CLI, and bad input that must
+//! leave an earlier report untouched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use concbench::machine::CalibrationPoint;
+use concbench::machine::drift::{DEFAULT_BOUND, analyse};
+use concbench::profile::Profile;
 use concbench::report::chart::{Format, Theme};
 use concbench::report::{ReportOptions, render};
-use concbench::results::schema::Results;
+use concbench::results::schema::{Results, RoundsInfo, SCHEMA};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -147,4 +151,146 @@ fn a_criterion_folder_renders_times_for_any_model_names() {
         .success();
     let text = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(text.contains("built from the criterion folder"), "{text}");
+}
+
+/// The committed version-1 fixture turned into a run measured in rounds: seed 42, the smoke
+/// profile's rounds, a calibration series with a slow spell from 40 s to 58 s, every case
+/// of the same run, and sum-squares/threads/2 at 2.22x on 2 usable CPUs (implausible).
+fn with_rounds() -> Results {
+    let mut results = Results::read(&fixture("results/valid.json")).unwrap();
+    results.schema = SCHEMA.to_string();
+    results.run.rounds = Some(RoundsInfo {
+        seed: 42,
+        settings: Profile::Smoke.rounds(),
+    });
+    let points = (0..40)
+        .map(|i| CalibrationPoint {
+            at_s: 2.0 * i as f64,
+            ns: if (20..30).contains(&i) {
+                1e6 / 0.7
+            } else {
+                1e6
+            },
+        })
+        .collect();
+    results.run.drift = Some(analyse(points, DEFAULT_BOUND));
+    let started = results.run.started_at.clone();
+    for case in &mut results.cases {
+        case.measured_in = Some(started.clone());
+        if case.workload == "sum-squares" && case.model == "threads" && case.workers == 2 {
+            let time = case.time.as_mut().unwrap();
+            time.median.point = 1.8e6;
+            time.median.lower = 1.79e6;
+            time.median.upper = 1.81e6;
+        }
+    }
+    results
+}
+
+/// The text of `## Measurement`, up to the next section.
+fn measurement(text: &str) -> &str {
+    let start = text
+        .find("## Measurement\n")
+        .expect("a Measurement section");
+    let end = text[start + 3..]
+        .find("\n## ")
+        .map_or(text.len(), |i| start + 3 + i);
+    &text[start..end]
+}
+
+#[test]
+fn a_report_of_rounds_says_how_it_was_measured_and_lists_the_doubts() {
+    let results = with_rounds();
+    let out = scratch("rounds");
+    render(&results, &options(&out)).unwrap();
+    let text = fs::read_to_string(out.join("report.md")).unwrap();
+    // After the machine and the warnings, before the charts.
+    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("## Machine") < at("## Warnings"));
+    assert!(at("## Warnings") < at("## Measurement"));
+    assert!(at("## Measurement") < at("## Which model wins where"));
+
+    let section = measurement(&text);
+    for needle in [
+        "measured in 3 rounds spread over the run",
+        "seed `42`",
+        "`CONCBENCH_SEED=42`",
+        "at least 4 batches, more until 20.0 ms have passed, at most 200 batches",
+        "Speedups are paired round by round with the sequential baseline measured in the same round",
+        "timed 40 times through the run",
+        "moved beyond ±10%: 0.70x–1.00x of its median; slow spell at 40–58 s (0.70x)",
+        "![machine speed over the run](drift.svg)",
+        "### Doubts",
+        "| case | doubt | why |",
+        "| sum-squares/threads/2 | implausible speedup | speedup 2.22x on 2 usable CPUs",
+    ] {
+        assert!(section.contains(needle), "{needle}\n---\n{section}");
+    }
+    assert!(!section.contains("not paired"), "{section}");
+    // Only the implausible case is doubted: no wide intervals in the table.
+    assert_eq!(
+        section
+            .lines()
+            .filter(|l| l.starts_with("| sum-squares"))
+            .count(),
+        1,
+        "{section}"
+    );
+    assert!(out.join("drift.svg").is_file());
+}
+
+#[test]
+fn a_steady_run_held_its_speed_and_has_no_doubts() {
+    let mut results = with_rounds();
+    let steady = (0..40)
+        .map(|i| CalibrationPoint {
+            at_s: 2.0 * i as f64,
+            ns: 1e6 * (1.0 + 0.01 * (i % 2) as f64),
+        })
+        .collect();
+    results.run.drift = Some(analyse(steady, DEFAULT_BOUND));
+    let threads = results
+        .cases
+        .iter_mut()
+        .find(|c| c.model == "threads" && c.workers == 2)
+        .unwrap();
+    threads.time.as_mut().unwrap().median.point = 2.1e6;
+    // Kept from an earlier, filtered run.
+    let process = results
+        .cases
+        .iter_mut()
+        .find(|c| c.model == "process" && c.workers == 2)
+        .unwrap();
+    process.measured_in = Some("2026-04-30T08:00:00Z".to_string());
+    let text = concbench::report::markdown::render(&results, &[], &[]);
+    let section = measurement(&text);
+    assert!(
+        section.contains(
+            "1 case measured in another run than its sequential baseline is compared by medians, not paired."
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("By the rolling median of 5 timings, the machine held its speed within ±10% (1.00x–1.00x of its median)."),
+        "{section}"
+    );
+    assert!(section.contains("### Doubts\n\nNone"), "{section}");
+    // No chart was rendered: none is linked.
+    assert!(!section.contains("drift.svg"), "{section}");
+}
+
+#[test]
+fn a_report_of_results_before_rounds_says_they_are_not_paired() {
+    let results = Results::read(&fixture("results/valid.json")).unwrap();
+    assert!(results.run.rounds.is_none());
+    let text = concbench::report::markdown::render(&results, &[], &[]);
+    let section = measurement(&text);
+    assert!(
+        section.contains(
+            "measured in one block per case (results from before rounds); speedups are not paired"
+        ),
+        "{section}"
+    );
+    assert!(section.contains("was not tracked"), "{section}");
+    assert!(!section.contains("seed"), "{section}");
 }

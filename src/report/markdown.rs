@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 use super::chart::RenderedChart;
 use super::fit::{AmdahlFit, ModelFit, UslFit};
+use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
+use crate::results::checks::{CaseFlag, FlagKind, case_flags};
 use crate::results::schema::{CaseRecord, Results};
 use crate::table::{format_duration, markdown};
 use crate::workload;
@@ -33,6 +35,7 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
     );
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
+    out.push_str(&measurement_section(results, charts));
     if let Some(file) = chart_file(charts, None, "summary-heatmap") {
         let _ = writeln!(
             out,
@@ -126,6 +129,170 @@ fn warnings_section(results: &Results) -> String {
     let mut out = String::from("## Warnings\n\n");
     for w in &results.run.warnings {
         let _ = writeln!(out, "- {w}");
+    }
+    out.push('\n');
+    out
+}
+
+/// How the run was measured (rounds, seed, blocks, pairing), the machine's speed over it
+/// (the drift chart and its verdict), and the doubts about single cases: the points the
+/// charts ring.
+fn measurement_section(results: &Results, charts: &[RenderedChart]) -> String {
+    let mut out = String::from("## Measurement\n\n");
+    out.push_str(&rounds_paragraph(results));
+    out.push_str(&drift_paragraph(results, charts));
+    out.push_str(&doubts_table(
+        &case_flags(results),
+        results.run.rounds.is_some(),
+    ));
+    out
+}
+
+fn rounds_paragraph(results: &Results) -> String {
+    let Some(rounds) = results.run.rounds else {
+        let how = if results.schema == "concbench.results/1" {
+            "Cases were measured in one block per case (results from before rounds)"
+        } else {
+            "Cases were measured by criterion in one block per case"
+        };
+        return format!(
+            "{how}; speedups are not paired: each is the sequential median over the case's median, its bounds from both intervals, so a change of the machine's speed between the two blocks moves it.\n\n"
+        );
+    };
+    let r = rounds.settings;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "es" });
+    let mut out = format!(
+        "Every case was measured in {} spread over the run, each round in an order shuffled anew (seed `{}`; `CONCBENCH_SEED={}` replays it). In a round, a case is timed in one block: at least {}, more until {} have passed, at most {}. Speedups are paired round by round with the sequential baseline measured in the same round, so a slow spell that slows both sides cancels; intervals include the spread between rounds.",
+        if r.rounds == 1 {
+            "1 round".to_string()
+        } else {
+            format!("{} rounds", r.rounds)
+        },
+        rounds.seed,
+        rounds.seed,
+        plural(r.min_samples, "batch"),
+        format_duration(r.min_block.as_nanos().min(u128::from(u64::MAX)) as u64),
+        plural(r.max_samples, "batch"),
+    );
+    // A filtered run keeps the cases it did not repeat; they cannot pair with a baseline
+    // measured in another run.
+    let unpaired = results
+        .cases
+        .iter()
+        .filter(|c| c.model != "sequential" && c.time.is_some())
+        .filter(|c| {
+            results
+                .case(&c.workload, "sequential", 1)
+                .is_some_and(|s| c.measured_in.is_none() || s.measured_in != c.measured_in)
+        })
+        .count();
+    if unpaired > 0 {
+        let _ = write!(
+            out,
+            " {unpaired} case{} measured in another run than {} sequential baseline {} compared by medians, not paired.",
+            if unpaired == 1 { "" } else { "s" },
+            if unpaired == 1 { "its" } else { "their" },
+            if unpaired == 1 { "is" } else { "are" },
+        );
+    }
+    out.push_str("\n\n");
+    out
+}
+
+fn drift_paragraph(results: &Results, charts: &[RenderedChart]) -> String {
+    let Some(drift) = &results.run.drift else {
+        return "The machine's speed through the run was not tracked (no calibration kernel timings).\n\n".to_string();
+    };
+    let timings = drift
+        .points
+        .iter()
+        .filter(|p| p.ns.is_finite() && p.ns > 0.0 && p.at_s.is_finite())
+        .count();
+    if timings < 2 {
+        return format!(
+            "The calibration kernel was timed {timings} time{}: too few to tell whether the machine's speed moved.\n\n",
+            if timings == 1 { "" } else { "s" }
+        );
+    }
+    let bound = drift.bound * 100.0;
+    let verdict = if !drift.flagged {
+        format!(
+            "the machine held its speed within ±{bound:.0}% ({:.2}x–{:.2}x of its median)",
+            drift.min_speed, drift.max_speed
+        )
+    } else {
+        let spells: Vec<String> = drift
+            .slow_spells
+            .iter()
+            .map(|s| {
+                let at = if s.to_s - s.from_s < 0.5 {
+                    format!("{:.0} s", s.from_s)
+                } else {
+                    format!("{:.0}–{:.0} s", s.from_s, s.to_s)
+                };
+                format!("{at} ({:.2}x)", s.speed)
+            })
+            .collect();
+        let mut text = format!(
+            "the machine's speed moved beyond ±{bound:.0}%: {:.2}x–{:.2}x of its median",
+            drift.min_speed, drift.max_speed
+        );
+        if !spells.is_empty() {
+            let _ = write!(
+                text,
+                "; slow spell{} at {}",
+                if spells.len() == 1 { "" } else { "s" },
+                spells.join(", ")
+            );
+        }
+        text
+    };
+    let mut out = format!(
+        "A calibration kernel was timed {timings} times through the run to follow the machine's speed. By the rolling median of {SMOOTHING_WINDOW} timings, {verdict}. The kernel: {}.\n\n",
+        drift.kernel
+    );
+    if let Some(file) = chart_file(charts, None, "drift") {
+        let _ = writeln!(out, "![machine speed over the run]({file})\n");
+    }
+    out
+}
+
+/// What a doubt is called in the table.
+fn doubt_name(kind: FlagKind) -> &'static str {
+    match kind {
+        FlagKind::Implausible => "implausible speedup",
+        FlagKind::Bimodal => "bimodal rounds",
+        FlagKind::Disturbed => "busy machine",
+        FlagKind::SlowSpell => "slow spell",
+        FlagKind::WideInterval => "wide interval",
+    }
+}
+
+/// Every doubt but a wide interval (the chart's band shows that, and the warnings list it):
+/// the points the charts ring, one row each.
+fn doubts_table(flags: &[CaseFlag], rounds: bool) -> String {
+    let mut out = String::from("### Doubts\n\n");
+    let shown: Vec<&CaseFlag> = flags
+        .iter()
+        .filter(|f| f.kind != FlagKind::WideInterval)
+        .collect();
+    if shown.is_empty() {
+        out.push_str(if rounds {
+            "None: no case has an implausible speedup, bimodal rounds, or rounds measured on a busy machine or in a slow spell. (Wide intervals are left out: the bands show them.)\n\n"
+        } else {
+            "None found: no case has an implausible speedup. Without rounds nothing else can be checked: bimodal rounds, a busy machine or a slow spell do not show in one block per case.\n\n"
+        });
+        return out;
+    }
+    out.push_str("The points of these cases are ringed in the charts (\"flagged: see warnings\"). Wide intervals are left out: the bands show them.\n\n| case | doubt | why |\n|:--|:--|:--|\n");
+    for f in shown {
+        let case = format!("{}/{}/{}", f.workload, f.model, f.workers);
+        let why = f
+            .message
+            .strip_prefix(&format!("{case}: "))
+            .unwrap_or(&f.message)
+            .replace('|', "\\|");
+        let _ = writeln!(out, "| {case} | {} | {why} |", doubt_name(f.kind));
     }
     out.push('\n');
     out

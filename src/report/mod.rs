@@ -21,6 +21,7 @@ use anyhow::{Context, anyhow, bail};
 use crate::machine::{Machine, now_rfc3339};
 use crate::model;
 use crate::profile::Profile;
+use crate::results::checks::case_flags;
 use crate::results::criterion::{CriterionId, import};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
 use crate::results::store::replace_entries;
@@ -84,9 +85,11 @@ pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<Repo
 /// Writes every report file into `dir`; returns their paths relative to it.
 fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let fits = fit::fit_results(results);
+    let flags = case_flags(results);
     let charts = chart::render_all(&ChartContext {
         results,
         fits: &fits,
+        flags: &flags,
         theme: options.theme,
         formats: &options.formats,
         out_dir: dir,

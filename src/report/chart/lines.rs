@@ -2,6 +2,11 @@
 //! confidence bands, faint fitted curves, dashed guides, and the legend in a column to the
 //! right of the plot so it never covers data. Not a chart itself: charts build a
 //! [`LinePlot`] and [`super::render_all`] draws it here.
+//!
+//! [`Annotations`] add what a plain [`LinePlot`] does not say: a linear x axis (for time),
+//! points ringed as doubtful (a case with a [`crate::results::checks::CaseFlag`]), shaded x
+//! spans, series drawn as dots or as a plain line rather than as a model, and a note under
+//! the legend. [`super::plan`] rings the flagged cases of every workload chart.
 
 use std::ops::Range;
 
@@ -33,6 +38,16 @@ pub struct LinePlot {
     pub band_label: Option<String>,
     /// Legend text for the faint fitted curves, when any is drawn.
     pub fit_label: Option<String>,
+}
+
+/// Scale of the x axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum XScale {
+    /// Logarithmic in base 2, a tick at every x of a point: worker counts.
+    #[default]
+    Log2,
+    /// Linear, from zero when every x is positive, with round ticks: time.
+    Linear,
 }
 
 /// Scale of the y axis.
@@ -85,6 +100,55 @@ pub enum GuideKind {
     Horizontal(f64),
     /// y = workers: ideal linear speedup.
     Identity,
+}
+
+/// What a line chart shows beyond its [`LinePlot`]. The default adds nothing: a log2 x axis,
+/// no rings, no spans, every series drawn as a model.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Annotations {
+    /// Scale of the x axis.
+    pub x_scale: XScale,
+    /// Points ringed as doubtful: (series, x). A ring is drawn around the point of that
+    /// series at that x, and the legend gets one row, [`FLAGGED_LABEL`].
+    pub flagged: Vec<(String, f64)>,
+    /// Shaded stretches of the x axis, under everything else.
+    pub spans: Vec<(f64, f64)>,
+    /// Legend text for the shaded spans, when any is drawn.
+    pub span_label: Option<String>,
+    /// Series drawn not as a model (colour and marker of [`model_style`]) but in the
+    /// theme's own colours: (series, look).
+    pub looks: Vec<(String, Look)>,
+    /// Text under the legend, wrapped to its column, in the muted colour.
+    pub note: Option<String>,
+}
+
+/// How a series named in [`Annotations::looks`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Small dots in the muted colour, no line: many raw readings.
+    Dots,
+    /// A line in the text colour, no markers: a smoothed curve through many readings.
+    Line,
+}
+
+/// The legend row of ringed points.
+pub const FLAGGED_LABEL: &str = "flagged: see warnings";
+
+impl Annotations {
+    /// True when the point of `series` at `x` is ringed.
+    pub fn is_flagged(&self, series: &str, x: f64) -> bool {
+        self.flagged
+            .iter()
+            .any(|(s, at)| s == series && (at - x).abs() < 1e-9)
+    }
+
+    /// The look of `series`, if it is not drawn as a model.
+    pub fn look(&self, series: &str) -> Option<Look> {
+        self.looks
+            .iter()
+            .find(|(s, _)| s == series)
+            .map(|(_, look)| *look)
+    }
 }
 
 impl LinePlot {
@@ -147,9 +211,12 @@ pub(super) fn draw_header<DB: DrawingBackend>(
 /// What a legend row shows before its text.
 enum Sample {
     Model { model: String, line: Line },
+    Look(Look),
     Guide,
     Band,
     Fit,
+    Span,
+    Flagged,
 }
 
 /// The line part of a model's legend sample.
@@ -160,10 +227,28 @@ enum Line {
     None,
 }
 
-/// Draws `plot` on `root`.
+/// Radius of a [`Look::Dots`] dot, in px.
+const DOT: i32 = 5;
+/// Radius of the ring around a flagged point: twice the marker's.
+const RING: i32 = 2 * stroke::MARKER;
+/// Line width of that ring.
+const RING_WIDTH: u32 = 4;
+
+/// Draws `plot` on `root`, as it is: a log2 x axis, every series a model.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     plot: &LinePlot,
+    header: &Header,
+    theme: Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    draw_annotated(root, plot, &Annotations::default(), header, theme)
+}
+
+/// Draws `plot` on `root` with `notes`.
+pub fn draw_annotated<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &LinePlot,
+    notes: &Annotations,
     header: &Header,
     theme: Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -171,26 +256,46 @@ pub fn draw<DB: DrawingBackend>(
     root.fill(&palette.background)?;
     let body = draw_header(root, header, &palette)?;
 
+    // Coordinates: x = log2(workers) or x itself, y = value or log10(value).
+    let log_x = notes.x_scale == XScale::Log2;
+    let log_y = plot.y_scale == YScale::Log;
+    let tx = |x: f64| if log_x { x.log2() } else { x };
+    let x_ok = |x: f64| x.is_finite() && (!log_x || x > 0.0);
+    let ty = |v: f64| if log_y { v.log10() } else { v };
+    let y_ok = |v: f64| v.is_finite() && if log_y { v > 0.0 } else { v >= 0.0 };
+    let colour_of = |s: &Series| match notes.look(&s.model) {
+        Some(Look::Dots) => palette.muted,
+        Some(Look::Line) => palette.text,
+        None => model_style(&s.model).colour,
+    };
+
     // Legend entries and the column they need.
     let mut entries: Vec<(String, Sample)> = plot
         .series
         .iter()
         .filter(|s| !s.points.is_empty())
         .map(|s| {
-            let line = match (s.points.len(), s.baseline) {
-                (1, true) => Line::Dashed,
-                (1, false) => Line::None,
-                _ => Line::Solid,
-            };
-            let sample = Sample::Model {
-                model: s.model.clone(),
-                line,
+            let sample = match notes.look(&s.model) {
+                Some(look) => Sample::Look(look),
+                None => Sample::Model {
+                    model: s.model.clone(),
+                    line: match (s.points.len(), s.baseline) {
+                        (1, true) => Line::Dashed,
+                        (1, false) => Line::None,
+                        _ => Line::Solid,
+                    },
+                },
             };
             (s.model.clone(), sample)
         })
         .collect();
     let models = entries.len();
-    entries.extend(plot.guides.iter().map(|g| (g.label.clone(), Sample::Guide)));
+    entries.extend(
+        plot.guides
+            .iter()
+            .filter(|g| !g.label.is_empty())
+            .map(|g| (g.label.clone(), Sample::Guide)),
+    );
     let has_band = plot
         .series
         .iter()
@@ -202,6 +307,18 @@ pub fn draw<DB: DrawingBackend>(
     if let (true, Some(label)) = (has_fit, &plot.fit_label) {
         entries.push((label.clone(), Sample::Fit));
     }
+    let has_span = notes.spans.iter().any(|(a, b)| x_ok(*a) && x_ok(*b));
+    if let (true, Some(label)) = (has_span, &notes.span_label) {
+        entries.push((label.clone(), Sample::Span));
+    }
+    let has_ring = plot.series.iter().any(|s| {
+        s.points
+            .iter()
+            .any(|p| x_ok(p.x) && y_ok(p.y) && notes.is_flagged(&s.model, p.x))
+    });
+    if has_ring {
+        entries.push((FLAGGED_LABEL.to_string(), Sample::Flagged));
+    }
     let legend_font = style::font(size::LEGEND, palette.text);
     let mut text_width = 0;
     for (label, _) in &entries {
@@ -211,21 +328,30 @@ pub fn draw<DB: DrawingBackend>(
     let (body_w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(body_w.saturating_sub(legend_width));
 
-    // Axes, in transformed coordinates: x = log2(workers), y = value or log10(value).
-    let log_y = plot.y_scale == YScale::Log;
-    let ty = |v: f64| if log_y { v.log10() } else { v };
+    // Axes, in transformed coordinates.
     let xs: Vec<f64> = plot
         .series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.x))
-        .filter(|x| *x > 0.0 && x.is_finite())
+        .filter(|x| x_ok(*x))
         .collect();
-    let (x_min, x_max) = min_max(&xs).unwrap_or((1.0, 2.0));
-    let x_pad = if x_max > x_min { 0.3 } else { 0.6 };
-    let (x0, x1) = (x_min.log2() - x_pad, x_max.log2() + x_pad);
-    let mut x_ticks: Vec<f64> = xs.iter().map(|x| x.log2()).collect();
-    x_ticks.sort_by(f64::total_cmp);
-    x_ticks.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let (x_min, x_max) = min_max(&xs).unwrap_or(if log_x { (1.0, 2.0) } else { (0.0, 1.0) });
+    let (x0, x1, x_ticks, x_light, x_decimals) = if log_x {
+        let x_pad = if x_max > x_min { 0.3 } else { 0.6 };
+        let mut ticks: Vec<f64> = xs.iter().map(|x| x.log2()).collect();
+        ticks.sort_by(f64::total_cmp);
+        ticks.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        (
+            x_min.log2() - x_pad,
+            x_max.log2() + x_pad,
+            ticks,
+            Vec::new(),
+            0,
+        )
+    } else {
+        let lo = x_min.min(0.0);
+        tight_linear_axis(lo, x_max + (x_max - lo) * 0.02)
+    };
 
     let mut ys: Vec<f64> = Vec::new();
     for s in &plot.series {
@@ -260,6 +386,13 @@ pub fn draw<DB: DrawingBackend>(
             trim_number(*v, decimals)
         }
     };
+    let x_format = |v: &f64| {
+        if log_x {
+            trim_number(v.exp2(), 0)
+        } else {
+            trim_number(*v, x_decimals)
+        }
+    };
     let mut tick_width = 0;
     for t in &y_ticks {
         tick_width = tick_width.max(body.estimate_text_size(&y_format(t), &tick_font)?.0);
@@ -277,7 +410,7 @@ pub fn draw<DB: DrawingBackend>(
             TickedAxis {
                 range: x0..x1,
                 bold: x_ticks,
-                light: Vec::new(),
+                light: x_light,
             },
             TickedAxis {
                 range: y0..y1,
@@ -295,7 +428,7 @@ pub fn draw<DB: DrawingBackend>(
         .light_line_style(palette.grid_light.stroke_width(1))
         .axis_style(palette.axis.stroke_width(3))
         .set_all_tick_mark_size(12)
-        .x_label_formatter(&|v| trim_number(v.exp2(), 0))
+        .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .draw()?;
 
@@ -305,24 +438,42 @@ pub fn draw<DB: DrawingBackend>(
     };
     let dash = |colour: RGBColor, width: u32| ShapeStyle::from(&colour).stroke_width(width);
 
-    // Bands, under everything; a little stronger on the dark background.
+    // Shaded spans, under everything; at least a few pixels wide, so a one-point spell
+    // shows.
+    let span_alpha = if theme == Theme::Dark { 0.3 } else { 0.16 };
+    for &(from, to) in notes.spans.iter().filter(|(a, b)| x_ok(*a) && x_ok(*b)) {
+        let (a, b) = (tx(from.min(to)).max(x0), tx(from.max(to)).min(x1));
+        if a > b {
+            continue;
+        }
+        let (mut left, top) = chart.backend_coord(&(a, y1));
+        let (mut right, bottom) = chart.backend_coord(&(b, y0));
+        if right - left < 8 {
+            let mid = (left + right) / 2;
+            (left, right) = (mid - 4, mid + 4);
+        }
+        root.draw(&Rectangle::new(
+            [(left, top), (right, bottom)],
+            palette.guide.mix(span_alpha).filled(),
+        ))?;
+    }
+
+    // Bands; a little stronger on the dark background.
     let band_alpha = if theme == Theme::Dark { 0.28 } else { 0.18 };
     for s in plot.series.iter().filter(|s| s.points.len() > 1) {
-        let colour = model_style(&s.model).colour;
+        let colour = colour_of(s);
         let with: Vec<(f64, (f64, f64))> = s
             .points
             .iter()
             .filter_map(|p| p.interval.map(|i| (p.x, i)))
-            .filter(|(x, (lo, hi))| *x > 0.0 && in_y(*lo) && in_y(*hi))
+            .filter(|(x, (lo, hi))| x_ok(*x) && in_y(*lo) && in_y(*hi))
             .collect();
         if with.len() < 2 {
             continue;
         }
-        let mut outline: Vec<(f64, f64)> = with
-            .iter()
-            .map(|(x, (_, hi))| (x.log2(), ty(*hi)))
-            .collect();
-        outline.extend(with.iter().rev().map(|(x, (lo, _))| (x.log2(), ty(*lo))));
+        let mut outline: Vec<(f64, f64)> =
+            with.iter().map(|(x, (_, hi))| (tx(*x), ty(*hi))).collect();
+        outline.extend(with.iter().rev().map(|(x, (lo, _))| (tx(*x), ty(*lo))));
         chart.draw_series(std::iter::once(Polygon::new(
             outline,
             colour.mix(band_alpha).filled(),
@@ -335,11 +486,11 @@ pub fn draw<DB: DrawingBackend>(
             GuideKind::Horizontal(v) if in_y(v) => vec![(x0, ty(v)), (x1, ty(v))],
             GuideKind::Horizontal(_) => continue,
             GuideKind::Identity => clip_runs(
-                // From the smallest worker count to the right edge.
+                // From the smallest x to the right edge.
                 (0..=96).map(|i| {
-                    let start = x_min.log2();
+                    let start = tx(x_min);
                     let x = start + (x1 - start) * f64::from(i) / 96.0;
-                    (x, ty(x.exp2()))
+                    (x, ty(if log_x { x.exp2() } else { x }))
                 }),
                 y0,
                 y1,
@@ -360,13 +511,12 @@ pub fn draw<DB: DrawingBackend>(
 
     // Faint fits.
     for s in &plot.series {
-        let colour = model_style(&s.model).colour;
-        let faint = blend_over(colour, palette.background, 0.6);
+        let faint = blend_over(colour_of(s), palette.background, 0.6);
         let curve = s
             .fit
             .iter()
-            .filter(|(x, y)| *x > 0.0 && y.is_finite() && (!log_y || *y > 0.0))
-            .map(|(x, y)| (x.log2(), ty(*y)));
+            .filter(|(x, y)| x_ok(*x) && y.is_finite() && (!log_y || *y > 0.0))
+            .map(|(x, y)| (tx(*x), ty(*y)));
         for run in clip_runs(curve, y0, y1) {
             if run.len() > 1 {
                 chart.draw_series(DashedLineSeries::new(run, 14, 10, dash(faint, stroke::FIT)))?;
@@ -376,14 +526,16 @@ pub fn draw<DB: DrawingBackend>(
 
     // Lines and error bars.
     for s in &plot.series {
-        let colour = model_style(&s.model).colour;
+        let colour = colour_of(s);
         let points: Vec<(f64, f64)> = s
             .points
             .iter()
-            .filter(|p| p.x > 0.0 && in_y(p.y))
-            .map(|p| (p.x.log2(), ty(p.y)))
+            .filter(|p| x_ok(p.x) && in_y(p.y))
+            .map(|p| (tx(p.x), ty(p.y)))
             .collect();
-        if s.baseline && s.points.len() == 1 {
+        if notes.look(&s.model) == Some(Look::Dots) {
+            // Dots only.
+        } else if s.baseline && s.points.len() == 1 {
             if let Some(&(_, y)) = points.first() {
                 chart.draw_series(DashedLineSeries::new(
                     vec![(x0, y), (x1, y)],
@@ -398,11 +550,11 @@ pub fn draw<DB: DrawingBackend>(
         if s.points.len() == 1 {
             for p in &s.points {
                 let Some((lo, hi)) = p.interval else { continue };
-                if !(in_y(lo) && in_y(hi)) || p.x <= 0.0 {
+                if !(in_y(lo) && in_y(hi) && x_ok(p.x)) {
                     continue;
                 }
-                let (px, plo) = chart.backend_coord(&(p.x.log2(), ty(lo)));
-                let (_, phi) = chart.backend_coord(&(p.x.log2(), ty(hi)));
+                let (px, plo) = chart.backend_coord(&(tx(p.x), ty(lo)));
+                let (_, phi) = chart.backend_coord(&(tx(p.x), ty(hi)));
                 let bar = colour.stroke_width(3);
                 root.draw(&PathElement::new(vec![(px, plo), (px, phi)], bar))?;
                 for y in [plo, phi] {
@@ -412,19 +564,45 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    // Markers on top, in pixel space so they keep their shape.
+    // Markers on top, in pixel space so they keep their shape; then the rings around
+    // flagged points, above every marker.
+    let drawn = |s: &'_ Series| {
+        s.points
+            .iter()
+            .filter(|p| x_ok(p.x) && in_y(p.y))
+            .map(|p| (p.x, chart.backend_coord(&(tx(p.x), ty(p.y)))))
+            .collect::<Vec<_>>()
+    };
     for s in &plot.series {
         let ms = model_style(&s.model);
-        for p in s.points.iter().filter(|p| p.x > 0.0 && in_y(p.y)) {
-            let at = chart.backend_coord(&(p.x.log2(), ty(p.y)));
-            draw_marker(
-                root,
-                at,
-                ms.marker,
-                ms.colour,
-                palette.background,
-                stroke::MARKER,
-            )?;
+        let look = notes.look(&s.model);
+        for (_, at) in drawn(s) {
+            match look {
+                None => draw_marker(
+                    root,
+                    at,
+                    ms.marker,
+                    ms.colour,
+                    palette.background,
+                    stroke::MARKER,
+                )?,
+                Some(Look::Dots) => root.draw(&Circle::new(at, DOT, palette.muted.filled()))?,
+                Some(Look::Line) if s.points.len() == 1 => {
+                    root.draw(&Circle::new(at, DOT, palette.text.filled()))?
+                }
+                Some(Look::Line) => {}
+            }
+        }
+    }
+    for s in &plot.series {
+        for (x, at) in drawn(s) {
+            if notes.is_flagged(&s.model, x) {
+                root.draw(&Circle::new(
+                    at,
+                    RING,
+                    palette.text.stroke_width(RING_WIDTH),
+                ))?;
+            }
         }
     }
 
@@ -464,6 +642,17 @@ pub fn draw<DB: DrawingBackend>(
                     stroke::MARKER,
                 )?;
             }
+            Sample::Look(Look::Dots) => {
+                for x in [left + 8, mid - 14, mid + 14, right - 8] {
+                    legend_area.draw(&Circle::new((x, y), DOT, palette.muted.filled()))?;
+                }
+            }
+            Sample::Look(Look::Line) => {
+                legend_area.draw(&PathElement::new(
+                    vec![(left, y), (right, y)],
+                    palette.text.stroke_width(stroke::LINE),
+                ))?;
+            }
             Sample::Guide => {
                 for (a, b) in [(left, left + 22), (mid - 10, mid + 10), (right - 22, right)] {
                     legend_area.draw(&PathElement::new(
@@ -487,11 +676,65 @@ pub fn draw<DB: DrawingBackend>(
                     ))?;
                 }
             }
+            Sample::Span => {
+                legend_area.draw(&Rectangle::new(
+                    [(left, y - 22), (right, y + 22)],
+                    palette.guide.mix(span_alpha).filled(),
+                ))?;
+            }
+            Sample::Flagged => {
+                legend_area.draw(&Circle::new((mid, y), 8, palette.guide.filled()))?;
+                legend_area.draw(&Circle::new(
+                    (mid, y),
+                    RING,
+                    palette.text.stroke_width(RING_WIDTH),
+                ))?;
+            }
         }
         legend_area.draw_text(label, &text_style, (right + 24, y))?;
         y += ROW;
     }
+
+    // The note, wrapped to the legend column.
+    if let Some(note) = &notes.note {
+        let note_font = style::font(size::LEGEND, palette.muted);
+        let width = legend_width as i32 - 8 - MARGIN / 2;
+        let line_height = ROW * 3 / 4;
+        y += ROW / 3 - ROW / 2;
+        let anchor = note_font.pos(Pos::new(HPos::Left, VPos::Top));
+        for line in wrap(note, width, |t| {
+            legend_area
+                .estimate_text_size(t, &note_font)
+                .map_or(0, |(w, _)| w as i32)
+        }) {
+            legend_area.draw_text(&line, &anchor, (8, y))?;
+            y += line_height;
+        }
+    }
     Ok(())
+}
+
+/// `text` broken into lines no wider than `width` by `measure` (a word wider than that
+/// gets a line of its own).
+fn wrap(text: &str, width: i32, measure: impl Fn(&str) -> i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && measure(&candidate) > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// A linear f64 axis with the ticks we choose (plotters' `WithKeyPoints` over f64 has no
@@ -560,8 +803,33 @@ fn clip_runs(points: impl Iterator<Item = (f64, f64)>, lo: f64, hi: f64) -> Vec<
 
 /// A linear axis from `lo` to at least `hi`: (start, end, ticks, minor ticks, decimals).
 fn linear_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
+    linear_axis_in_steps(lo, hi, 6.0)
+}
+
+/// A linear axis like [`linear_axis`] that wastes little room past `hi`: with more ticks
+/// (up to about ten) when the round step of six would end the axis more than a tenth of its
+/// length beyond `hi`. For an x axis, where the data should fill the width.
+fn tight_linear_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
+    let overshoot = |axis: &(f64, f64, Vec<f64>, Vec<f64>, usize)| {
+        (axis.1 - hi.max(lo)) / (axis.1 - axis.0).max(f64::MIN_POSITIVE)
+    };
+    let mut best = linear_axis(lo, hi);
+    for steps in [8.0, 10.0] {
+        if overshoot(&best) <= 0.1 {
+            break;
+        }
+        let candidate = linear_axis_in_steps(lo, hi, steps);
+        if overshoot(&candidate) < overshoot(&best) {
+            best = candidate;
+        }
+    }
+    best
+}
+
+/// A linear axis from `lo` to at least `hi` in about `steps` round steps.
+fn linear_axis_in_steps(lo: f64, hi: f64, steps: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
     let hi = if hi > lo { hi } else { lo + 1.0 };
-    let raw = (hi - lo) / 6.0;
+    let raw = (hi - lo) / steps;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
@@ -644,6 +912,16 @@ mod tests {
     }
 
     #[test]
+    fn tight_linear_axis_ends_near_the_data() {
+        // Six round steps would end at 8 for data up to 6.1; eight end at 7.
+        let (start, end, ticks, _, decimals) = tight_linear_axis(0.0, 6.1);
+        assert_eq!((start, end, decimals), (0.0, 7.0, 0));
+        assert_eq!(ticks.len(), 8);
+        // A range that already fits keeps the usual steps.
+        assert_eq!(tight_linear_axis(0.0, 0.47).1, linear_axis(0.0, 0.47).1);
+    }
+
+    #[test]
     fn log_axis_has_ticks_inside_a_narrow_range() {
         let (start, end, ticks, _, _) = log_axis(2.1, 4.0);
         assert!(ticks.len() >= 3, "{ticks:?}");
@@ -654,6 +932,29 @@ mod tests {
     fn log_axis_thins_wide_ranges() {
         let (_, _, ticks, _, _) = log_axis(1.0, 1e9);
         assert!(ticks.len() <= 10, "{ticks:?}");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words() {
+        let lines = wrap("one two three four", 9, |t| t.len() as i32);
+        assert_eq!(lines, vec!["one two", "three", "four"]);
+        assert_eq!(wrap("averyverylongword x", 4, |t| t.len() as i32).len(), 2);
+        assert!(wrap("  ", 4, |t| t.len() as i32).is_empty());
+    }
+
+    #[test]
+    fn annotations_find_flagged_points_and_looks() {
+        let notes = Annotations {
+            flagged: vec![("rayon".to_string(), 8.0)],
+            looks: vec![("kernel".to_string(), Look::Dots)],
+            ..Annotations::default()
+        };
+        assert!(notes.is_flagged("rayon", 8.0));
+        assert!(!notes.is_flagged("rayon", 4.0));
+        assert!(!notes.is_flagged("threads", 8.0));
+        assert_eq!(notes.look("kernel"), Some(Look::Dots));
+        assert_eq!(notes.look("rayon"), None);
+        assert_eq!(Annotations::default().x_scale, XScale::Log2);
     }
 
     #[test]

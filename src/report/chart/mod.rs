@@ -2,9 +2,15 @@
 //!
 //! Per workload, in `<out_dir>/<workload>/<chart>.<svg|png>`: speedup, time, efficiency,
 //! memory and CPU utilisation against the worker count; for the whole run,
-//! `<out_dir>/summary-heatmap.<svg|png>`: the best speedup of every (workload, model), and
-//! the sync bench's `sync-counter`, `sync-race`, `sync-queue`, `sync-wakeup` and
-//! `sync-semaphore` when the results hold sync records.
+//! `<out_dir>/summary-heatmap.<svg|png>`: the best speedup of every (workload, model),
+//! `<out_dir>/drift.<svg|png>`: the machine's speed over the run when the results hold a
+//! calibration series, and the sync bench's `sync-counter`, `sync-race`, `sync-queue`,
+//! `sync-wakeup` and `sync-semaphore` when the results hold sync records.
+//!
+//! Every point of a workload chart whose case has a doubt ([`crate::results::checks`]:
+//! implausible, bimodal, disturbed or slow-spell; not a wide interval, which the band
+//! already shows) is ringed, and the legend says "flagged: see warnings": [`plan`] adds the
+//! rings, so a chart file only builds its lines.
 //!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
 //! bands, guides, heatmap cells, or bars) and does no drawing. Three renderers, [`lines`],
@@ -23,6 +29,7 @@ pub mod lines;
 pub mod style;
 
 mod cpu;
+mod drift;
 mod efficiency;
 mod memory;
 mod speedup;
@@ -49,12 +56,13 @@ use thiserror::Error;
 
 use crate::model::MODELS;
 use crate::report::fit::{ModelFit, UslFit};
+use crate::results::checks::{CaseFlag, FlagKind, flags_of};
 use crate::results::{CaseRecord, Results};
 use crate::workload::WORKLOADS;
 
 pub use bars::BarPlot;
 pub use heatmap::HeatmapPlot;
-pub use lines::LinePlot;
+pub use lines::{Annotations, LinePlot};
 
 /// Size of every PNG, in pixels. SVGs use the same canvas.
 pub const PNG_SIZE: (u32, u32) = (1920, 1080);
@@ -69,10 +77,11 @@ pub const WORKLOAD_CHARTS: &[&dyn WorkloadChart] = &[
     &threads::Threads,
 ];
 
-/// Charts of the whole run: the summary, then the sync bench's, each drawn only when the
-/// results hold its records.
+/// Charts of the whole run: the summary, the machine's speed, then the sync bench's, each
+/// drawn only when the results hold its records.
 pub const RUN_CHARTS: &[&dyn RunChart] = &[
     &summary_heatmap::SummaryHeatmap,
+    &drift::Drift,
     &sync_counter::SyncCounter,
     &sync_race::SyncRace,
     &sync_queue::SyncQueue,
@@ -174,6 +183,9 @@ pub struct ChartContext<'a> {
     /// Amdahl and USL fits of the run ([`crate::report::fit::fit_results`]); the USL curve
     /// is drawn faintly on the speedup chart.
     pub fits: &'a [ModelFit],
+    /// The doubts about the run's cases ([`crate::results::checks::case_flags`]); the
+    /// points of flagged cases are ringed.
+    pub flags: &'a [CaseFlag],
     /// Colours.
     pub theme: Theme,
     /// Formats to write; every chart is written once per format.
@@ -236,10 +248,59 @@ pub enum ChartError {
 pub enum Figure {
     /// Lines against the worker count.
     Lines(LinePlot),
+    /// Lines with what a plain line plot does not say: flagged points ringed, a linear x
+    /// axis, shaded spans (see [`Annotations`]).
+    Annotated(LinePlot, Annotations),
     /// A grid of coloured cells.
     Heatmap(HeatmapPlot),
     /// Horizontal bars, one per label.
     Bars(BarPlot),
+}
+
+impl Figure {
+    /// The annotations of a line figure: its own, or none.
+    pub fn annotations(&self) -> Option<&Annotations> {
+        match self {
+            Figure::Annotated(_, notes) => Some(notes),
+            _ => None,
+        }
+    }
+
+    /// Its lines, if it is a line figure.
+    pub fn line_plot(&self) -> Option<&LinePlot> {
+        match self {
+            Figure::Lines(plot) | Figure::Annotated(plot, _) => Some(plot),
+            _ => None,
+        }
+    }
+
+    /// The figure with the points of `workload`'s flagged cases ringed: every point whose
+    /// series is the case's model and whose x its worker count, for a flag of any kind but
+    /// [`FlagKind::WideInterval`]. Figures that are not lines stay as they are.
+    pub fn with_flags(self, flags: &[CaseFlag], workload: &str) -> Figure {
+        let (plot, mut notes) = match self {
+            Figure::Lines(plot) => (plot, Annotations::default()),
+            Figure::Annotated(plot, notes) => (plot, notes),
+            other => return other,
+        };
+        for series in &plot.series {
+            for point in &series.points {
+                let workers = point.x;
+                let doubtful = workers >= 1.0
+                    && workers.fract() == 0.0
+                    && flags_of(flags, workload, &series.model, workers as usize)
+                        .any(|f| f.kind != FlagKind::WideInterval);
+                if doubtful && !notes.is_flagged(&series.model, workers) {
+                    notes.flagged.push((series.model.clone(), workers));
+                }
+            }
+        }
+        if notes == Annotations::default() {
+            Figure::Lines(plot)
+        } else {
+            Figure::Annotated(plot, notes)
+        }
+    }
 }
 
 /// The two lines above every chart.
@@ -420,6 +481,7 @@ pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
         let data = WorkloadData::new(ctx.results, ctx.fits, workload);
         for chart in WORKLOAD_CHARTS {
             if let Some(figure) = chart.figure(&data) {
+                let figure = figure.with_flags(ctx.flags, workload);
                 planned.push(PlannedChart {
                     workload: Some(workload.to_string()),
                     chart: chart.name(),
@@ -592,6 +654,7 @@ fn draw_figure<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     match figure {
         Figure::Lines(plot) => lines::draw(root, plot, header, theme),
+        Figure::Annotated(plot, notes) => lines::draw_annotated(root, plot, notes, header, theme),
         Figure::Heatmap(plot) => heatmap::draw(root, plot, header, theme),
         Figure::Bars(plot) => bars::draw(root, plot, header, theme),
     }
