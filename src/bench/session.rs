@@ -228,13 +228,14 @@ impl Session {
         if let Some(text) = results.run.drift.as_ref().and_then(drift_warning) {
             results.run.warnings.push(text);
         }
-        let flags = case_flags(&results);
-        results
-            .run
-            .warnings
-            .extend(flags.into_iter().map(|f| f.message));
+        // The per-case doubts are derived from the file (report.md lists them); they are
+        // printed, not stored twice.
+        let doubts: Vec<String> = case_flags(&results)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
         println!("{}", summary(&results));
-        print_warnings(&results.run.warnings);
+        print_warnings(&[results.run.warnings.clone(), doubts].concat());
         write_and_render(&path, &results, true)?;
         eprintln!(
             "models bench done in {:.0} s",
@@ -290,7 +291,7 @@ fn print_warnings(warnings: &[String]) {
     }
     if warnings.len() > PRINTED_WARNINGS {
         println!(
-            "warning: ... and {} more, listed in report.md and in the results file's run.warnings",
+            "warning: ... and {} more, listed in report.md",
             warnings.len() - PRINTED_WARNINGS
         );
     }
@@ -305,7 +306,7 @@ fn drift_warning(drift: &crate::machine::Drift) -> Option<String> {
             .map(|s| format!("{:.0}–{:.0} s at {:.2}x", s.from_s, s.to_s, s.speed))
             .collect();
         format!(
-            "the machine's speed moved during the run: the calibration kernel ran at {:.2}x–{:.2}x of its median speed, beyond ±{:.0}%{}; the cases measured in a slow spell are named below",
+            "the machine's speed moved during the run: the calibration kernel ran at {:.2}x–{:.2}x of its median speed, beyond ±{:.0}%{}; report.md names the cases measured in a slow spell",
             drift.min_speed,
             drift.max_speed,
             drift.bound * 100.0,

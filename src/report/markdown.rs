@@ -109,15 +109,26 @@ fn machine_section(results: &Results) -> String {
             "busy".into(),
             if m.busy { "yes: see warnings" } else { "no" }.to_string(),
         ],
-        vec![
-            "criterion".into(),
-            format!(
-                "{} samples, {} s warm-up, {} s measurement per case",
-                results.run.criterion.sample_size,
-                results.run.criterion.warm_up_s,
-                results.run.criterion.measurement_s
-            ),
-        ],
+        match &results.run.rounds {
+            Some(r) => vec![
+                "measured".into(),
+                format!(
+                    "{} rounds per case; each block at least {} batches and {} s",
+                    r.settings.rounds,
+                    r.settings.min_samples,
+                    r.settings.min_block.as_secs_f64()
+                ),
+            ],
+            None => vec![
+                "criterion".into(),
+                format!(
+                    "{} samples, {} s warm-up, {} s measurement per case",
+                    results.run.criterion.sample_size,
+                    results.run.criterion.warm_up_s,
+                    results.run.criterion.measurement_s
+                ),
+            ],
+        },
     ];
     format!("## Machine\n\n{}\n", markdown(&rows))
 }
@@ -272,10 +283,7 @@ fn doubt_name(kind: FlagKind) -> &'static str {
 /// the points the charts ring, one row each.
 fn doubts_table(flags: &[CaseFlag], rounds: bool) -> String {
     let mut out = String::from("### Doubts\n\n");
-    let shown: Vec<&CaseFlag> = flags
-        .iter()
-        .filter(|f| f.kind != FlagKind::WideInterval)
-        .collect();
+    let shown: Vec<&CaseFlag> = flags.iter().collect();
     if shown.is_empty() {
         out.push_str(if rounds {
             "None: no case has an implausible speedup, bimodal rounds, or rounds measured on a busy machine or in a slow spell. (Wide intervals are left out: the bands show them.)\n\n"
