@@ -7,6 +7,7 @@
 //! function here returning its statistic and p-value, and use it in [`super::verdict`].
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::statistics::{Data, Median};
 
 /// Fewest values each side needs for the Welch test: with two, a variance has one degree of
 /// freedom and the test has almost no power.
@@ -84,17 +85,8 @@ pub fn student_t_two_sided(t: f64, df: f64) -> f64 {
 /// The median of the finite values (the mean of the middle two for an even count); `None`
 /// when there is none.
 pub fn median(values: &[f64]) -> Option<f64> {
-    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.is_empty() {
-        return None;
-    }
-    finite.sort_by(f64::total_cmp);
-    let mid = finite.len() / 2;
-    Some(if finite.len() % 2 == 1 {
-        finite[mid]
-    } else {
-        (finite[mid - 1] + finite[mid]) / 2.0
-    })
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    (!finite.is_empty()).then(|| Data::new(finite).median())
 }
 
 #[cfg(test)]

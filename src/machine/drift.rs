@@ -22,6 +22,7 @@
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use statrs::statistics::{Data, Median};
 
 /// The calibration kernel, in words (recorded in [`Drift::kernel`]).
 pub const KERNEL: &str = "170000 dependent rounds of a 64-bit add-xorshift-multiply mix (the splitmix64 step) on one register-resident value, single-threaded; the minimum of 3 timings";
@@ -163,8 +164,20 @@ pub fn analyse(points: Vec<CalibrationPoint>, bound: f64) -> Drift {
     }
 }
 
-/// `(at_s, smoothed speed)` of every usable point, in order; empty with fewer than 2.
-fn smoothed_speeds(points: &[CalibrationPoint]) -> Vec<(f64, f64)> {
+/// The machine's speed at one calibration point, relative to the run's median.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpeedPoint {
+    /// When, in seconds since the run started.
+    pub at_s: f64,
+    /// This timing alone: the run's median kernel time over this one.
+    pub raw: f64,
+    /// The rolling median over [`SMOOTHING_WINDOW`] timings, as the verdict uses it.
+    pub smoothed: f64,
+}
+
+/// The speed at every usable point (positive, finite), in order; empty with fewer than 2.
+/// Series shorter than [`SMOOTHING_WINDOW`] are not smoothed.
+pub fn speed_series(points: &[CalibrationPoint]) -> Vec<SpeedPoint> {
     let usable: Vec<CalibrationPoint> = points
         .iter()
         .copied()
@@ -183,21 +196,26 @@ fn smoothed_speeds(points: &[CalibrationPoint]) -> Vec<(f64, f64)> {
     (0..ns.len())
         .map(|i| {
             let window = &ns[i.saturating_sub(half)..(i + half + 1).min(ns.len())];
-            (usable[i].at_s, median_ns / median(window))
+            SpeedPoint {
+                at_s: usable[i].at_s,
+                raw: median_ns / ns[i],
+                smoothed: median_ns / median(window),
+            }
         })
+        .collect()
+}
+
+/// `(at_s, smoothed speed)` of every usable point, in order; empty with fewer than 2.
+fn smoothed_speeds(points: &[CalibrationPoint]) -> Vec<(f64, f64)> {
+    speed_series(points)
+        .into_iter()
+        .map(|p| (p.at_s, p.smoothed))
         .collect()
 }
 
 /// The median of a non-empty slice (the mean of the middle two for an even length).
 fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mid = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[mid]
-    } else {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
-    }
+    Data::new(values.to_vec()).median()
 }
 
 impl Drift {

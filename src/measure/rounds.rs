@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
+use statrs::statistics::{Data, Median};
 
 use super::VerifiedCase;
 use crate::error::Result;
@@ -53,17 +54,8 @@ pub struct Sample {
 impl RoundTimes {
     /// The median batch time of the block, in nanoseconds (`None` without samples).
     pub fn median_ns(&self) -> Option<f64> {
-        let mut ns: Vec<f64> = self.samples.iter().map(|s| s.ns).collect();
-        if ns.is_empty() {
-            return None;
-        }
-        ns.sort_by(f64::total_cmp);
-        let mid = ns.len() / 2;
-        Some(if ns.len() % 2 == 1 {
-            ns[mid]
-        } else {
-            (ns[mid - 1] + ns[mid]) / 2.0
-        })
+        let ns: Vec<f64> = self.samples.iter().map(|s| s.ns).collect();
+        (!ns.is_empty()).then(|| Data::new(ns).median())
     }
 }
 

@@ -6,8 +6,8 @@
 
 use super::lines::{Annotations, Guide, GuideKind, LinePlot, Look, Point, Series, XScale, YScale};
 use super::{ChartContext, Figure, RunChart};
-use crate::machine::drift::SMOOTHING_WINDOW;
-use crate::machine::{CalibrationPoint, Drift as Calibration};
+use crate::machine::Drift as Calibration;
+use crate::machine::drift::{SMOOTHING_WINDOW, speed_series};
 
 /// The drift chart.
 pub struct Drift;
@@ -36,42 +36,25 @@ fn smoothed_label() -> String {
 
 /// The figure of one calibration series; `None` with fewer than 2 usable timings.
 fn figure(drift: &Calibration) -> Option<Figure> {
-    let usable: Vec<CalibrationPoint> = drift
-        .points
-        .iter()
-        .copied()
-        .filter(|p| p.ns.is_finite() && p.ns > 0.0 && p.at_s.is_finite())
-        .collect();
-    if usable.len() < 2 {
+    let speeds = speed_series(&drift.points);
+    if speeds.is_empty() {
         return None;
     }
-    let ns: Vec<f64> = usable.iter().map(|p| p.ns).collect();
-    let median_ns = median(&ns);
     let minutes = |at_s: f64| at_s / 60.0;
-    let raw: Vec<Point> = usable
-        .iter()
-        .map(|p| Point {
-            x: minutes(p.at_s),
-            y: median_ns / p.ns,
-            interval: None,
-        })
-        .collect();
-    let smoothed: Vec<Point> = usable
-        .iter()
-        .zip(smoothed_ns(&ns))
-        .map(|(p, window_ns)| Point {
-            x: minutes(p.at_s),
-            y: median_ns / window_ns,
-            interval: None,
-        })
-        .collect();
+    let point = |at_s: f64, y: f64| Point {
+        x: minutes(at_s),
+        y,
+        interval: None,
+    };
+    let raw: Vec<Point> = speeds.iter().map(|p| point(p.at_s, p.raw)).collect();
+    let smoothed: Vec<Point> = speeds.iter().map(|p| point(p.at_s, p.smoothed)).collect();
     // A calibration point stands for the machine until the next one: a spell is shaded to
     // the first timing after its last.
     let spans: Vec<(f64, f64)> = drift
         .slow_spells
         .iter()
         .map(|spell| {
-            let end = usable
+            let end = speeds
                 .iter()
                 .map(|p| p.at_s)
                 .find(|&t| t > spell.to_s)
@@ -132,35 +115,10 @@ fn trim(value: f64) -> String {
     super::style::trim_number(value, 2)
 }
 
-/// The rolling median of [`SMOOTHING_WINDOW`] kernel times around each point, cut short at
-/// the ends; a series shorter than the window is not smoothed. The same smoothing as
-/// [`crate::machine::drift::analyse`], whose verdict the line shows.
-fn smoothed_ns(ns: &[f64]) -> Vec<f64> {
-    let half = if ns.len() < SMOOTHING_WINDOW {
-        0
-    } else {
-        SMOOTHING_WINDOW / 2
-    };
-    (0..ns.len())
-        .map(|i| median(&ns[i.saturating_sub(half)..(i + half + 1).min(ns.len())]))
-        .collect()
-}
-
-/// The median of a non-empty slice (the mean of the middle two for an even length).
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mid = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[mid]
-    } else {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::CalibrationPoint;
     use crate::machine::drift::{DEFAULT_BOUND, analyse};
 
     fn series(n: usize, slow: std::ops::Range<usize>) -> Vec<CalibrationPoint> {
