@@ -1,4 +1,4 @@
-//! The seed-style text table: one row per worker count, one column per model, each cell the
+//! The workers-by-models text table: one row per worker count, one column per model, each cell the
 //! median time and the speedup over sequential. It is valid Markdown, so it pastes into
 //! notes and slides as it is.
 

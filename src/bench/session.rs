@@ -300,21 +300,9 @@ fn print_warnings(warnings: &[String]) {
 /// The run-level warning of a flagged calibration series.
 fn drift_warning(drift: &crate::machine::Drift) -> Option<String> {
     drift.flagged.then(|| {
-        let spells: Vec<String> = drift
-            .slow_spells
-            .iter()
-            .map(|s| format!("{:.0}–{:.0} s at {:.2}x", s.from_s, s.to_s, s.speed))
-            .collect();
         format!(
-            "the machine's speed moved during the run: the calibration kernel ran at {:.2}x–{:.2}x of its median speed, beyond ±{:.0}%{}; report.md names the cases measured in a slow spell",
-            drift.min_speed,
-            drift.max_speed,
-            drift.bound * 100.0,
-            if spells.is_empty() {
-                String::new()
-            } else {
-                format!(" (slow spells: {})", spells.join(", "))
-            }
+            "{} during the run; report.md names the cases measured in a slow spell",
+            drift.verdict()
         )
     })
 }
@@ -402,7 +390,7 @@ fn merge_previous(
     Ok(cases)
 }
 
-/// The seed-style summary: per workload, one row per worker count, one column per model,
+/// The workers-by-models summary: per workload, one row per worker count, one column per model,
 /// each cell the speedup over sequential with its confidence bounds.
 pub fn summary(results: &Results) -> String {
     let mut out = String::new();

@@ -219,6 +219,44 @@ fn median(values: &[f64]) -> f64 {
 }
 
 impl Drift {
+    /// The verdict in words, e.g. `the machine held its speed within 10% (0.97x–1.03x of its
+    /// median)` or `the machine's speed moved by 24% (0.81x–1.01x of its median), more than
+    /// 10%; slow spell at 120–190 s (0.81x)`.
+    pub fn verdict(&self) -> String {
+        let (lo, hi) = (self.min_speed, self.max_speed);
+        let range = format!("{lo:.2}x–{hi:.2}x of its median");
+        if !self.flagged {
+            return format!(
+                "the machine held its speed within {:.0}% ({range})",
+                self.bound * 100.0
+            );
+        }
+        let mut text = format!(
+            "the machine's speed moved by {:.0}% ({range}), more than {:.0}%",
+            (hi / lo - 1.0) * 100.0,
+            self.bound * 100.0
+        );
+        if !self.slow_spells.is_empty() {
+            let spells: Vec<String> = self
+                .slow_spells
+                .iter()
+                .map(|s| {
+                    if s.to_s - s.from_s < 0.5 {
+                        format!("{:.0} s ({:.2}x)", s.from_s, s.speed)
+                    } else {
+                        format!("{:.0}–{:.0} s ({:.2}x)", s.from_s, s.to_s, s.speed)
+                    }
+                })
+                .collect();
+            text.push_str(&format!(
+                "; slow spell{} at {}",
+                if spells.len() == 1 { "" } else { "s" },
+                spells.join(", ")
+            ));
+        }
+        text
+    }
+
     /// The smoothed speed (relative to the run's median, see [`analyse`]) at the calibration
     /// point nearest to `at_s` (seconds since the run started; the earlier point on a tie);
     /// `None` with fewer than 2 usable points.

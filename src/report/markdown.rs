@@ -1,5 +1,5 @@
 //! `report.md`: the machine, the warnings, the summary chart, then per workload its charts
-//! and seed-style tables, then the fits, the dispatch overheads and the sync bench's section
+//! and workers-by-models tables, then the fits, the dispatch overheads and the sync bench's section
 //! ([`super::sync_section`]).
 //!
 //! The text depends only on the results file and the list of rendered charts, so the same
@@ -225,39 +225,7 @@ fn drift_paragraph(results: &Results, charts: &[RenderedChart]) -> String {
             if timings == 1 { "" } else { "s" }
         );
     }
-    let bound = drift.bound * 100.0;
-    let verdict = if !drift.flagged {
-        format!(
-            "the machine held its speed within ±{bound:.0}% ({:.2}x–{:.2}x of its median)",
-            drift.min_speed, drift.max_speed
-        )
-    } else {
-        let spells: Vec<String> = drift
-            .slow_spells
-            .iter()
-            .map(|s| {
-                let at = if s.to_s - s.from_s < 0.5 {
-                    format!("{:.0} s", s.from_s)
-                } else {
-                    format!("{:.0}–{:.0} s", s.from_s, s.to_s)
-                };
-                format!("{at} ({:.2}x)", s.speed)
-            })
-            .collect();
-        let mut text = format!(
-            "the machine's speed moved beyond ±{bound:.0}%: {:.2}x–{:.2}x of its median",
-            drift.min_speed, drift.max_speed
-        );
-        if !spells.is_empty() {
-            let _ = write!(
-                text,
-                "; slow spell{} at {}",
-                if spells.len() == 1 { "" } else { "s" },
-                spells.join(", ")
-            );
-        }
-        text
-    };
+    let verdict = drift.verdict();
     let mut out = format!(
         "A calibration kernel was timed {timings} times through the run to follow the machine's speed. By the rolling median of {SMOOTHING_WINDOW} timings, {verdict}. The kernel: {}.\n\n",
         drift.kernel
@@ -336,7 +304,7 @@ fn models_in(cases: &[&CaseRecord]) -> Vec<String> {
     names
 }
 
-/// One seed-style table: a row per worker count, a column per model.
+/// One workers-by-models table: a row per worker count, a column per model.
 fn grid(
     cases: &[&CaseRecord],
     workers: &[usize],
