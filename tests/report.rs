@@ -218,7 +218,7 @@ fn a_report_of_rounds_says_how_it_was_measured_and_lists_the_doubts() {
         "at least 4 batches, more until 20.0 ms have passed, at most 200 batches",
         "Speedups are paired round by round with the sequential baseline measured in the same round",
         "timed 40 times through the run",
-        "moved by 43% (0.70x–1.00x of its median), more than 10%; slow spell at 40–58 s (0.70x)",
+        "left ±10% of its median (0.70x–1.00x of its median); slow spell at 40–58 s (0.70x)",
         "![machine speed over the run](drift.svg)",
         "### Doubts",
         "| case | doubt | why |",
@@ -271,7 +271,7 @@ fn a_steady_run_held_its_speed_and_has_no_doubts() {
         "{section}"
     );
     assert!(
-        section.contains("By the rolling median of 5 timings, the machine held its speed within 10% (1.00x–1.00x of its median)."),
+        section.contains("By the rolling median of 5 timings, the machine held its speed within ±10% (1.00x–1.00x of its median)."),
         "{section}"
     );
     assert!(section.contains("### Doubts\n\nNone"), "{section}");

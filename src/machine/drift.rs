@@ -4,15 +4,16 @@
 //! A shared virtual machine can run CPU-bound work at half speed for minutes with no other
 //! process in sight (a noisy neighbour on the host, frequency changes). Timing the same small,
 //! single-threaded, compute-only kernel through the run shows it: the kernel's time is the
-//! machine's speed, and a run whose speed moved by more than a bound is flagged, with the
-//! slow spells named so the cases measured in them can be.
+//! machine's speed, and a run whose speed left a band around its usual speed is flagged,
+//! with the slow spells named so the cases measured in them can be.
 //!
 //! - [`time_kernel`] times the kernel ([`KERNEL`]) and gives one [`CalibrationPoint`]'s
 //!   `ns` when stamped with the time since the run started.
 //! - [`analyse`] turns the series into a [`Drift`]: each point's speed relative to the run's
 //!   median, smoothed by a rolling median of [`SMOOTHING_WINDOW`] points so that one
-//!   interrupted timing is not a spell; the run is flagged when the smoothed speed moved by
-//!   more than the bound ([`DEFAULT_BOUND`], ±10%), and its slow spells are listed.
+//!   interrupted timing is not a spell; the run is flagged when the smoothed speed left
+//!   ±[`DEFAULT_BOUND`] (10%) of the run's median speed, and its slow spells (below the
+//!   band) are listed.
 //! - [`Drift::speed_at`] and [`Drift::slow_overlap`] answer for one measured block.
 //!
 //! The kernel measures the speed of one core running register-only integer work: clock
@@ -36,8 +37,8 @@ const KERNEL_ROUNDS: u64 = 170_000;
 const KERNEL_REPEATS: usize = 3;
 
 /// The bound on the machine's speed, as a fraction: 0.10, ±10%. A run whose smoothed speed
-/// moved by more (fastest over slowest above 1.10) is flagged, and points below 0.90 of
-/// the median speed form slow spells. Ten percent is above the few percent that a steady
+/// left 0.90x–1.10x of its median speed is flagged, and points below 0.90x form slow
+/// spells (so a flagged run that slowed down always names its slow spells). Ten percent is above the few percent that a steady
 /// machine's timings wander, and below the speedup differences the report draws
 /// conclusions from.
 pub const DEFAULT_BOUND: f64 = 0.10;
@@ -75,7 +76,8 @@ pub struct Drift {
     pub kernel: String,
     /// Every timing, in run order.
     pub points: Vec<CalibrationPoint>,
-    /// The bound on the speed's movement (0.10: ±10%) beyond which the run is flagged.
+    /// The band around the run's median speed (0.10: 0.90x–1.10x) outside which the run is
+    /// flagged.
     pub bound: f64,
     /// Slowest smoothed speed relative to the run's median (1.0 when steady).
     pub min_speed: f64,
@@ -128,7 +130,7 @@ pub fn time_kernel() -> Duration {
 /// (they stay in `points`).
 ///
 /// The result: `min_speed` and `max_speed` are the extremes of the smoothed speed; the run
-/// is `flagged` when `max_speed / min_speed - 1 > bound`; `slow_spells` are the maximal runs
+/// is `flagged` when one of them lies outside `1 ± bound`; `slow_spells` are the maximal runs
 /// of consecutive points whose smoothed speed is below `1 - bound`, each from its first
 /// point's `at_s` to its last's, with the mean smoothed speed of its points. With 0 or 1
 /// usable points the run is steady (speeds 1.0) and not flagged.
@@ -159,7 +161,7 @@ pub fn analyse(points: Vec<CalibrationPoint>, bound: f64) -> Drift {
         bound,
         min_speed,
         max_speed,
-        flagged: max_speed / min_speed - 1.0 > bound,
+        flagged: min_speed < 1.0 - bound || max_speed > 1.0 + bound,
         slow_spells,
     }
 }
@@ -219,21 +221,20 @@ fn median(values: &[f64]) -> f64 {
 }
 
 impl Drift {
-    /// The verdict in words, e.g. `the machine held its speed within 10% (0.97x–1.03x of its
-    /// median)` or `the machine's speed moved by 24% (0.81x–1.01x of its median), more than
-    /// 10%; slow spell at 120–190 s (0.81x)`.
+    /// The verdict in words, e.g. `the machine held its speed within ±10% (0.97x–1.03x of its
+    /// median)` or `the machine's speed left ±10% of its median (0.81x–1.01x of its median);
+    /// slow spell at 120–190 s (0.81x)`.
     pub fn verdict(&self) -> String {
         let (lo, hi) = (self.min_speed, self.max_speed);
         let range = format!("{lo:.2}x–{hi:.2}x of its median");
         if !self.flagged {
             return format!(
-                "the machine held its speed within {:.0}% ({range})",
+                "the machine held its speed within ±{:.0}% ({range})",
                 self.bound * 100.0
             );
         }
         let mut text = format!(
-            "the machine's speed moved by {:.0}% ({range}), more than {:.0}%",
-            (hi / lo - 1.0) * 100.0,
+            "the machine's speed left ±{:.0}% of its median ({range})",
             self.bound * 100.0
         );
         if !self.slow_spells.is_empty() {
@@ -412,6 +413,31 @@ mod tests {
         );
         assert!(!odd.flagged);
         assert_eq!(odd.points.len(), 3);
+    }
+
+    #[test]
+    fn a_step_inside_the_band_is_not_flagged_and_one_past_it_is() {
+        // Half the run at 0.93x, half at 1.03x of the median: inside ±10%.
+        let step = |slow: f64| -> Vec<CalibrationPoint> {
+            (0..40)
+                .map(|i| CalibrationPoint {
+                    at_s: f64::from(i),
+                    ns: if i < 20 { 1000.0 / slow } else { 1000.0 },
+                })
+                .collect()
+        };
+        let inside = analyse(step(0.93), DEFAULT_BOUND);
+        assert!(!inside.flagged && inside.slow_spells.is_empty(), "{inside:?}");
+        assert!(inside.verdict().starts_with("the machine held its speed within ±10%"));
+        // A third of the run at 0.8x: flagged, and the spell is named.
+        let mut past = step(1.0);
+        for p in &mut past[..14] {
+            p.ns = 1250.0;
+        }
+        let past = analyse(past, DEFAULT_BOUND);
+        assert!(past.flagged && past.slow_spells.len() == 1, "{past:?}");
+        let verdict = past.verdict();
+        assert!(verdict.contains("left ±10%") && verdict.contains("slow spell at 0–"), "{verdict}");
     }
 
     #[test]

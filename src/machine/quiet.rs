@@ -42,12 +42,14 @@ use serde::{Deserialize, Serialize};
 use super::load::{CpuLine, clock_ticks_per_second, parse_cpu_line, parse_own_ticks};
 
 /// Shortest span, in seconds, over which the tick-counted readings (`others_cpus`, `steal`)
-/// are computed: 0.1 s, ten 10 ms ticks. Each busy CPU's time is known to about one tick,
-/// so on 2 busy CPUs a 0.1 s span reads `others_cpus` to about ±0.2 CPUs (measured on a
-/// shared 2-CPU VM: ±0.2 at 0.05 s, ±0.1 at 0.1 s, ±0.05 at 0.25 s between the 10th and
-/// 90th percentile), well inside the [`OTHERS_CPUS_THRESHOLD`] of 0.5; at 0.05 s the error
-/// would be as large as the threshold.
-pub const MIN_TICK_WALL_S: f64 = 0.1;
+/// are computed: 0.06 s, six 10 ms ticks, the shortest block of the quick profile, so that
+/// every block of the quick and default profiles gets a reading. Each busy CPU's time is
+/// known to about one tick: measured on a shared 2-CPU VM, `others_cpus` read to ±0.2 CPUs
+/// at 0.05 s, ±0.1 at 0.1 s and ±0.05 at 0.25 s (10th to 90th percentile). Short spans are
+/// judged with that in mind: [`Quiet::tick_allowance`] raises the thresholds by one tick's
+/// worth (0.17 CPUs at 0.06 s), so a short block is flagged only when another process held
+/// about two thirds of a CPU or more.
+pub const MIN_TICK_WALL_S: f64 = 0.06;
 
 /// One clock tick of CPU time, in seconds, as [`Quiet::tick_allowance`] counts it: 10 ms
 /// (`USER_HZ` is 100 on nearly every Linux).
