@@ -427,8 +427,15 @@ mod tests {
                 .collect()
         };
         let inside = analyse(step(0.93), DEFAULT_BOUND);
-        assert!(!inside.flagged && inside.slow_spells.is_empty(), "{inside:?}");
-        assert!(inside.verdict().starts_with("the machine held its speed within ±10%"));
+        assert!(
+            !inside.flagged && inside.slow_spells.is_empty(),
+            "{inside:?}"
+        );
+        assert!(
+            inside
+                .verdict()
+                .starts_with("the machine held its speed within ±10%")
+        );
         // A third of the run at 0.8x: flagged, and the spell is named.
         let mut past = step(1.0);
         for p in &mut past[..14] {
@@ -437,7 +444,10 @@ mod tests {
         let past = analyse(past, DEFAULT_BOUND);
         assert!(past.flagged && past.slow_spells.len() == 1, "{past:?}");
         let verdict = past.verdict();
-        assert!(verdict.contains("left ±10%") && verdict.contains("slow spell at 0–"), "{verdict}");
+        assert!(
+            verdict.contains("left ±10%") && verdict.contains("slow spell at 0–"),
+            "{verdict}"
+        );
     }
 
     #[test]

@@ -521,9 +521,9 @@ mod tests {
     #[test]
     fn short_spans_have_no_tick_readings() {
         let t0 = Instant::now();
-        let t1 = t0 + Duration::from_millis(60);
+        let t1 = t0 + Duration::from_millis(50);
         let before = counters(t0, 1000, 0, 0, 0, [0, 0, 0]);
-        let after = counters(t1, 1012, 0, 1, 0, [6_000, 0, 0]);
+        let after = counters(t1, 1012, 0, 1, 0, [5_000, 0, 0]);
         let q = Quiet::between(&before, &after);
         assert_eq!((q.others_cpus, q.steal), (None, None));
         assert!((q.cpu_pressure.unwrap() - 0.1).abs() < 1e-9, "PSI is exact");
