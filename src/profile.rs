@@ -91,7 +91,7 @@ impl Profile {
     /// 10, the fewest samples criterion analyses.
     pub fn rounds(self) -> RoundSettings {
         let (rounds, min_samples, min_block_ms, max_samples) = match self {
-            Profile::Smoke => (3, 4, 20, 200),
+            Profile::Smoke => (3, 4, 60, 200),
             Profile::Quick => (3, 4, 60, 500),
             Profile::Default => (5, 2, 140, 1000),
             Profile::Full => (7, 3, 800, 5000),

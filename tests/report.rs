@@ -215,7 +215,7 @@ fn a_report_of_rounds_says_how_it_was_measured_and_lists_the_doubts() {
         "measured in 3 rounds spread over the run",
         "seed `42`",
         "`CONCBENCH_SEED=42`",
-        "at least 4 batches, more until 20.0 ms have passed, at most 200 batches",
+        "at least 4 batches, more until 60.0 ms have passed, at most 200 batches",
         "Speedups are paired round by round with the sequential baseline measured in the same round",
         "timed 40 times through the run",
         "left ±10% of its median (0.70x–1.00x of its median); slow spell at 40–58 s (0.70x)",

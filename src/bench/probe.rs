@@ -70,14 +70,15 @@ pub fn probe_here(
 ) -> Result<ProbeReport> {
     workload.prepare(Role::Parent);
     let want = expect.unwrap_or_else(|| workload::reference_checksum(workload.as_ref()));
-    let mut case = VerifiedCase::build(&workload, info, workers, config, want)?;
-    let workers = case.workers();
-    // Every batch is verified; CPU is counted from the first batch after the verified one
-    // (model build and worker start-up excluded: workers count their CPU from the moment
-    // they are ready).
+    // Wall and CPU are counted from before the model is built, so that the verified first
+    // batch is inside both: worker processes count their CPU from the moment they are ready,
+    // which is before that batch. Worker start-up is excluded (they count from ready); the
+    // model build adds a few milliseconds of wall time to the probe's window.
     let thread_peak = ThreadPeak::start().ok();
     let before = SelfUsage::now();
     let start = Instant::now();
+    let mut case = VerifiedCase::build(&workload, info, workers, config, want)?;
+    let workers = case.workers();
     let mut runs = 0;
     while runs == 0 || (start.elapsed() < min_wall && runs < 1000) {
         if let Err(e) = case.untimed_batch() {

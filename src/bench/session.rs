@@ -90,7 +90,8 @@ impl Session {
     }
 
     /// Builds every workload that has a case the bench arguments select, computes its
-    /// reference checksum, and lists its cases (its sequential baseline always among them).
+    /// reference checksum, and lists the selected cases plus the workload's sequential
+    /// baseline (measured in every round, selected or not, so speedups stay paired).
     pub fn plan(&self, args: &BenchArgs) -> anyhow::Result<Plan> {
         let mut plan = Plan {
             groups: Vec::new(),
@@ -98,8 +99,13 @@ impl Session {
             selected: Vec::new(),
         };
         for info in WORKLOADS {
-            let cases = cases_for(info, &self.config.workers);
-            let selected: Vec<bool> = cases.iter().map(|c| args.selects(&c.id())).collect();
+            // The selected cases, and the sequential baseline they are paired with.
+            let (cases, selected): (Vec<SuiteCase>, Vec<bool>) =
+                cases_for(info, &self.config.workers)
+                    .into_iter()
+                    .map(|c| (c, args.selects(&c.id())))
+                    .filter(|(c, selected)| *selected || c.model.name == "sequential")
+                    .unzip();
             if !selected.contains(&true) {
                 continue;
             }

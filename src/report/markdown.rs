@@ -254,13 +254,13 @@ fn doubts_table(flags: &[CaseFlag], rounds: bool) -> String {
     let shown: Vec<&CaseFlag> = flags.iter().collect();
     if shown.is_empty() {
         out.push_str(if rounds {
-            "None: no case has an implausible speedup, bimodal rounds, or rounds measured on a busy machine or in a slow spell. (Wide intervals are left out: the bands show them.)\n\n"
+            "None: no case has an implausible speedup, bimodal rounds, rounds measured on a busy machine or in a slow spell, or a wide interval.\n\n"
         } else {
             "None found: no case has an implausible speedup. Without rounds nothing else can be checked: bimodal rounds, a busy machine or a slow spell do not show in one block per case.\n\n"
         });
         return out;
     }
-    out.push_str("The points of these cases are ringed in the charts (\"flagged: see warnings\"). Wide intervals are left out: the bands show them.\n\n| case | doubt | why |\n|:--|:--|:--|\n");
+    out.push_str("The points of these cases are ringed in the charts (\"flagged: see Doubts\"), except for wide intervals, which the bands show.\n\n| case | doubt | why |\n|:--|:--|:--|\n");
     for f in shown {
         let case = format!("{}/{}/{}", f.workload, f.model, f.workers);
         let why = f

@@ -78,7 +78,8 @@ pub fn round_medians(rounds: &[RoundTimes]) -> Vec<(usize, f64)> {
 ///
 /// - `median`: the geometric mean of the round medians, with a t interval over the rounds'
 ///   log medians (so it includes the spread between rounds);
-/// - `mean`: the mean of every batch, with a t interval over the round means;
+/// - `mean`: the geometric mean of the round means, with a t interval over their logs (a
+///   time bound is never negative);
 /// - `std_dev_ns`: the standard deviation of every batch.
 ///
 /// With one round the intervals come from its batches alone. `None` without samples.
@@ -105,15 +106,18 @@ pub fn time_from_rounds(rounds: Vec<RoundTimes>) -> Option<TimeEstimate> {
     };
     let logs: Vec<f64> = medians.iter().map(|(_, m)| m.ln()).collect();
     let (median, mean_est) = if medians.len() >= 2 {
-        let (m, se) = mean_se(&round_means).expect("two or more rounds");
-        let half = t_quantile(round_means.len() - 1) * se;
+        let mean_logs: Vec<f64> = round_means
+            .iter()
+            .filter(|m| **m > 0.0)
+            .map(|m| m.ln())
+            .collect();
         (
             log_interval(&logs).expect("two or more rounds"),
-            Estimate {
+            log_interval(&mean_logs).unwrap_or(Estimate {
                 point: mean,
-                lower: m - half,
-                upper: m + half,
-            },
+                lower: mean,
+                upper: mean,
+            }),
         )
     } else {
         // One round: the batches are all there is.
@@ -128,7 +132,7 @@ pub fn time_from_rounds(rounds: Vec<RoundTimes>) -> Option<TimeEstimate> {
             let half = t_quantile(all.len() - 1) * se;
             Estimate {
                 point: m,
-                lower: m - half,
+                lower: (m - half).max(0.0),
                 upper: m + half,
             }
         });

@@ -132,7 +132,7 @@ pub enum Look {
 }
 
 /// The legend row of ringed points.
-pub const FLAGGED_LABEL: &str = "flagged: see warnings";
+pub const FLAGGED_LABEL: &str = "flagged: see Doubts";
 
 impl Annotations {
     /// True when the point of `series` at `x` is ringed.

@@ -9,7 +9,7 @@
 //!
 //! Every point of a workload chart whose case has a doubt ([`crate::results::checks`]:
 //! implausible, bimodal, disturbed or slow-spell; not a wide interval, which the band
-//! already shows) is ringed, and the legend says "flagged: see warnings": [`plan`] adds the
+//! already shows) is ringed, and the legend says "flagged: see Doubts": [`plan`] adds the
 //! rings, so a chart file only builds its lines.
 //!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
