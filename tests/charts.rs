@@ -776,3 +776,24 @@ fn no_calibration_series_no_drift_chart() {
     render(&results, Theme::Light, &[Format::Svg], &out);
     assert!(!out.join("drift.svg").exists());
 }
+
+#[test]
+fn an_implausible_best_speedup_is_marked_in_the_summary_heatmap() {
+    let planned = planned(&with_an_implausible_case());
+    let Figure::Heatmap(plot) = &find(&planned, None, "summary-heatmap").figure else {
+        panic!("the summary is a heatmap");
+    };
+    let cell = |workload: &str, model: &str| {
+        let r = plot.rows.iter().position(|w| w == workload).unwrap();
+        let c = plot.columns.iter().position(|m| m == model).unwrap();
+        plot.cells[r][c].clone().unwrap()
+    };
+    let rayon = cell("sum-squares", "rayon");
+    assert_eq!(rayon.text, "9× !");
+    assert_eq!(rayon.note, "implausible: see Doubts");
+    let threads = cell("sum-squares", "threads");
+    assert!(
+        !threads.text.contains('!') && threads.note.starts_with("at "),
+        "{threads:?}"
+    );
+}

@@ -1,8 +1,11 @@
 //! The whole run on one slide: the best speedup of every (workload, model) as a heatmap,
-//! workloads as rows, models as columns, with the worker count that reached it.
+//! workloads as rows, models as columns, with the worker count that reached it. A best
+//! speedup that the checks call implausible (more than the CPUs can give) is never shown as
+//! if it were fine: its cell carries a "!" and says where to read why.
 
 use super::heatmap::{Cell, HeatmapPlot};
 use super::{ChartContext, Figure, RunChart, sort_models, style::trim_number, workloads_of};
+use crate::results::checks::{FlagKind, flags_of};
 
 /// The summary heatmap.
 pub struct SummaryHeatmap;
@@ -40,16 +43,23 @@ impl RunChart for SummaryHeatmap {
                             .filter_map(|c| Some((c.workers, results.speedup(c)?.point)))
                             .filter(|(_, s)| s.is_finite() && *s > 0.0)
                             .max_by(|a, b| a.1.total_cmp(&b.1))?;
+                        let implausible = flags_of(ctx.flags, workload, model, workers)
+                            .any(|f| f.kind == FlagKind::Implausible);
                         Some(Cell {
                             value: best,
                             text: format!(
-                                "{}×",
-                                trim_number(best, if best >= 10.0 { 1 } else { 2 })
+                                "{}×{}",
+                                trim_number(best, if best >= 10.0 { 1 } else { 2 }),
+                                if implausible { " !" } else { "" }
                             ),
-                            note: format!(
-                                "at {workers} worker{}",
-                                if workers == 1 { "" } else { "s" }
-                            ),
+                            note: if implausible {
+                                "implausible: see Doubts".to_string()
+                            } else {
+                                format!(
+                                    "at {workers} worker{}",
+                                    if workers == 1 { "" } else { "s" }
+                                )
+                            },
                         })
                     })
                     .collect()
