@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::bench::list::write_and_render;
 use crate::bench::probe::{ProbeReport, probe_in_child};
 use crate::bench::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
-use crate::machine::drift::{DEFAULT_BOUND, KERNEL, analyse};
+use crate::machine::drift::{DEFAULT_BOUND, analyse};
 use crate::machine::{Machine, now_rfc3339};
 use crate::measure::{CaseGroup, Progress, RoundsOutcome, measure_in_rounds};
 use crate::model::{MODELS, ModelConfig};
@@ -192,7 +192,7 @@ impl Session {
         );
 
         self.machine.finish();
-        let mut run = RunInfo {
+        let run = RunInfo {
             profile,
             started_at: self.started_at.clone(),
             finished_at: now_rfc3339(),
@@ -206,9 +206,6 @@ impl Session {
             }),
             drift: Some(analyse(outcome.calibration, DEFAULT_BOUND)),
         };
-        if let Some(drift) = run.drift.as_mut() {
-            drift.kernel = KERNEL.to_string();
-        }
         let cases: Vec<CaseRecord> = measured
             .into_iter()
             .zip(&probes)

@@ -274,11 +274,16 @@ impl Drift {
     /// next point, so a block that starts just after a spell's last point, before the next
     /// one, is in the spell too.
     pub fn slow_overlap(&self, from_s: f64, to_s: f64) -> Option<&Spell> {
-        // The latest point at or before the interval's start, and the one after it.
-        let times: Vec<f64> = self.smoothed().into_iter().map(|(at, _)| at).collect();
-        let governing = times
+        if self.slow_spells.is_empty() {
+            return None;
+        }
+        // The latest usable point at or before the interval's start (no smoothing needed:
+        // only the points' times matter here, and this runs once per measured block).
+        let governing = self
+            .points
             .iter()
-            .copied()
+            .filter(|p| p.ns.is_finite() && p.ns > 0.0 && p.at_s.is_finite())
+            .map(|p| p.at_s)
             .filter(|&t| t <= from_s)
             .reduce(f64::max);
         self.slow_spells.iter().find(|spell| {
