@@ -68,11 +68,16 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// One line per file under `dir`: its path, size in bytes and the first 16 hex digits of
-/// its SHA-256.
+/// One line per chart under `dir` (SVG and PNG files; text outputs are snapshotted whole):
+/// its path, size in bytes and the first 16 hex digits of its SHA-256.
 fn manifest(dir: &Path) -> String {
     files_under(dir)
         .iter()
+        .filter(|relative| {
+            relative
+                .extension()
+                .is_some_and(|e| e == "svg" || e == "png")
+        })
         .map(|relative| {
             let bytes = fs::read(dir.join(relative)).unwrap();
             let digest = Sha256::digest(&bytes);
