@@ -63,8 +63,11 @@ fn git_commit(dir: &Path) -> Option<String> {
     }
 
     // `git status` prints nothing for a clean tree; a failure here is not "dirty".
+    // `--no-optional-locks`: status would otherwise refresh the index, whose new mtime
+    // would make cargo rerun this script, and rebuild concbench, on the next build.
     let mut status = Command::new("git");
     status
+        .arg("--no-optional-locks")
         .arg("-C")
         .arg(dir)
         .args(["status", "--porcelain", "--untracked-files=all", "--"])

@@ -18,11 +18,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, parse_worker_list};
 use crate::exit::{BadInput, error_line, exit_status};
 use crate::model::{self, MODELS, ModelConfig};
+use crate::plot::{Format, Theme};
 use crate::profile::Profile;
-use crate::report::{
-    self,
-    chart::{Format, Theme},
-};
+use crate::report;
 use crate::results::schema::Results;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
@@ -137,8 +135,9 @@ Examples:
 
 The first input is the base: ratios are time / time on the base (above 1 = slower), and each \
 other input gets a verdict per case: slower or faster only when the ratio is beyond the \
-threshold and the difference is significant (Welch's t-test on criterion's samples at \
-alpha 0.01, else non-overlapping confidence intervals); otherwise same.
+threshold and the difference is significant: Welch's t-test at alpha 0.01 on the logarithms \
+of the per-round median times when both runs have 3 or more rounds; for results without \
+rounds, on criterion's samples, else non-overlapping confidence intervals. Otherwise same.
 
 Exit status: 0 done; 1 --fail-on-regression found a slower case (the cases are named on \
 stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, different \

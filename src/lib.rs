@@ -16,6 +16,8 @@
 //! - [`bench`]: the `cargo bench` pipeline: which cases run, the session of the models
 //!   bench, memory and CPU probes in fresh processes, the lists of the other benches;
 //! - [`results`]: the versioned results file and the import of criterion's output;
+//! - [`plot`]: the drawing toolkit every chart uses (canvas, axes, legend, styles keyed by
+//!   name, line/heatmap/bar renderers, SVG and PNG output);
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
@@ -33,6 +35,7 @@ pub mod gil;
 pub mod machine;
 pub mod measure;
 pub mod model;
+pub mod plot;
 pub mod profile;
 pub mod report;
 pub mod results;

@@ -197,6 +197,7 @@ mod tests {
         name: "off-by-one",
         workers_are: "test only",
         fixed_workers: None,
+        cpu_parallel: true,
         build: |b| Ok(Box::new(OffByOne(b.workload))),
     };
 

@@ -10,10 +10,9 @@ use concbench::Kind;
 use concbench::machine::CalibrationPoint;
 use concbench::machine::drift::{DEFAULT_BOUND, analyse};
 use concbench::model::MODELS;
-use concbench::report::chart::lines::{FLAGGED_LABEL, XScale};
-use concbench::report::chart::{
-    self, ChartContext, Figure, Format, PNG_SIZE, PlannedChart, RenderedChart, Theme, render_all,
-};
+use concbench::plot::lines::{FLAGGED_LABEL, XScale};
+use concbench::plot::{Format, PNG_SIZE, RenderedChart, Theme};
+use concbench::report::chart::{self, ChartContext, Figure, PlannedChart, render_all};
 use concbench::report::fit::fit_results;
 use concbench::results::checks::{FlagKind, case_flags};
 use concbench::results::{CaseRecord, CpuUsage, Estimate, Memory, Results, TimeEstimate};
@@ -517,8 +516,8 @@ fn write_failures_name_the_chart_and_file() {
 #[test]
 fn registered_fonts_serve_the_generic_families_criterion_uses() {
     use plotters::prelude::*;
-    chart::register_fonts();
-    chart::register_fonts();
+    concbench::plot::register_fonts();
+    concbench::plot::register_fonts();
     for family in [
         FontFamily::SansSerif,
         FontFamily::Serif,

@@ -19,7 +19,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use concbench::compare::verdict::Evidence;
 use concbench::compare::{self, CompareError, CompareOptions, Comparison, Verdict};
-use concbench::report::chart::{Format, Theme};
+use concbench::plot::{Format, Theme};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

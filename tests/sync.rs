@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use concbench::Profile;
-use concbench::report::chart::{Format, Theme};
+use concbench::plot::{Format, Theme};
 use concbench::report::{ReportOptions, render};
 use concbench::results::schema::{Estimate, Results};
 use concbench::sync::counter::{CounterKind, count};

@@ -23,7 +23,7 @@ pub fn exit_with(result: anyhow::Result<()>) -> ExitCode {
 /// criterion's own arguments (a filter, `--save-baseline`, ...). Registers the embedded font
 /// first: criterion draws its HTML charts with plotters, which never uses system fonts.
 pub fn configured_criterion(settings: &CriterionSettings) -> Criterion {
-    concbench::report::chart::register_fonts();
+    concbench::plot::register_fonts();
     Criterion::default()
         .sample_size(settings.sample_size)
         .warm_up_time(Duration::from_secs_f64(settings.warm_up_s))

@@ -7,22 +7,24 @@
 //!   the confidence intervals.
 //!
 //! A chart is a plain data figure built here ([`speedup_overlay`], [`ratio_bars`]) and drawn
-//! by its own file ([`super::speedup_plot`], [`super::ratio_plot`]) with the helpers of
-//! [`super::draw`]. Text uses only the embedded DejaVu Sans ([`register_fonts`]). To add a
+//! by its own file ([`super::speedup_plot`], [`super::ratio_plot`]) with the toolkit of
+//! [`crate::plot`] (canvas, axes, legend, styles), as the report's charts are. Text uses only
+//! the embedded DejaVu Sans ([`register_fonts`]). To add a
 //! chart: a builder returning its figure, a [`CompareFigure`] variant, a file that draws it,
 //! and one entry in [`render_all`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::draw::{self, DrawResult, LineStyle};
 use super::{Input, ratio_plot, speedup_plot, workload_names};
-use crate::report::chart::{
-    ChartError, Drawing, Format, RenderedChart, Theme, file_name, register_fonts, sort_models,
-    write_chart,
+use crate::model::sort_models;
+use crate::plot::style::LineStyle;
+use crate::plot::{
+    ChartError, DrawResult, Drawing, Format, Header, RenderedChart, Theme, canvas, file_name,
+    register_fonts, write_formats,
 };
 use crate::results::schema::Results;
 
@@ -183,12 +185,6 @@ pub fn render_all(
     out_dir: &Path,
 ) -> Result<Vec<RenderedChart>, ChartError> {
     register_fonts();
-    let mut unique: Vec<Format> = Vec::new();
-    for f in formats {
-        if !unique.contains(f) {
-            unique.push(*f);
-        }
-    }
     let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
     let mut profiles: Vec<String> = runs.iter().map(|r| r.run.profile.to_string()).collect();
     profiles.dedup();
@@ -230,25 +226,16 @@ pub fn render_all(
     jobs.into_par_iter()
         .map(|(workload, chart, title, subtitle, figure)| {
             let stem = Path::new(&file_name(&workload)).join(chart);
-            let label = stem.display().to_string();
-            let mut files: Vec<PathBuf> = Vec::new();
-            for format in &unique {
-                let relative = stem.with_extension(format.extension());
-                let path = out_dir.join(&relative);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|source| ChartError::CreateDir {
-                        chart: label.clone(),
-                        path: parent.to_path_buf(),
-                        source,
-                    })?;
-                }
-                write_file(&figure, &title, &subtitle, theme, *format, &path, &label)?;
-                files.push(relative);
-            }
+            let drawing = CompareDrawing {
+                figure: &figure,
+                header: &Header { title, subtitle },
+                theme,
+            };
+            let files = write_formats(&drawing, formats, out_dir, &stem)?;
             Ok(RenderedChart {
                 workload: Some(workload),
                 chart,
-                title,
+                title: drawing.header.title.clone(),
                 files,
             })
         })
@@ -258,45 +245,23 @@ pub fn render_all(
 /// A compare figure with its titles and theme, ready to draw.
 struct CompareDrawing<'a> {
     figure: &'a CompareFigure,
-    title: &'a str,
-    subtitle: &'a str,
+    header: &'a Header,
     theme: Theme,
 }
 
 impl Drawing for CompareDrawing<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_figure(root, self.figure, self.title, self.subtitle, self.theme)
+        draw_figure(root, self.figure, self.header, self.theme)
     }
-}
-
-/// Draws `figure` into one file of `format`.
-pub fn write_file(
-    figure: &CompareFigure,
-    title: &str,
-    subtitle: &str,
-    theme: Theme,
-    format: Format,
-    path: &Path,
-    label: &str,
-) -> Result<(), ChartError> {
-    let drawing = CompareDrawing {
-        figure,
-        title,
-        subtitle,
-        theme,
-    };
-    write_chart(&drawing, format, path, label)
 }
 
 fn draw_figure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &CompareFigure,
-    title: &str,
-    subtitle: &str,
+    header: &Header,
     theme: Theme,
 ) -> DrawResult<DB> {
-    let palette = theme.palette();
-    draw::header(root, title, subtitle, &palette)?;
+    canvas::header(root, header, &theme.palette())?;
     match figure {
         CompareFigure::Speedup(plot) => speedup_plot::draw(root, plot, theme),
         CompareFigure::Ratio(plot) => ratio_plot::draw(root, plot, theme),

@@ -8,7 +8,7 @@
 use super::comparison::{Cell, Comparison, OneSided, Row, Side, WorkloadComparison};
 use super::verdict::{self, ALPHA};
 use super::{CompareError, Input, SCHEMA, machines};
-use crate::report::chart::sort_models;
+use crate::model::sort_models;
 use crate::results::schema::Results;
 use crate::workload::{Kind, WORKLOADS};
 

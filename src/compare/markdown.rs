@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::verdict::{ALPHA, MIN_ROUNDS, MIN_SAMPLES, Verdict, percent};
 use super::{Comparison, WorkloadComparison};
-use crate::report::chart::RenderedChart;
+use crate::plot::RenderedChart;
 use crate::table::{format_duration, markdown};
 
 /// The whole document. `charts` are linked under their workloads (SVG preferred).

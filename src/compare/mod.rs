@@ -15,7 +15,7 @@
 //! - [`machines`]: the machine-by-machine table with differences marked;
 //! - [`markdown`] and [`export`]: the table as Markdown, JSON or CSV;
 //! - [`chart`] (the figures and their files), [`speedup_plot`] and [`ratio_plot`] (drawing
-//!   each), [`draw`] (shared pixel helpers: frame, axes, line styles);
+//!   each with the toolkit every chart shares, [`crate::plot`]);
 //! - [`output`]: writing `--out` through a staging folder, so a failure keeps the old one.
 //!
 //! Exit statuses, as the CLI uses them: [`CompareError::is_usage`] errors are bad input
@@ -28,7 +28,6 @@
 
 pub mod chart;
 pub mod comparison;
-pub mod draw;
 pub mod export;
 pub mod input;
 pub mod join;
@@ -46,8 +45,8 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+use crate::plot::{ChartError, Format, Theme};
 use crate::profile::Profile;
-use crate::report::chart::{ChartError, Format, Theme};
 use crate::results::ResultsError;
 
 pub use comparison::{Cell, Comparison, OneSided, Regression, Row, Side, WorkloadComparison};

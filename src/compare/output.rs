@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::input::RESULTS_FILE;
 use super::{CompareError, Comparison, Input, chart, export, markdown};
-use crate::report::chart::{Format, RenderedChart, Theme};
+use crate::plot::{Format, RenderedChart, Theme};
 use crate::results::store::replace_entries;
 
 /// What [`write()`] produced.

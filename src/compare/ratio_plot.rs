@@ -7,9 +7,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::RatioBars;
-use super::draw::{self, Axis, DrawResult, Frame, LineStyle, ROW, SAMPLE};
-use crate::report::chart::Theme;
-use crate::report::chart::style::{self, model_style, stroke, trim_number};
+use crate::plot::canvas::{self, Axis, Frame};
+use crate::plot::legend::{self, GAP, ROW, SAMPLE};
+use crate::plot::style::LineStyle;
+use crate::plot::style::{self, model_style, stroke, trim_number};
+use crate::plot::{DrawResult, Theme};
 
 /// Log-axis ticks for ratios between `lo` and `hi` (both > 0), in log2 units.
 fn ratio_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
@@ -56,7 +58,7 @@ pub fn draw<DB: DrawingBackend>(
         .collect();
     labels.push(format!("1x = same as {}", plot.base));
     labels.push("range from the CIs".to_string());
-    let legend = draw::legend_width(root, &labels)?;
+    let legend = legend::width(root, &labels)?;
 
     let mut values: Vec<f64> = vec![1.0];
     for b in &plot.bars {
@@ -144,7 +146,7 @@ pub fn draw<DB: DrawingBackend>(
             (mid, label_y + dy),
         )?;
     }
-    draw::polyline(
+    canvas::polyline(
         root,
         &[(frame.left, one), (frame.right, one)],
         LineStyle::Solid,
@@ -165,11 +167,11 @@ pub fn draw<DB: DrawingBackend>(
             [(x, y - 18), (x + SAMPLE, y + 18)],
             grey.stroke_width(2),
         ))?;
-        draw::legend_text(root, label, (x + SAMPLE + 24, y), palette.text)?;
+        legend::text(root, label, (x + SAMPLE + GAP, y), palette.text)?;
         y += ROW;
     }
     y += ROW / 3;
-    draw::legend_guide(root, (x, y), &labels[plot.machines.len()], &palette)?;
+    legend::guide_row(root, (x, y), &labels[plot.machines.len()], &palette)?;
     y += ROW;
     let whisker = palette.text.stroke_width(3);
     let mid = x + SAMPLE / 2;
@@ -183,10 +185,10 @@ pub fn draw<DB: DrawingBackend>(
             whisker,
         ))?;
     }
-    draw::legend_text(
+    legend::text(
         root,
         &labels[plot.machines.len() + 1],
-        (x + SAMPLE + 24, y),
+        (x + SAMPLE + GAP, y),
         palette.text,
     )
 }

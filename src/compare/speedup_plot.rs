@@ -7,9 +7,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::SpeedupOverlay;
-use super::draw::{self, Axis, DrawResult, Frame, LineStyle, ROW, SAMPLE};
-use crate::report::chart::Theme;
-use crate::report::chart::style::{Marker, draw_marker, model_style, stroke, trim_number};
+use crate::plot::canvas::{self, Axis, Frame};
+use crate::plot::legend::{self, GAP, ROW, SAMPLE};
+use crate::plot::style::LineStyle;
+use crate::plot::style::{Marker, draw_marker, model_style, stroke, trim_number};
+use crate::plot::{DrawResult, Theme, axis};
 
 /// Draws `plot` below the header already on `root`.
 pub fn draw<DB: DrawingBackend>(
@@ -39,7 +41,7 @@ pub fn draw<DB: DrawingBackend>(
     let mut labels: Vec<String> = models.iter().map(|m| m.to_string()).collect();
     labels.extend(machine_labels.iter().cloned());
     labels.push("ideal".to_string());
-    let legend = draw::legend_width(root, &labels)?;
+    let legend = legend::width(root, &labels)?;
 
     let mut xs: Vec<f64> = plot
         .series
@@ -55,7 +57,7 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
         .fold(1.2f64, f64::max);
-    let (y_end, y_ticks) = draw::linear_ticks(y_max * 1.08);
+    let (y_end, y_ticks) = axis::linear_ticks(y_max * 1.08);
     let frame = Frame::fit(
         root,
         legend,
@@ -80,7 +82,7 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|x| frame.y_in(x.exp2()))
         .map(|x| (frame.px(x), frame.py(x.exp2())))
         .collect();
-    draw::polyline(root, &ideal, LineStyle::Solid, palette.guide, stroke::GUIDE)?;
+    canvas::polyline(root, &ideal, LineStyle::Solid, palette.guide, stroke::GUIDE)?;
 
     for s in &plot.series {
         let colour = model_style(&s.model).colour;
@@ -89,7 +91,7 @@ pub fn draw<DB: DrawingBackend>(
             .iter()
             .map(|(x, y)| (frame.px(x.log2()), frame.py(*y)))
             .collect();
-        draw::polyline(root, &pts, LineStyle::nth(s.machine), colour, stroke::LINE)?;
+        canvas::polyline(root, &pts, LineStyle::nth(s.machine), colour, stroke::LINE)?;
     }
     // Markers on top: filled on the base machine, hollow on the others, so a lone point
     // still tells its machine.
@@ -113,7 +115,7 @@ pub fn draw<DB: DrawingBackend>(
     let mut y = frame.top + ROW / 2;
     for model in &models {
         let ms = model_style(model);
-        draw::line_sample(root, (x, y), LineStyle::Solid, ms.colour)?;
+        legend::line_sample(root, (x, y), LineStyle::Solid, ms.colour)?;
         draw_marker(
             root,
             (x + SAMPLE / 2, y),
@@ -122,12 +124,12 @@ pub fn draw<DB: DrawingBackend>(
             palette.background,
             stroke::MARKER,
         )?;
-        draw::legend_text(root, model, (x + SAMPLE + 24, y), palette.text)?;
+        legend::text(root, model, (x + SAMPLE + GAP, y), palette.text)?;
         y += ROW;
     }
     y += ROW / 3;
     for (n, label) in machine_labels.iter().enumerate() {
-        draw::line_sample(root, (x, y), LineStyle::nth(n), palette.text)?;
+        legend::line_sample(root, (x, y), LineStyle::nth(n), palette.text)?;
         let at = (x + SAMPLE / 2, y);
         marker(
             root,
@@ -137,10 +139,10 @@ pub fn draw<DB: DrawingBackend>(
             palette.background,
             n > 0,
         )?;
-        draw::legend_text(root, label, (x + SAMPLE + 24, y), palette.text)?;
+        legend::text(root, label, (x + SAMPLE + GAP, y), palette.text)?;
         y += ROW;
     }
-    draw::legend_guide(root, (x, y), "ideal", &palette)
+    legend::guide_row(root, (x, y), "ideal", &palette)
 }
 
 /// A model's marker, filled, or hollow (filled shapes get a background-coloured centre).

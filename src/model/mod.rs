@@ -113,6 +113,10 @@ pub struct ModelInfo {
     pub workers_are: &'static str,
     /// `Some(n)` when the model ignores the requested worker count (sequential: 1).
     pub fixed_workers: Option<usize>,
+    /// True when CPU-bound tasks can run on up to `workers` CPUs at once (threads, rayon,
+    /// processes, tokio's worker threads); false when they take turns on one (the calling
+    /// thread, one event-loop thread, or the emulated GIL).
+    pub cpu_parallel: bool,
     /// Builds the model outside any timed region.
     pub build: fn(ModelBuild<'_>) -> Result<Box<dyn Model>>,
 }
@@ -121,6 +125,18 @@ impl ModelInfo {
     /// The worker count this model really uses when `requested` is asked for.
     pub fn effective_workers(&self, requested: usize) -> usize {
         self.fixed_workers.unwrap_or(requested)
+    }
+
+    /// The most CPUs this model's CPU-bound tasks can keep busy at once with `workers`
+    /// workers on a machine with `usable_cpus` CPUs: `min(workers, usable_cpus)` when they
+    /// run in parallel, else 1. A `cpu`-kind speedup above it is more than the machine can
+    /// give.
+    pub fn cpu_ceiling(&self, workers: usize, usable_cpus: usize) -> usize {
+        if self.cpu_parallel {
+            self.effective_workers(workers).min(usable_cpus).max(1)
+        } else {
+            1
+        }
     }
 
     /// The worker counts this model really runs for a requested list, ascending and without
@@ -150,6 +166,17 @@ pub fn find(name: &str) -> Result<&'static ModelInfo> {
 /// Every model name.
 pub fn names() -> Vec<&'static str> {
     MODELS.iter().map(|m| m.name).collect()
+}
+
+/// Sorts model names into registry order; names outside the registry go last, by name.
+pub fn sort_models(models: &mut [&str]) {
+    let rank = |m: &str| {
+        MODELS
+            .iter()
+            .position(|info| info.name == m)
+            .unwrap_or(usize::MAX)
+    };
+    models.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
 }
 
 /// Parses a comma-separated model list; `all` means every model.

@@ -17,6 +17,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "rayon",
     workers_are: "threads of a rayon pool built once; tasks balanced by work stealing",
     fixed_workers: None,
+    cpu_parallel: true,
     build,
 };
 

@@ -11,6 +11,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "sequential",
     workers_are: "always 1: a plain loop on the calling thread",
     fixed_workers: Some(1),
+    cpu_parallel: false,
     build,
 };
 

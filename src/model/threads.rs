@@ -16,6 +16,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "threads",
     workers_are: "OS threads, spawned per batch, pulling tasks from a shared counter",
     fixed_workers: None,
+    cpu_parallel: true,
     build,
 };
 

@@ -34,6 +34,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "threads-gil",
     workers_are: "OS threads that must hold an emulated CPython GIL to run task code",
     fixed_workers: None,
+    cpu_parallel: false,
     build,
 };
 

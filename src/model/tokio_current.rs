@@ -18,6 +18,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "tokio-current",
     workers_are: "tasks in flight on one thread (a semaphore bounds them), like asyncio",
     fixed_workers: None,
+    cpu_parallel: false,
     build,
 };
 

@@ -20,6 +20,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "tokio",
     workers_are: "worker threads of a multi-thread tokio runtime; one spawned task per task",
     fixed_workers: None,
+    cpu_parallel: true,
     build,
 };
 

@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use super::chart::RenderedChart;
 use super::markdown::chart_file;
+use crate::plot::RenderedChart;
 use crate::results::schema::Results;
 use crate::sync::record::{family_rows, si};
 use crate::sync::{SyncFamily, SyncRecord};

@@ -139,19 +139,19 @@ pub fn cases(sizes: &SyncSizes) -> Vec<SyncCase> {
     out
 }
 
-/// The place of a case name's primitive within its family (`counter-rwlock` is 1), for a
-/// fixed colour per primitive; `None` for any other name.
-pub fn primitive_index(name: &str) -> Option<usize> {
-    let (family, primitive) = SyncFamily::ALL
-        .into_iter()
-        .find_map(|f| Some((f, name.strip_prefix(f.name())?.strip_prefix('-')?)))?;
-    let names: Vec<&str> = match family {
+/// The case names of `family` in results and reports (`counter-mutex`, ...), one per
+/// primitive, in the order of the family's enum.
+pub fn case_names(family: SyncFamily) -> Vec<String> {
+    let primitives: Vec<&str> = match family {
         SyncFamily::Counter => counter::CounterKind::ALL.map(|k| k.name()).to_vec(),
         SyncFamily::Queue => queue::QueueKind::ALL.map(|k| k.name()).to_vec(),
         SyncFamily::Wakeup => wakeup::WakeupKind::ALL.map(|k| k.name()).to_vec(),
         SyncFamily::Semaphore => semaphore::SemaphoreKind::ALL.map(|k| k.name()).to_vec(),
     };
-    names.iter().position(|n| *n == primitive)
+    primitives
+        .into_iter()
+        .map(|p| format!("{}-{p}", family.name()))
+        .collect()
 }
 
 /// Criterion's settings for the sync bench: every case is short, so less time per case than
@@ -185,10 +185,13 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), all.len());
-        assert_eq!(primitive_index("counter-rwlock"), Some(1));
-        assert_eq!(primitive_index("wakeup-pipe"), Some(3));
-        assert_eq!(primitive_index("counter-spinlock"), None);
-        assert_eq!(primitive_index("threads"), None);
+        for family in SyncFamily::ALL {
+            let names = case_names(family);
+            for case in all.iter().filter(|c| c.family == family) {
+                assert!(names.contains(&case.name()), "{}", case.name());
+            }
+        }
+        assert_eq!(case_names(SyncFamily::Counter)[1], "counter-rwlock");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "process",
     workers_are: "worker processes of the concbench binary, started once, fed tasks over pipes (2 in flight each)",
     fixed_workers: None,
+    cpu_parallel: true,
     build,
 };
 

@@ -1,8 +1,8 @@
 //! CPU utilisation, (user + system CPU time) / wall time = cores kept busy, against the worker
 //! count, with the number of CPUs the run could use as a dashed guide.
 
-use super::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 
 /// The CPU utilisation chart.
 pub struct Cpu;

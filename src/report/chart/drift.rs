@@ -4,10 +4,12 @@
 //! the rolling median the drift analysis judges by, dashed guides at 1 ± the bound, and the
 //! slow spells shaded. Drawn when the results hold at least two usable timings.
 
-use super::lines::{Annotations, Guide, GuideKind, LinePlot, Look, Point, Series, XScale, YScale};
 use super::{ChartContext, Figure, RunChart};
 use crate::machine::Drift as Calibration;
 use crate::machine::drift::{SMOOTHING_WINDOW, speed_series};
+use crate::plot::lines::{
+    Annotations, Guide, GuideKind, LinePlot, Look, Point, Series, XScale, YScale,
+};
 
 /// The drift chart.
 pub struct Drift;
@@ -112,7 +114,7 @@ fn figure(drift: &Calibration) -> Option<Figure> {
 
 /// A speed factor for a legend: `0.9`, `1.1`, `0.85`.
 fn trim(value: f64) -> String {
-    super::style::trim_number(value, 2)
+    crate::plot::style::trim_number(value, 2)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! `tokio-current` the "workers" are tasks in flight on one thread; the chart plots it all
 //! the same.
 
-use super::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 
 /// The efficiency chart.
 pub struct Efficiency;

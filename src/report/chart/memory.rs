@@ -1,8 +1,8 @@
 //! Peak resident memory against the worker count, in MiB. Models without memory data are left
 //! out; the sequential peak runs across as a dashed baseline.
 
-use super::lines::{LinePlot, Point, Series, YScale};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{LinePlot, Point, Series, YScale};
 
 /// The memory chart.
 pub struct Memory;

@@ -13,20 +13,10 @@
 //! rings, so a chart file only builds its lines.
 //!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
-//! bands, guides, heatmap cells, or bars) and does no drawing. Three renderers, [`lines`],
-//! [`heatmap`] and [`bars`], draw figures with the shared look of [`style`]: the theme, one
-//! colour and marker per model across every chart, fonts large enough for a projector, the
-//! title with workload, machine and profile, and the legend in its own column beside the
-//! plot. Adding a chart is one new file implementing [`WorkloadChart`] (or [`RunChart`])
-//! plus one line in [`WORKLOAD_CHARTS`] (or [`RUN_CHARTS`]).
-//!
-//! Text is drawn only with the embedded DejaVu Sans (plotters' `ab_glyph` feature): call
-//! [`register_fonts`] before drawing anything with plotters. [`render_all`] does.
-
-pub mod bars;
-pub mod heatmap;
-pub mod lines;
-pub mod style;
+//! bands, guides, heatmap cells, or bars) and does no drawing: the renderers of
+//! [`crate::plot`] draw it, with the look every concbench chart shares. Adding a chart is
+//! one new file implementing [`WorkloadChart`] (or [`RunChart`]) plus one line in
+//! [`WORKLOAD_CHARTS`] (or [`RUN_CHARTS`]).
 
 mod cpu;
 mod drift;
@@ -43,29 +33,24 @@ mod sync_wakeup;
 mod threads;
 mod time;
 
-use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::sync::Once;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 use rayon::prelude::*;
-use thiserror::Error;
 
-use crate::model::MODELS;
+use crate::model::sort_models;
+use crate::plot::bars::{self, BarPlot};
+use crate::plot::heatmap::{self, HeatmapPlot};
+use crate::plot::lines::{self, Annotations, LinePlot};
+use crate::plot::{
+    ChartError, DrawResult, Drawing, Format, Header, PNG_SIZE, RenderedChart, Theme, file_name,
+    register_fonts, write_formats,
+};
 use crate::report::fit::{ModelFit, UslFit};
 use crate::results::checks::{CaseFlag, FlagKind, flags_of};
 use crate::results::{CaseRecord, Results};
 use crate::workload::WORKLOADS;
-
-pub use bars::BarPlot;
-pub use heatmap::HeatmapPlot;
-pub use lines::{Annotations, LinePlot};
-
-/// Size of every PNG, in pixels. SVGs use the same canvas.
-pub const PNG_SIZE: (u32, u32) = (1920, 1080);
 
 /// Per-workload charts, in the order reports show them.
 pub const WORKLOAD_CHARTS: &[&dyn WorkloadChart] = &[
@@ -89,93 +74,6 @@ pub const RUN_CHARTS: &[&dyn RunChart] = &[
     &sync_semaphore::SyncSemaphore,
 ];
 
-/// Background and text colours of the charts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
-pub enum Theme {
-    /// Dark text on white.
-    #[default]
-    Light,
-    /// Light text on near-black.
-    Dark,
-}
-
-impl Theme {
-    /// The name the command line uses.
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-}
-
-impl fmt::Display for Theme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Theme {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "light" => Ok(Theme::Light),
-            "dark" => Ok(Theme::Dark),
-            _ => Err(format!("unknown theme '{s}'; valid themes: light, dark")),
-        }
-    }
-}
-
-/// An output file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum Format {
-    /// Scalable vector graphics, for the Markdown report and the web.
-    Svg,
-    /// A 1920x1080 bitmap, for slides.
-    Png,
-}
-
-impl Format {
-    /// File extension, without the dot.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Svg => "svg",
-            Format::Png => "png",
-        }
-    }
-
-    /// Parses a comma-separated list such as `svg,png`.
-    pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
-        let mut out = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let format = part.parse::<Format>()?;
-            if !out.contains(&format) {
-                out.push(format);
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "svg" => Ok(Format::Svg),
-            "png" => Ok(Format::Png),
-            _ => Err(format!(
-                "unknown chart format '{s}'; valid formats: svg, png"
-            )),
-        }
-    }
-}
-
 /// What [`render_all`] draws and where.
 pub struct ChartContext<'a> {
     /// The run.
@@ -192,55 +90,6 @@ pub struct ChartContext<'a> {
     pub formats: &'a [Format],
     /// Folder the charts go to; created if missing.
     pub out_dir: &'a Path,
-}
-
-/// One chart written by [`render_all`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedChart {
-    /// The workload, or `None` for a chart of the whole run.
-    pub workload: Option<String>,
-    /// The chart's name, e.g. `speedup`; also its file stem.
-    pub chart: &'static str,
-    /// The title drawn on the chart, e.g. `sum-squares: speedup vs workers`.
-    pub title: String,
-    /// The files written, relative to `out_dir`, one per format, e.g.
-    /// `sum-squares/speedup.svg`.
-    pub files: Vec<PathBuf>,
-}
-
-/// A chart that could not be written. One line, naming the chart and the file.
-#[derive(Debug, Error)]
-pub enum ChartError {
-    /// The chart's folder could not be created.
-    #[error("chart {chart}: cannot create folder {}: {source}", path.display())]
-    CreateDir {
-        /// Which chart, e.g. `sum-squares/speedup`.
-        chart: String,
-        /// The folder.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// The file could not be written.
-    #[error("chart {chart}: cannot write {}: {source}", path.display())]
-    Write {
-        /// Which chart.
-        chart: String,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// Plotters failed while drawing or encoding.
-    #[error("chart {chart}: drawing {} failed: {message}", path.display())]
-    Draw {
-        /// Which chart.
-        chart: String,
-        /// The file.
-        path: PathBuf,
-        /// Plotters' message.
-        message: String,
-    },
 }
 
 /// A chart's content, ready to draw.
@@ -301,15 +150,6 @@ impl Figure {
             Figure::Annotated(plot, notes)
         }
     }
-}
-
-/// The two lines above every chart.
-#[derive(Debug, Clone)]
-pub struct Header {
-    /// E.g. `sum-squares: speedup vs workers`.
-    pub title: String,
-    /// Machine and profile, e.g. `AMD EPYC 7B13, 2 CPUs, Linux 6.1 · profile default`.
-    pub subtitle: String,
 }
 
 /// A chart drawn once per workload.
@@ -404,17 +244,6 @@ impl<'a> WorkloadData<'a> {
     }
 }
 
-/// Sorts model names into registry order; names outside the registry go last, by name.
-pub fn sort_models(models: &mut [&str]) {
-    let rank = |m: &str| {
-        MODELS
-            .iter()
-            .position(|info| info.name == m)
-            .unwrap_or(usize::MAX)
-    };
-    models.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
-}
-
 /// The workloads of a run in registry order; names outside the registry go last, by name.
 pub fn workloads_of(results: &Results) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
@@ -431,26 +260,6 @@ pub fn workloads_of(results: &Results) -> Vec<&str> {
     };
     names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     names
-}
-
-/// Registers DejaVu Sans (regular and bold) with plotters under [`style::FONT`] and under the
-/// generic families `sans-serif`, `serif` and `monospace`, which criterion's own charts use.
-/// Without a registered font, plotters built with `ab_glyph` fails on any text. Idempotent.
-pub fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for family in [style::FONT, "sans-serif", "serif", "monospace"] {
-            for (font_style, bytes) in [
-                (FontStyle::Normal, dejavu::sans::regular()),
-                (FontStyle::Bold, dejavu::sans::bold()),
-            ] {
-                // The bytes are a valid TrueType font embedded by the `dejavu` crate.
-                if plotters::style::register_font(family, font_style, bytes).is_err() {
-                    panic!("the embedded DejaVu Sans font does not parse");
-                }
-            }
-        }
-    });
 }
 
 /// A chart [`render_all`] will draw: its figure and where it goes.
@@ -517,33 +326,18 @@ pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
 /// parallel; the list keeps the order of [`plan`].
 pub fn render_all(ctx: &ChartContext<'_>) -> Result<Vec<RenderedChart>, ChartError> {
     register_fonts();
-    let mut formats: Vec<Format> = Vec::new();
-    for format in ctx.formats {
-        if !formats.contains(format) {
-            formats.push(*format);
-        }
-    }
-    if formats.is_empty() {
+    if ctx.formats.is_empty() {
         return Ok(Vec::new());
     }
     plan(ctx)
         .into_par_iter()
         .map(|job| {
-            let label = job.stem.display().to_string();
-            let mut files = Vec::new();
-            for format in &formats {
-                let relative = job.stem.with_extension(format.extension());
-                let path = ctx.out_dir.join(&relative);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|source| ChartError::CreateDir {
-                        chart: label.clone(),
-                        path: parent.to_path_buf(),
-                        source,
-                    })?;
-                }
-                render_file(&job.figure, &job.header, ctx.theme, *format, &path, &label)?;
-                files.push(relative);
-            }
+            let drawing = ReportDrawing {
+                figure: &job.figure,
+                header: &job.header,
+                theme: ctx.theme,
+            };
+            let files = write_formats(&drawing, ctx.formats, ctx.out_dir, &job.stem)?;
             Ok(RenderedChart {
                 workload: job.workload,
                 chart: job.chart,
@@ -567,52 +361,6 @@ pub fn render_pixels(figure: &Figure, header: &Header, theme: Theme) -> Result<V
     Ok(pixels)
 }
 
-/// Anything that can draw itself on any plotters backend; [`write_chart`] turns it into an
-/// SVG or PNG file. The report's figures and compare's overlay charts both go through it.
-pub trait Drawing {
-    /// Draws onto `root`, the whole [`PNG_SIZE`] canvas.
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
-}
-
-/// Writes `drawing` to `path` as `format`; `label` names the chart in errors.
-pub fn write_chart(
-    drawing: &impl Drawing,
-    format: Format,
-    path: &Path,
-    label: &str,
-) -> Result<(), ChartError> {
-    register_fonts();
-    let draw_error = |message: String| ChartError::Draw {
-        chart: label.to_string(),
-        path: path.to_path_buf(),
-        message,
-    };
-    match format {
-        Format::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
-                drawing.draw(&root).map_err(|e| draw_error(e.to_string()))?;
-                root.present().map_err(|e| draw_error(e.to_string()))?;
-            }
-            std::fs::write(path, svg).map_err(|source| ChartError::Write {
-                chart: label.to_string(),
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-        Format::Png => {
-            // The bitmap backend encodes and writes the PNG itself on `present`.
-            let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
-            drawing.draw(&root).map_err(|e| draw_error(e.to_string()))?;
-            root.present().map_err(|e| draw_error(e.to_string()))
-        }
-    }
-}
-
 /// A report figure with its header and theme, ready to draw.
 struct ReportDrawing<'a> {
     figure: &'a Figure,
@@ -621,60 +369,21 @@ struct ReportDrawing<'a> {
 }
 
 impl Drawing for ReportDrawing<'_> {
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         draw_figure(root, self.figure, self.header, self.theme)
     }
 }
 
-/// Draws `figure` into one file.
-pub fn render_file(
-    figure: &Figure,
-    header: &Header,
-    theme: Theme,
-    format: Format,
-    path: &Path,
-    label: &str,
-) -> Result<(), ChartError> {
-    let drawing = ReportDrawing {
-        figure,
-        header,
-        theme,
-    };
-    write_chart(&drawing, format, path, label)
-}
-
 fn draw_figure<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    root: &DrawingArea<DB, Shift>,
     figure: &Figure,
     header: &Header,
     theme: Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> DrawResult<DB> {
     match figure {
         Figure::Lines(plot) => lines::draw(root, plot, header, theme),
         Figure::Annotated(plot, notes) => lines::draw_annotated(root, plot, notes, header, theme),
         Figure::Heatmap(plot) => heatmap::draw(root, plot, header, theme),
         Figure::Bars(plot) => bars::draw(root, plot, header, theme),
-    }
-}
-
-/// A workload name made safe as a folder name: anything but ASCII letters, digits, `.`,
-/// `_` and `-` becomes `-`.
-pub fn file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    match cleaned.trim_matches('.') {
-        "" => "workload".to_string(),
-        _ => cleaned,
     }
 }

@@ -3,8 +3,8 @@
 //! when its R² reaches [`crate::report::fit::MIN_R_SQUARED_FOR_LINE`], over the worker counts
 //! it was fitted to.
 
-use super::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale, sample_curve};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale, sample_curve};
 
 /// The speedup chart.
 pub struct Speedup;

@@ -3,8 +3,10 @@
 //! speedup that the checks call implausible (more than the CPUs can give) is never shown as
 //! if it were fine: its cell carries a "!" and says where to read why.
 
-use super::heatmap::{Cell, HeatmapPlot};
-use super::{ChartContext, Figure, RunChart, sort_models, style::trim_number, workloads_of};
+use super::{ChartContext, Figure, RunChart, workloads_of};
+use crate::model::sort_models;
+use crate::plot::heatmap::{Cell, HeatmapPlot};
+use crate::plot::style::trim_number;
 use crate::results::checks::{FlagKind, flags_of};
 
 /// The summary heatmap.

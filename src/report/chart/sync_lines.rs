@@ -2,7 +2,7 @@
 //! ...), a point per record at its `workers`. Not a chart itself.
 
 use super::Figure;
-use super::lines::{LinePlot, Point, Series, YScale};
+use crate::plot::lines::{LinePlot, Point, Series, YScale};
 use crate::results::Results;
 use crate::sync::{SyncFamily, SyncRecord};
 

@@ -1,9 +1,9 @@
 //! The race made visible: the share of increments the racy load-then-store counter lost,
 //! against the number of threads, with the 95% interval over batches. One thread loses none.
 
-use super::lines::{LinePlot, Point, YScale};
 use super::sync_lines::family_series;
 use super::{ChartContext, Figure, RunChart};
+use crate::plot::lines::{LinePlot, Point, YScale};
 use crate::sync::SyncFamily;
 
 /// The lost-updates chart.

@@ -2,9 +2,9 @@
 //! batch time) against the permit count, for tokio's `Semaphore` on one thread and a
 //! `Condvar` semaphore with a thread per task. The dashed ideal is the permit count itself.
 
-use super::lines::{Guide, GuideKind, LinePlot, YScale};
 use super::sync_lines::{family_series, point};
 use super::{ChartContext, Figure, RunChart};
+use crate::plot::lines::{Guide, GuideKind, LinePlot, YScale};
 use crate::sync::SyncFamily;
 
 /// The semaphore chart.

@@ -2,8 +2,8 @@
 //! (`Condvar`, tokio `Notify` across threads and within one thread, a pipe to another
 //! process), with the 95% interval as a whisker.
 
-use super::bars::{Bar, BarPlot};
 use super::{ChartContext, Figure, RunChart};
+use crate::plot::bars::{Bar, BarPlot};
 use crate::sync::SyncFamily;
 
 /// The wake-up latency chart.

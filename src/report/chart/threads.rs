@@ -3,8 +3,8 @@
 //! `threads` batch spawns one per worker, a process pool one per process, and `tokio::fs`
 //! hands file calls to tokio's blocking pool, far beyond the runtime's worker count.
 
-use super::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{Guide, GuideKind, LinePlot, Point, Series, YScale};
 
 /// The OS threads chart.
 pub struct Threads;

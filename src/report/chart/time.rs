@@ -1,8 +1,8 @@
 //! Median batch time against the worker count, on a log scale, with the band of the median's
 //! confidence interval. The sequential time runs across as a dashed baseline.
 
-use super::lines::{LinePlot, Point, Series, YScale};
 use super::{Figure, WorkloadChart, WorkloadData};
+use crate::plot::lines::{LinePlot, Point, Series, YScale};
 
 /// The time chart.
 pub struct Time;

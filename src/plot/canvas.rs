@@ -1,77 +1,46 @@
-//! Pixel-level drawing for the comparison charts: the header, a plot frame with our own
-//! ticks and grid, dashed and dotted polylines (one line style per machine), and legend
-//! samples. It uses the report's look ([`crate::report::chart::style`]: palette, fonts, model
-//! colours and markers) and draws nothing of its own choosing beyond line styles.
+//! The canvas every chart is drawn on (1920x1080 px): its margins, the header (title and
+//! subtitle) above the plot, a pixel [`Frame`] that maps data to pixels and draws the grid,
+//! axes and tick labels, and polylines in a [`LineStyle`] (solid, dashed, dotted).
 //!
-//! Everything here works in pixel coordinates of the whole canvas; a [`Frame`] maps data
-//! (already transformed, e.g. log2 of the worker count) to pixels. To add a line style, add
-//! a [`LineStyle`] variant and its dash pattern beside the others.
+//! The line renderer ([`super::lines`]) lays its plot out with plotters' chart builder; the
+//! comparison's charts, which need line styles and bars plotters does not draw, use
+//! [`Frame`]. Both use the header, margins and legend sizes here, so the two look alike.
+//! To change the layout of every chart, change it here.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::report::chart::style::{self, Palette, size, stroke};
-
-/// Drawing result of any backend.
-pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+use super::style::{self, LineStyle, Palette, size};
+use super::{DrawResult, Header};
 
 /// Outer margin of the canvas, px.
 pub const MARGIN: i32 = 48;
 /// Height of the title block, px.
 pub const HEADER_HEIGHT: i32 = 170;
-/// Height of a legend row, px.
-pub const ROW: i32 = 60;
-/// Width of a legend sample, px.
-pub const SAMPLE: i32 = 96;
 
-/// How one machine's lines are drawn; the n-th input gets the n-th style, cycling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineStyle {
-    /// Continuous (the base machine).
-    Solid,
-    /// Long dashes.
-    Dashed,
-    /// Dots.
-    Dotted,
-    /// Dash, dot.
-    DashDot,
-}
-
-impl LineStyle {
-    /// Styles in the order inputs get them.
-    pub const ALL: [LineStyle; 4] = [
-        LineStyle::Solid,
-        LineStyle::Dashed,
-        LineStyle::Dotted,
-        LineStyle::DashDot,
-    ];
-
-    /// The style of the `n`-th input.
-    pub fn nth(n: usize) -> LineStyle {
-        Self::ALL[n % Self::ALL.len()]
-    }
-
-    /// The word legends use.
-    pub fn name(self) -> &'static str {
-        match self {
-            LineStyle::Solid => "solid",
-            LineStyle::Dashed => "dashed",
-            LineStyle::Dotted => "dotted",
-            LineStyle::DashDot => "dash-dot",
-        }
-    }
-
-    /// Alternating on and off lengths in px; empty for a solid line.
-    fn pattern(self) -> &'static [f64] {
-        match self {
-            LineStyle::Solid => &[],
-            LineStyle::Dashed => &[30.0, 16.0],
-            LineStyle::Dotted => &[6.0, 12.0],
-            LineStyle::DashDot => &[30.0, 12.0, 6.0, 12.0],
-        }
-    }
+/// Fills the canvas with the background, draws the title and subtitle, and returns the area
+/// below them.
+pub fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    header: &Header,
+    palette: &Palette,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&palette.background)?;
+    let (top, body) = root.split_vertically(HEADER_HEIGHT as u32);
+    let anchor = Pos::new(HPos::Left, VPos::Top);
+    top.draw_text(
+        &header.title,
+        &style::bold(size::TITLE, palette.text).pos(anchor),
+        (MARGIN, 34),
+    )?;
+    top.draw_text(
+        &header.subtitle,
+        &style::font(size::SUBTITLE, palette.muted).pos(anchor),
+        (MARGIN, 34 + size::TITLE as i32 + 16),
+    )?;
+    Ok(body)
 }
 
 /// Draws `points` (px) as a polyline in `line` style.
@@ -133,27 +102,6 @@ pub fn dash_runs(points: &[(i32, i32)], pattern: &[f64]) -> Vec<Vec<(i32, i32)>>
     }
     runs.retain(|r| r.len() > 1);
     runs
-}
-
-/// Fills the canvas, draws the title and subtitle.
-pub fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    subtitle: &str,
-    palette: &Palette,
-) -> DrawResult<DB> {
-    root.fill(&palette.background)?;
-    let anchor = Pos::new(HPos::Left, VPos::Top);
-    root.draw_text(
-        title,
-        &style::bold(size::TITLE, palette.text).pos(anchor),
-        (MARGIN, 34),
-    )?;
-    root.draw_text(
-        subtitle,
-        &style::font(size::SUBTITLE, palette.muted).pos(anchor),
-        (MARGIN, 34 + size::TITLE as i32 + 16),
-    )
 }
 
 /// One axis: its range and ticks in data units (after any log transform), and its title.
@@ -304,84 +252,6 @@ impl Frame {
     }
 }
 
-/// Width a legend needs for `labels` beside its samples.
-pub fn legend_width<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    labels: &[String],
-) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
-    let font = style::font(size::LEGEND, RGBColor(0, 0, 0));
-    let mut widest = 0;
-    for label in labels {
-        widest = widest.max(root.estimate_text_size(label, &font)?.0 as i32);
-    }
-    Ok((SAMPLE + 24 + widest + MARGIN).max(300))
-}
-
-/// Draws a legend label left-aligned at (`x`, `y`), vertically centred.
-pub fn legend_text<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    text: &str,
-    at: (i32, i32),
-    colour: RGBColor,
-) -> DrawResult<DB> {
-    root.draw_text(
-        text,
-        &style::font(size::LEGEND, colour).pos(Pos::new(HPos::Left, VPos::Center)),
-        at,
-    )
-}
-
-/// A legend row for a guide: a short solid line in the guide colour at `(x, y)`, then
-/// `label` after it.
-pub fn legend_guide<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    label: &str,
-    palette: &Palette,
-) -> DrawResult<DB> {
-    polyline(
-        root,
-        &[(x, y), (x + SAMPLE, y)],
-        LineStyle::Solid,
-        palette.guide,
-        stroke::GUIDE,
-    )?;
-    legend_text(root, label, (x + SAMPLE + 24, y), palette.text)
-}
-
-/// Ticks for a linear axis from 0 to at least `hi`: round steps, about six of them.
-/// Returns (end, ticks).
-pub fn linear_ticks(hi: f64) -> (f64, Vec<(f64, String)>) {
-    let hi = if hi > 0.0 && hi.is_finite() { hi } else { 1.0 };
-    let rough = hi / 6.0;
-    let power = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|s| *s >= rough)
-        .unwrap_or(10.0 * power);
-    let count = (hi / step).ceil() as usize;
-    let decimals = (-step.log10().floor()).max(0.0) as usize;
-    let ticks = (0..=count)
-        .map(|i| {
-            let v = step * i as f64;
-            (v, style::trim_number(v, decimals))
-        })
-        .collect();
-    (step * count as f64, ticks)
-}
-
-/// Draws a legend sample of a line style with an optional marker in the middle.
-pub fn line_sample<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    at: (i32, i32),
-    line: LineStyle,
-    colour: RGBColor,
-) -> DrawResult<DB> {
-    let (x, y) = at;
-    polyline(root, &[(x, y), (x + SAMPLE, y)], line, colour, stroke::LINE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,25 +272,5 @@ mod tests {
             dash_runs(&[(0, 0), (9, 0)], &[]),
             vec![vec![(0, 0), (9, 0)]]
         );
-    }
-
-    #[test]
-    fn linear_ticks_are_round() {
-        let (end, ticks) = linear_ticks(3.7);
-        assert_eq!(end, 4.0);
-        assert_eq!(ticks.len(), 5);
-        assert_eq!(ticks[1].1, "1");
-        let (end, ticks) = linear_ticks(2.1);
-        assert_eq!(end, 2.5);
-        assert_eq!(ticks[1].1, "0.5");
-        let (end, _) = linear_ticks(0.0);
-        assert_eq!(end, 1.0);
-    }
-
-    #[test]
-    fn machines_cycle_through_line_styles() {
-        assert_eq!(LineStyle::nth(0), LineStyle::Solid);
-        assert_eq!(LineStyle::nth(1), LineStyle::Dashed);
-        assert_eq!(LineStyle::nth(4), LineStyle::Solid);
     }
 }

@@ -1,13 +1,13 @@
 //! The bar-chart renderer: one horizontal bar per labelled value, with its confidence
 //! interval as a whisker and the value written at the bar's end. Not a chart itself: charts
-//! build a [`BarPlot`] and [`super::render_all`] draws it here, with the header, theme and
+//! build a [`BarPlot`] and the report draws it here, with the header, theme and
 //! fonts of the line charts. Each bar takes the colour [`model_style`] gives its label.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::lines::draw_header;
+use super::canvas;
 use super::style::{self, model_style, size, stroke, trim_number};
 use super::{Header, Theme};
 
@@ -41,8 +41,7 @@ pub fn draw<DB: DrawingBackend>(
     theme: Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let palette = theme.palette();
-    root.fill(&palette.background)?;
-    let body = draw_header(root, header, &palette)?;
+    let body = canvas::header(root, header, &palette)?;
     let bars: Vec<&Bar> = plot
         .bars
         .iter()

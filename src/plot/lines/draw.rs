@@ -1,212 +1,17 @@
-//! The line-chart renderer: one line per model against the worker count (log2 axis), with
-//! confidence bands, faint fitted curves, dashed guides, and the legend in a column to the
-//! right of the plot so it never covers data. Not a chart itself: charts build a
-//! [`LinePlot`] and [`super::render_all`] draws it here.
-//!
-//! [`Annotations`] add what a plain [`LinePlot`] does not say: a linear x axis (for time),
-//! points ringed as doubtful (a case with a [`crate::results::checks::CaseFlag`]), shaded x
-//! spans, series drawn as dots or as a plain line rather than as a model, and a note under
-//! the legend. [`super::plan`] rings the flagged cases of every workload chart.
-
-use std::ops::Range;
+//! Draws a [`LinePlot`] with its [`Annotations`]: axes from [`crate::plot::axis`], bands,
+//! guides, faint fits, lines, markers, rings around flagged points, then the legend column
+//! and its note.
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, Palette, draw_marker, model_style, size, stroke, trim_number};
-use super::{Header, Theme};
-
-/// Lines against the worker count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinePlot {
-    /// Title of the x axis.
-    pub x_label: String,
-    /// Title of the y axis.
-    pub y_label: String,
-    /// Scale of the y axis.
-    pub y_scale: YScale,
-    /// The y axis reaches at least this value (a linear axis always starts at 0).
-    pub y_at_least: f64,
-    /// One per model, in legend order.
-    pub series: Vec<Series>,
-    /// Dashed reference lines, after the models in the legend.
-    pub guides: Vec<Guide>,
-    /// Legend text for the shaded bands, e.g. `95% confidence interval`, when any band is
-    /// drawn.
-    pub band_label: Option<String>,
-    /// Legend text for the faint fitted curves, when any is drawn.
-    pub fit_label: Option<String>,
-}
-
-/// Scale of the x axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum XScale {
-    /// Logarithmic in base 2, a tick at every x of a point: worker counts.
-    #[default]
-    Log2,
-    /// Linear, from zero when every x is positive, with round ticks: time.
-    Linear,
-}
-
-/// Scale of the y axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YScale {
-    /// Linear from zero.
-    Linear,
-    /// Logarithmic (ticks at 1, 2, 5 times powers of ten).
-    Log,
-}
-
-/// One model's line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    /// The model; picks colour and marker, and is the legend text.
-    pub model: String,
-    /// Points by worker count.
-    pub points: Vec<Point>,
-    /// A fitted curve drawn faintly in the model's colour: (workers, y) samples.
-    pub fit: Vec<(f64, f64)>,
-    /// A series of one point is drawn as a dashed horizontal line across the plot (the
-    /// sequential baseline of time, memory and CPU charts).
-    pub baseline: bool,
-}
-
-/// One measured point.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    /// Worker count (> 0).
-    pub x: f64,
-    /// Value.
-    pub y: f64,
-    /// Confidence interval of the value, drawn as a band (or an error bar for a lone point).
-    pub interval: Option<(f64, f64)>,
-}
-
-/// A dashed reference line in the guide colour.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Guide {
-    /// Legend text.
-    pub label: String,
-    /// Where it runs.
-    pub kind: GuideKind,
-}
-
-/// Shape of a [`Guide`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum GuideKind {
-    /// y = value.
-    Horizontal(f64),
-    /// y = workers: ideal linear speedup.
-    Identity,
-}
-
-/// What a line chart shows beyond its [`LinePlot`]. The default adds nothing: a log2 x axis,
-/// no rings, no spans, every series drawn as a model.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Annotations {
-    /// Scale of the x axis.
-    pub x_scale: XScale,
-    /// Points ringed as doubtful: (series, x). A ring is drawn around the point of that
-    /// series at that x, and the legend gets one row, [`FLAGGED_LABEL`].
-    pub flagged: Vec<(String, f64)>,
-    /// Shaded stretches of the x axis, under everything else.
-    pub spans: Vec<(f64, f64)>,
-    /// Legend text for the shaded spans, when any is drawn.
-    pub span_label: Option<String>,
-    /// Series drawn not as a model (colour and marker of [`model_style`]) but in the
-    /// theme's own colours: (series, look).
-    pub looks: Vec<(String, Look)>,
-    /// Text under the legend, wrapped to its column, in the muted colour.
-    pub note: Option<String>,
-}
-
-/// How a series named in [`Annotations::looks`] is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Look {
-    /// Small dots in the muted colour, no line: many raw readings.
-    Dots,
-    /// A line in the text colour, no markers: a smoothed curve through many readings.
-    Line,
-}
-
-/// The legend row of ringed points.
-pub const FLAGGED_LABEL: &str = "flagged: see Doubts";
-
-impl Annotations {
-    /// True when the point of `series` at `x` is ringed.
-    pub fn is_flagged(&self, series: &str, x: f64) -> bool {
-        self.flagged
-            .iter()
-            .any(|(s, at)| s == series && (at - x).abs() < 1e-9)
-    }
-
-    /// The look of `series`, if it is not drawn as a model.
-    pub fn look(&self, series: &str) -> Option<Look> {
-        self.looks
-            .iter()
-            .find(|(s, _)| s == series)
-            .map(|(_, look)| *look)
-    }
-}
-
-impl LinePlot {
-    /// True when no series has a drawable point.
-    pub fn is_empty(&self) -> bool {
-        self.series.iter().all(|s| s.points.is_empty())
-    }
-
-    /// The models drawn, in legend order.
-    pub fn models(&self) -> Vec<&str> {
-        self.series.iter().map(|s| s.model.as_str()).collect()
-    }
-}
-
-/// `f` sampled at 64 worker counts spaced evenly on a log axis from `from` to `to`.
-pub fn sample_curve(from: f64, to: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
-    if !(from > 0.0 && to >= from) {
-        return Vec::new();
-    }
-    let (a, b) = (from.log2(), to.log2());
-    (0..64)
-        .map(|i| {
-            let x = (a + (b - a) * f64::from(i) / 63.0).exp2();
-            (x, f(x))
-        })
-        .filter(|(_, y)| y.is_finite())
-        .collect()
-}
-
-/// Pixel layout of the canvas.
-const MARGIN: i32 = 48;
-/// Height of the title block.
-pub(super) const HEADER_HEIGHT: u32 = 170;
-/// Legend row height.
-const ROW: i32 = 60;
-/// Width of a legend sample (line with marker).
-const SAMPLE: i32 = 84;
-
-/// Draws the title and subtitle and returns the area below them.
-pub(super) fn draw_header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    header: &Header,
-    palette: &Palette,
-) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let (top, body) = root.split_vertically(HEADER_HEIGHT);
-    let anchor = Pos::new(HPos::Left, VPos::Top);
-    top.draw_text(
-        &header.title,
-        &style::bold(size::TITLE, palette.text).pos(anchor),
-        (MARGIN, 34),
-    )?;
-    top.draw_text(
-        &header.subtitle,
-        &style::font(size::SUBTITLE, palette.muted).pos(anchor),
-        (MARGIN, 34 + size::TITLE as i32 + 16),
-    )?;
-    Ok(body)
-}
+use super::{Annotations, FLAGGED_LABEL, GuideKind, LinePlot, Look, Series, XScale, YScale};
+use crate::plot::axis::{TickedAxis, clip_runs, linear_axis, log_axis, min_max, tight_linear_axis};
+use crate::plot::canvas::{self, MARGIN};
+use crate::plot::legend::{self, ROW, SAMPLE};
+use crate::plot::style::{self, draw_marker, model_style, size, stroke, trim_number};
+use crate::plot::{Header, Theme};
 
 /// What a legend row shows before its text.
 enum Sample {
@@ -253,8 +58,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
     theme: Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let palette = theme.palette();
-    root.fill(&palette.background)?;
-    let body = draw_header(root, header, &palette)?;
+    let body = canvas::header(root, header, &palette)?;
 
     // Coordinates: x = log2(workers) or x itself, y = value or log10(value).
     let log_x = notes.x_scale == XScale::Log2;
@@ -319,12 +123,8 @@ pub fn draw_annotated<DB: DrawingBackend>(
     if has_ring {
         entries.push((FLAGGED_LABEL.to_string(), Sample::Flagged));
     }
-    let legend_font = style::font(size::LEGEND, palette.text);
-    let mut text_width = 0;
-    for (label, _) in &entries {
-        text_width = text_width.max(body.estimate_text_size(label, &legend_font)?.0 as i32);
-    }
-    let legend_width = (SAMPLE + 24 + text_width + MARGIN).max(300) as u32;
+    let labels: Vec<String> = entries.iter().map(|(label, _)| label.clone()).collect();
+    let legend_width = legend::width(&body, &labels)? as u32;
     let (body_w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(body_w.saturating_sub(legend_width));
 
@@ -608,7 +408,6 @@ pub fn draw_annotated<DB: DrawingBackend>(
 
     // Legend column, its first row level with the top of the plot.
     let mut y = 24 + ROW / 2;
-    let text_style = legend_font.pos(Pos::new(HPos::Left, VPos::Center));
     for (i, (label, sample)) in entries.iter().enumerate() {
         if i == models && i > 0 {
             y += ROW / 3;
@@ -691,7 +490,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
                 ))?;
             }
         }
-        legend_area.draw_text(label, &text_style, (right + 24, y))?;
+        legend::text(&legend_area, label, (right + legend::GAP, y), palette.text)?;
         y += ROW;
     }
 
@@ -702,7 +501,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
         let line_height = ROW * 3 / 4;
         y += ROW / 3 - ROW / 2;
         let anchor = note_font.pos(Pos::new(HPos::Left, VPos::Top));
-        for line in wrap(note, width, |t| {
+        for line in legend::wrap(note, width, |t| {
             legend_area
                 .estimate_text_size(t, &note_font)
                 .map_or(0, |(w, _)| w as i32)
@@ -714,256 +513,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
     Ok(())
 }
 
-/// `text` broken into lines no wider than `width` by `measure` (a word wider than that
-/// gets a line of its own).
-fn wrap(text: &str, width: i32, measure: impl Fn(&str) -> i32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if !line.is_empty() && measure(&candidate) > width {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// A linear f64 axis with the ticks we choose (plotters' `WithKeyPoints` over f64 has no
-/// label formatter, so a custom `y_label_formatter` could not be used).
-#[derive(Debug, Clone)]
-struct TickedAxis {
-    range: Range<f64>,
-    bold: Vec<f64>,
-    light: Vec<f64>,
-}
-
-impl Ranged for TickedAxis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = self.range.end - self.range.start;
-        let t = if span > 0.0 {
-            (value - self.range.start) / span
-        } else {
-            0.5
-        };
-        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            self.light.clone()
-        } else {
-            self.bold.clone()
-        }
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.range.clone()
-    }
-}
-
 /// `colour` at `alpha` over `background`, as an opaque colour (SVG and PNG agree).
 fn blend_over(colour: RGBColor, background: RGBColor, alpha: f64) -> RGBColor {
     style::blend(background, colour, alpha)
-}
-
-/// Smallest and largest of `values`.
-fn min_max(values: &[f64]) -> Option<(f64, f64)> {
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
-}
-
-/// Splits a curve into the runs that stay within `lo..=hi` in y.
-fn clip_runs(points: impl Iterator<Item = (f64, f64)>, lo: f64, hi: f64) -> Vec<Vec<(f64, f64)>> {
-    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    for (x, y) in points {
-        if y.is_finite() && y >= lo && y <= hi {
-            if let Some(run) = runs.last_mut() {
-                run.push((x, y));
-            }
-        } else if runs.last().is_some_and(|r| !r.is_empty()) {
-            runs.push(Vec::new());
-        }
-    }
-    runs.retain(|r| !r.is_empty());
-    runs
-}
-
-/// A linear axis from `lo` to at least `hi`: (start, end, ticks, minor ticks, decimals).
-fn linear_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
-    linear_axis_in_steps(lo, hi, 6.0)
-}
-
-/// A linear axis like [`linear_axis`] that wastes little room past `hi`: with more ticks
-/// (up to about ten) when the round step of six would end the axis more than a tenth of its
-/// length beyond `hi`. For an x axis, where the data should fill the width.
-fn tight_linear_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
-    let overshoot = |axis: &(f64, f64, Vec<f64>, Vec<f64>, usize)| {
-        (axis.1 - hi.max(lo)) / (axis.1 - axis.0).max(f64::MIN_POSITIVE)
-    };
-    let mut best = linear_axis(lo, hi);
-    for steps in [8.0, 10.0] {
-        if overshoot(&best) <= 0.1 {
-            break;
-        }
-        let candidate = linear_axis_in_steps(lo, hi, steps);
-        if overshoot(&candidate) < overshoot(&best) {
-            best = candidate;
-        }
-    }
-    best
-}
-
-/// A linear axis from `lo` to at least `hi` in about `steps` round steps.
-fn linear_axis_in_steps(lo: f64, hi: f64, steps: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
-    let hi = if hi > lo { hi } else { lo + 1.0 };
-    let raw = (hi - lo) / steps;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    let end = (hi / step).ceil() * step;
-    let start = (lo / step).floor() * step;
-    let count = ((end - start) / step).round() as usize;
-    let ticks: Vec<f64> = (0..=count).map(|i| start + step * i as f64).collect();
-    let minor: Vec<f64> = (0..count)
-        .map(|i| start + step * (i as f64 + 0.5))
-        .collect();
-    let mut decimals = (-step.log10().floor()).max(0.0) as usize;
-    if (step / magnitude - 2.5).abs() < 1e-9 {
-        decimals += 1;
-    }
-    (start, end, ticks, minor, decimals)
-}
-
-/// A log axis covering `lo..hi` (values > 0), in log10 units: (start, end, ticks, minor
-/// ticks, unused decimals). Ticks at 1-2-5 times powers of ten, thinned or thickened so there
-/// are between three and eight.
-fn log_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, Vec<f64>, usize) {
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo / 2.0, lo * 2.0)
-    };
-    let candidates = |mantissas: &[f64]| -> Vec<f64> {
-        let mut out = Vec::new();
-        let first = lo.log10().floor() as i32 - 1;
-        let last = hi.log10().ceil() as i32 + 1;
-        for e in first..=last {
-            for m in mantissas {
-                let v = m * 10f64.powi(e);
-                if v >= lo && v <= hi {
-                    out.push(v);
-                }
-            }
-        }
-        out
-    };
-    let all = candidates(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
-    let mut ticks = candidates(&[1.0, 2.0, 5.0]);
-    if ticks.len() > 8 {
-        ticks = candidates(&[1.0]);
-    }
-    if ticks.len() < 3 {
-        ticks = all.clone();
-    }
-    if ticks.len() < 3 {
-        // Less than a factor of ten or so: round steps, as on a linear axis.
-        let (_, _, linear, _, _) = linear_axis(lo, hi);
-        ticks = linear
-            .into_iter()
-            .filter(|v| *v >= lo && *v <= hi)
-            .collect();
-    }
-    let minor: Vec<f64> = all
-        .into_iter()
-        .filter(|v| !ticks.iter().any(|t| (t - v).abs() < 1e-12 * v.abs()))
-        .map(f64::log10)
-        .collect();
-    let ticks = ticks.into_iter().map(f64::log10).collect();
-    (lo.log10(), hi.log10(), ticks, minor, 0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn linear_axis_uses_round_steps() {
-        let (start, end, ticks, _, decimals) = linear_axis(0.0, 2.1);
-        assert_eq!(start, 0.0);
-        assert!((end - 2.5).abs() < 1e-9, "{end}");
-        assert_eq!(ticks.len(), 6);
-        assert_eq!(decimals, 1);
-    }
-
-    #[test]
-    fn tight_linear_axis_ends_near_the_data() {
-        // Six round steps would end at 8 for data up to 6.1; eight end at 7.
-        let (start, end, ticks, _, decimals) = tight_linear_axis(0.0, 6.1);
-        assert_eq!((start, end, decimals), (0.0, 7.0, 0));
-        assert_eq!(ticks.len(), 8);
-        // A range that already fits keeps the usual steps.
-        assert_eq!(tight_linear_axis(0.0, 0.47).1, linear_axis(0.0, 0.47).1);
-    }
-
-    #[test]
-    fn log_axis_has_ticks_inside_a_narrow_range() {
-        let (start, end, ticks, _, _) = log_axis(2.1, 4.0);
-        assert!(ticks.len() >= 3, "{ticks:?}");
-        assert!(ticks.iter().all(|t| *t >= start && *t <= end));
-    }
-
-    #[test]
-    fn log_axis_thins_wide_ranges() {
-        let (_, _, ticks, _, _) = log_axis(1.0, 1e9);
-        assert!(ticks.len() <= 10, "{ticks:?}");
-    }
-
-    #[test]
-    fn wrap_breaks_between_words() {
-        let lines = wrap("one two three four", 9, |t| t.len() as i32);
-        assert_eq!(lines, vec!["one two", "three", "four"]);
-        assert_eq!(wrap("averyverylongword x", 4, |t| t.len() as i32).len(), 2);
-        assert!(wrap("  ", 4, |t| t.len() as i32).is_empty());
-    }
-
-    #[test]
-    fn annotations_find_flagged_points_and_looks() {
-        let notes = Annotations {
-            flagged: vec![("rayon".to_string(), 8.0)],
-            looks: vec![("kernel".to_string(), Look::Dots)],
-            ..Annotations::default()
-        };
-        assert!(notes.is_flagged("rayon", 8.0));
-        assert!(!notes.is_flagged("rayon", 4.0));
-        assert!(!notes.is_flagged("threads", 8.0));
-        assert_eq!(notes.look("kernel"), Some(Look::Dots));
-        assert_eq!(notes.look("rayon"), None);
-        assert_eq!(Annotations::default().x_scale, XScale::Log2);
-    }
-
-    #[test]
-    fn clip_runs_split_at_the_edges() {
-        let runs = clip_runs(
-            [(0.0, 1.0), (1.0, 5.0), (2.0, 1.0), (3.0, 2.0)].into_iter(),
-            0.0,
-            3.0,
-        );
-        assert_eq!(runs, vec![vec![(0.0, 1.0)], vec![(2.0, 1.0), (3.0, 2.0)]]);
-    }
 }

@@ -1,10 +1,9 @@
-//! Shared look of every chart: theme colours, the per-model palette and markers, font sizes,
-//! and a few number formatters. Not a chart itself.
+//! Shared look of every chart: theme colours, the per-model palette and markers (looked up
+//! by name), line styles per machine, font sizes, and a few number formatters. Not a chart
+//! itself. To give a new model or sync case its own colour, add its name to `known_style`.
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-
-use crate::model::MODELS;
 
 use super::Theme;
 
@@ -124,46 +123,48 @@ pub struct ModelStyle {
     pub marker: Marker,
 }
 
-/// Colours and markers of the registry's models, in [`MODELS`] order. Okabe-Ito colours
-/// (safe for the common colour-vision deficiencies), without its black and yellow, which
-/// vanish on the dark and light themes; `sequential`, the baseline, is a neutral grey.
-const REGISTRY_STYLES: [ModelStyle; 7] = [
-    // sequential
-    ModelStyle {
-        colour: RGBColor(0x8c, 0x8c, 0x8c),
-        marker: Marker::Circle,
-    },
-    // threads: blue
-    ModelStyle {
-        colour: RGBColor(0x00, 0x72, 0xb2),
-        marker: Marker::Square,
-    },
-    // rayon: bluish green
-    ModelStyle {
-        colour: RGBColor(0x00, 0x9e, 0x73),
-        marker: Marker::TriangleUp,
-    },
-    // process: vermillion
-    ModelStyle {
-        colour: RGBColor(0xd5, 0x5e, 0x00),
-        marker: Marker::Diamond,
-    },
-    // tokio: reddish purple
-    ModelStyle {
-        colour: RGBColor(0xcc, 0x79, 0xa7),
-        marker: Marker::TriangleDown,
-    },
-    // tokio-current: orange
-    ModelStyle {
-        colour: RGBColor(0xe6, 0x9f, 0x00),
-        marker: Marker::Ring,
-    },
-    // threads-gil: sky blue, a lighter kin of threads
-    ModelStyle {
-        colour: RGBColor(0x56, 0xb4, 0xe9),
-        marker: Marker::Cross,
-    },
-];
+/// Okabe-Ito colours (safe for the common colour-vision deficiencies), without its black
+/// and yellow, which vanish on the dark and light themes, plus a neutral grey for the
+/// sequential baseline.
+mod colour {
+    use plotters::style::RGBColor;
+    pub const GREY: RGBColor = RGBColor(0x8c, 0x8c, 0x8c);
+    pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xb2);
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9e, 0x73);
+    pub const VERMILLION: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(0xcc, 0x79, 0xa7);
+    pub const ORANGE: RGBColor = RGBColor(0xe6, 0x9f, 0x00);
+    pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
+}
+
+/// The fixed style of a name concbench knows: each registry model, and each sync bench case
+/// (`<family>-<primitive>`; cases of one family share a chart, so they differ from each
+/// other, and never share one with the models). `None` for any other name.
+fn known_style(name: &str) -> Option<ModelStyle> {
+    use colour::*;
+    let (colour, marker) = match name {
+        "sequential" => (GREY, Marker::Circle),
+        "threads" | "counter-mutex" | "queue-std-mpsc" | "wakeup-condvar" | "semaphore-tokio" => {
+            (BLUE, Marker::Square)
+        }
+        "rayon"
+        | "counter-rwlock"
+        | "queue-crossbeam"
+        | "wakeup-tokio-notify"
+        | "semaphore-condvar" => (BLUISH_GREEN, Marker::TriangleUp),
+        "process" | "counter-atomic" | "queue-tokio-mpsc" | "wakeup-tokio-notify-current" => {
+            (VERMILLION, Marker::Diamond)
+        }
+        "tokio" | "counter-sharded" | "queue-pipe" | "wakeup-pipe" => {
+            (REDDISH_PURPLE, Marker::TriangleDown)
+        }
+        "tokio-current" | "counter-racy" => (ORANGE, Marker::Ring),
+        // A lighter kin of threads.
+        "threads-gil" => (SKY_BLUE, Marker::Cross),
+        _ => return None,
+    };
+    Some(ModelStyle { colour, marker })
+}
 
 /// Colours for model names outside the registry (a user's own benches), picked by a hash of
 /// the name so a name keeps its colour from report to report. Paul Tol's muted scheme.
@@ -175,24 +176,12 @@ const FALLBACK_COLOURS: [RGBColor; 5] = [
     RGBColor(0xaa, 0x44, 0x99),
 ];
 
-/// The colour and marker of `model`: fixed per registry model, in every chart of every
-/// report, and per sync case name; other names get a stable fallback colour and an open
-/// square.
+/// The colour and marker of `model`, looked up by its name: fixed per registry model and
+/// per sync case in every chart of every report; other names get a stable fallback colour
+/// and an open square.
 pub fn model_style(model: &str) -> ModelStyle {
-    debug_assert_eq!(
-        MODELS.len(),
-        REGISTRY_STYLES.len(),
-        "a model without a style"
-    );
-    if let Some(i) = MODELS.iter().position(|m| m.name == model) {
-        if let Some(style) = REGISTRY_STYLES.get(i) {
-            return *style;
-        }
-    }
-    // Sync cases (`counter-mutex`, ...) never share a chart with models or other families:
-    // the model colours in turn, grey left out, by the primitive's place in its family.
-    if let Some(i) = crate::sync::primitive_index(model) {
-        return REGISTRY_STYLES[1 + i % (REGISTRY_STYLES.len() - 1)];
+    if let Some(style) = known_style(model) {
+        return style;
     }
     // FNV-1a: stable across runs and platforms, unlike the std hasher.
     let hash = model.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -201,6 +190,55 @@ pub fn model_style(model: &str) -> ModelStyle {
     ModelStyle {
         colour: FALLBACK_COLOURS[(hash % FALLBACK_COLOURS.len() as u64) as usize],
         marker: Marker::OpenSquare,
+    }
+}
+
+/// How one machine's lines are drawn in a comparison; the n-th input gets the n-th style,
+/// cycling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStyle {
+    /// Continuous (the base machine).
+    Solid,
+    /// Long dashes.
+    Dashed,
+    /// Dots.
+    Dotted,
+    /// Dash, dot.
+    DashDot,
+}
+
+impl LineStyle {
+    /// Styles in the order inputs get them.
+    pub const ALL: [LineStyle; 4] = [
+        LineStyle::Solid,
+        LineStyle::Dashed,
+        LineStyle::Dotted,
+        LineStyle::DashDot,
+    ];
+
+    /// The style of the `n`-th input.
+    pub fn nth(n: usize) -> LineStyle {
+        Self::ALL[n % Self::ALL.len()]
+    }
+
+    /// The word legends use.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineStyle::Solid => "solid",
+            LineStyle::Dashed => "dashed",
+            LineStyle::Dotted => "dotted",
+            LineStyle::DashDot => "dash-dot",
+        }
+    }
+
+    /// Alternating on and off lengths in px; empty for a solid line.
+    pub fn pattern(self) -> &'static [f64] {
+        match self {
+            LineStyle::Solid => &[],
+            LineStyle::Dashed => &[30.0, 16.0],
+            LineStyle::Dotted => &[6.0, 12.0],
+            LineStyle::DashDot => &[30.0, 12.0, 6.0, 12.0],
+        }
     }
 }
 
@@ -319,8 +357,14 @@ pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
 mod tests {
     use super::*;
 
+    use crate::model::MODELS;
+    use crate::sync::SyncFamily;
+
     #[test]
     fn every_registry_model_has_its_own_colour_and_marker() {
+        for m in MODELS {
+            assert!(known_style(m.name).is_some(), "{} has no style", m.name);
+        }
         let styles: Vec<ModelStyle> = MODELS.iter().map(|m| model_style(m.name)).collect();
         for (i, a) in styles.iter().enumerate() {
             for b in &styles[i + 1..] {
@@ -328,6 +372,28 @@ mod tests {
                 assert_ne!(a.marker, b.marker);
             }
         }
+    }
+
+    #[test]
+    fn every_sync_case_has_a_style_of_its_own_within_its_family() {
+        for family in SyncFamily::ALL {
+            let names = crate::sync::case_names(family);
+            assert!(!names.is_empty());
+            let styles: Vec<ModelStyle> = names
+                .iter()
+                .map(|n| known_style(n).unwrap_or_else(|| panic!("{n} has no style")))
+                .collect();
+            for (i, a) in styles.iter().enumerate() {
+                assert!(!styles[i + 1..].contains(a), "{names:?} share a style");
+            }
+        }
+    }
+
+    #[test]
+    fn machines_cycle_through_line_styles() {
+        assert_eq!(LineStyle::nth(0), LineStyle::Solid);
+        assert_eq!(LineStyle::nth(1), LineStyle::Dashed);
+        assert_eq!(LineStyle::nth(4), LineStyle::Solid);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The heatmap renderer: a grid of cells coloured on a diverging scale around a neutral value
 //! (speedup 1.0), the number printed in each cell, a colour bar in a column to the right.
-//! Not a chart itself: charts build a [`HeatmapPlot`] and [`super::render_all`] draws it.
+//! Not a chart itself: charts build a [`HeatmapPlot`] and the report draws it here.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::lines::draw_header;
+use super::canvas;
 use super::style::{self, blend, luminance, model_style, size};
 use super::{Header, Theme};
 
@@ -76,8 +76,7 @@ pub fn draw<DB: DrawingBackend>(
     theme: Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let palette = theme.palette();
-    root.fill(&palette.background)?;
-    let body = draw_header(root, header, &palette)?;
+    let body = canvas::header(root, header, &palette)?;
     let (width, height) = body.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);
 
