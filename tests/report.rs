@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use concbench::machine::CalibrationPoint;
 use concbench::machine::drift::{DEFAULT_BOUND, analyse};
+use concbench::plot::{Format, Theme};
 use concbench::profile::Profile;
-use concbench::report::chart::{Format, Theme};
 use concbench::report::{ReportOptions, render};
-use concbench::results::schema::{Results, RoundsInfo, SCHEMA};
+use concbench::results::schema::{EarlierRun, Results, RoundsInfo, SCHEMA};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -222,7 +222,7 @@ fn a_report_of_rounds_says_how_it_was_measured_and_lists_the_doubts() {
         "![machine speed over the run](drift.svg)",
         "### Doubts",
         "| case | doubt | why |",
-        "| sum-squares/threads/2 | implausible speedup | speedup 2.22x on 2 usable CPUs",
+        "| sum-squares/threads/2 | implausible speedup | speedup 2.22x with at most 2 CPUs busy",
     ] {
         assert!(section.contains(needle), "{needle}\n---\n{section}");
     }
@@ -262,6 +262,15 @@ fn a_steady_run_held_its_speed_and_has_no_doubts() {
         .find(|c| c.model == "process" && c.workers == 2)
         .unwrap();
     process.measured_in = Some("2026-04-30T08:00:00Z".to_string());
+    results.run.earlier.push(EarlierRun {
+        started_at: "2026-04-30T08:00:00Z".to_string(),
+        rounds: Some(RoundsInfo {
+            seed: 7,
+            settings: Profile::Smoke.rounds(),
+        }),
+        drift: None,
+        warnings: vec!["busy: others used 0.9 CPUs".to_string()],
+    });
     let text = concbench::report::markdown::render(&results, &[], &[]);
     let section = measurement(&text);
     assert!(
@@ -272,6 +281,12 @@ fn a_steady_run_held_its_speed_and_has_no_doubts() {
     );
     assert!(
         section.contains("By the rolling median of 5 timings, the machine held its speed within ±10% (1.00x–1.00x of its median)."),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "1 case was kept from an earlier run started 2026-04-30T08:00:00Z (seed `7`), which this section's drift chart does not cover; its warnings: busy: others used 0.9 CPUs."
+        ),
         "{section}"
     );
     assert!(section.contains("### Doubts\n\nNone"), "{section}");

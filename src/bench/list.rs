@@ -16,7 +16,7 @@ use anyhow::Context;
 
 use crate::bench::suite::SuiteConfig;
 use crate::machine::{Machine, now_rfc3339};
-use crate::report::chart::{Format, Theme};
+use crate::plot::{Format, Theme};
 use crate::report::{ReportOptions, render};
 use crate::results::checks::WIDE_INTERVAL;
 use crate::results::criterion::{CriterionId, ImportedBenchmark};
@@ -93,6 +93,7 @@ impl ListRun {
                     warnings: Vec::new(),
                     rounds: None,
                     drift: None,
+                    earlier: Vec::new(),
                 },
             )
         };

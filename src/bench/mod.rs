@@ -5,12 +5,16 @@
 //!   criterion filter selects, where results go;
 //! - [`session`]: one run of the models bench: plan, rounds, probes, results file, summary,
 //!   report;
+//! - [`merge`]: how a filtered run merges into the results file an earlier run left;
 //! - [`probe`]: one case in a fresh process for its peak memory, CPU time and threads;
-//! - [`list`]: how the overhead and sync benches add their own lists to the results file.
+//! - [`list`]: how the overhead and sync benches add their own lists to the results file;
+//! - [`overhead`]: the overhead bench's benchmarks, floors, settings and table.
 //!
 //! A new bench binary uses [`suite`] for its settings and [`list`] for its records.
 
 pub mod list;
+pub mod merge;
+pub mod overhead;
 pub mod probe;
 pub mod session;
 pub mod suite;

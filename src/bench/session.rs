@@ -15,10 +15,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::bench::list::write_and_render;
+use crate::bench::merge::merge_previous;
 use crate::bench::probe::{ProbeReport, probe_in_child};
 use crate::bench::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
 use crate::machine::drift::{DEFAULT_BOUND, analyse};
@@ -205,6 +205,7 @@ impl Session {
                 settings: profile.rounds(),
             }),
             drift: Some(analyse(outcome.calibration, DEFAULT_BOUND)),
+            earlier: Vec::new(),
         };
         let cases: Vec<CaseRecord> = measured
             .into_iter()
@@ -336,61 +337,6 @@ fn record(
         peak_threads: probe.peak_threads,
         measured_in: Some(started_at.to_string()),
     }
-}
-
-/// Sort key that keeps records in registry order: workload, model, workers.
-fn order(c: &CaseRecord) -> (usize, usize, usize) {
-    let w = WORKLOADS
-        .iter()
-        .position(|w| w.name == c.workload)
-        .unwrap_or(usize::MAX);
-    let m = MODELS
-        .iter()
-        .position(|m| m.name == c.model)
-        .unwrap_or(usize::MAX);
-    (w, m, c.workers)
-}
-
-/// Combines this run's cases with those of an existing results file at `path`: cases of the
-/// same profile that this run did not repeat are kept. An existing file of another profile,
-/// or one that cannot be read, is kept beside the new one rather than lost.
-fn merge_previous(
-    path: &Path,
-    new: &mut Results,
-    mut cases: Vec<CaseRecord>,
-) -> anyhow::Result<Vec<CaseRecord>> {
-    if !path.exists() {
-        return Ok(cases);
-    }
-    let keep_aside = |suffix: &str| -> anyhow::Result<()> {
-        let aside = path.with_file_name(format!("results-{suffix}.json"));
-        std::fs::copy(path, &aside)
-            .with_context(|| format!("keeping {} as {}", path.display(), aside.display()))?;
-        eprintln!(
-            "note: the previous {} is kept as {}",
-            path.display(),
-            aside.display()
-        );
-        Ok(())
-    };
-    match Results::read(path) {
-        Ok(old) if old.run.profile == new.run.profile => {
-            // The overhead and sync benches' figures live in the same file.
-            new.overhead = old.overhead;
-            new.sync = old.sync;
-            let repeated = |c: &CaseRecord| {
-                cases.iter().any(|n| {
-                    n.workload == c.workload && n.model == c.model && n.workers == c.workers
-                })
-            };
-            let kept: Vec<CaseRecord> = old.cases.into_iter().filter(|c| !repeated(c)).collect();
-            cases.extend(kept);
-            cases.sort_by_key(order);
-        }
-        Ok(old) => keep_aside(old.run.profile.name())?,
-        Err(_) => keep_aside("unreadable")?,
-    }
-    Ok(cases)
 }
 
 /// The workers-by-models summary: per workload, one row per worker count, one column per model,

@@ -8,10 +8,10 @@
 
 use std::fmt::Write;
 
-use super::chart::RenderedChart;
 use super::fit::{AmdahlFit, ModelFit, UslFit};
 use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
+use crate::plot::RenderedChart;
 use crate::results::checks::{CaseFlag, FlagKind, case_flags};
 use crate::results::schema::{CaseRecord, Results};
 use crate::table::{format_duration, markdown};
@@ -205,6 +205,31 @@ fn rounds_paragraph(results: &Results) -> String {
             if unpaired == 1 { "its" } else { "their" },
             if unpaired == 1 { "is" } else { "are" },
         );
+    }
+    for earlier in &results.run.earlier {
+        let kept = results
+            .cases
+            .iter()
+            .filter(|c| c.measured_in.as_ref() == Some(&earlier.started_at))
+            .count();
+        let _ = write!(
+            out,
+            " {kept} case{} {} kept from an earlier run started {}",
+            if kept == 1 { "" } else { "s" },
+            if kept == 1 { "was" } else { "were" },
+            earlier.started_at
+        );
+        if let Some(r) = earlier.rounds {
+            let _ = write!(out, " (seed `{}`)", r.seed);
+        }
+        out.push_str(", which this section's drift chart does not cover");
+        if let Some(drift) = &earlier.drift {
+            let _ = write!(out, "; in that run {}", drift.verdict());
+        }
+        if !earlier.warnings.is_empty() {
+            let _ = write!(out, "; its warnings: {}", earlier.warnings.join("; "));
+        }
+        out.push('.');
     }
     out.push_str("\n\n");
     out

@@ -20,13 +20,14 @@ use anyhow::{Context, anyhow, bail};
 
 use crate::machine::{Machine, now_rfc3339};
 use crate::model;
+use crate::plot::{Format, Theme};
 use crate::profile::Profile;
 use crate::results::checks::case_flags;
 use crate::results::criterion::{CriterionId, import};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
 use crate::results::store::replace_entries;
 use crate::workload::{self, Kind};
-use chart::{ChartContext, Format, Theme};
+use chart::ChartContext;
 
 /// What to render and where.
 #[derive(Debug, Clone)]
@@ -174,6 +175,7 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             )],
             rounds: None,
             drift: None,
+            earlier: Vec::new(),
         },
     );
     results.cases = cases;

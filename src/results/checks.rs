@@ -1,9 +1,10 @@
 //! Doubts about a results file, case by case: what a reader must know before believing a
 //! point. Each is derived from the file itself, so the report and `cargo bench` agree.
 //!
-//! - [`FlagKind::Implausible`]: a `cpu`-kind speedup above the usable CPUs x
-//!   [`PLAUSIBLE_MARGIN`]: more than the cores can give, most likely a baseline measured in a
-//!   slow spell.
+//! - [`FlagKind::Implausible`]: a `cpu`-kind speedup above the CPUs the case can keep busy
+//!   x [`PLAUSIBLE_MARGIN`]: min(workers, usable CPUs) for a model whose tasks run in
+//!   parallel, 1 for one whose tasks take turns ([`crate::model::ModelInfo::cpu_ceiling`]).
+//!   More than the cores can give: most likely a baseline measured in a slow spell.
 //! - [`FlagKind::Bimodal`]: the case's rounds fall into two groups (see
 //!   [`super::rounds::bimodal`]); both values are named.
 //! - [`FlagKind::Disturbed`]: a round measured while other processes held CPU, the
@@ -21,7 +22,8 @@ use super::rounds::bimodal;
 use super::schema::{CaseRecord, Results};
 use crate::workload::Kind;
 
-/// A `cpu`-kind speedup above `usable CPUs x` this is flagged as implausible.
+/// A `cpu`-kind speedup above the CPUs the case can keep busy x this is flagged as
+/// implausible.
 pub const PLAUSIBLE_MARGIN: f64 = 1.05;
 
 /// Confidence intervals wider than this (relative half width of the median) are flagged.
@@ -104,7 +106,7 @@ pub fn case_flags(results: &Results) -> Vec<CaseFlag> {
                 format!("measured on a busy machine: {}", disturbed.join("; ")),
             );
         }
-        if let Some(drift) = &results.run.drift {
+        if let Some(drift) = results.drift_of(case) {
             let slow: Vec<String> = time
                 .rounds
                 .iter()
@@ -160,12 +162,22 @@ fn implausible(results: &Results, case: &CaseRecord) -> Option<String> {
         return None;
     }
     let speedup = results.speedup(case)?.point;
-    let cpus = results.machine.usable_cpus.max(1) as f64;
-    let limit = cpus * PLAUSIBLE_MARGIN;
+    let usable = results.machine.usable_cpus.max(1);
+    // A registry model can use at most min(workers, CPUs), or one CPU when its tasks take
+    // turns; a model concbench does not know (a foreign criterion id) gets the machine's.
+    let (cpus, why) = match crate::model::find(&case.model) {
+        Ok(info) if !info.cpu_parallel => (1, "its tasks take turns on one CPU"),
+        Ok(info) if info.cpu_ceiling(case.workers, usable) < usable => (
+            info.cpu_ceiling(case.workers, usable),
+            "it runs that many workers",
+        ),
+        _ => (usable, "the machine has that many usable CPUs"),
+    };
+    let limit = cpus as f64 * PLAUSIBLE_MARGIN;
     (speedup > limit).then(|| {
         format!(
-            "speedup {speedup:.2}x on {cpus} usable CPU{} is more than the CPUs can give (limit {limit:.2}x); the sequential baseline was most likely measured in a slow spell of the machine",
-            if cpus == 1.0 { "" } else { "s" }
+            "speedup {speedup:.2}x with at most {cpus} CPU{} busy ({why}) is more than the CPUs can give (limit {limit:.2}x); the sequential baseline was most likely measured in a slow spell of the machine",
+            if cpus == 1 { "" } else { "s" }
         )
     })
 }
@@ -267,10 +279,52 @@ mod tests {
         assert!(f.message.contains("slow spell"), "{}", f.message);
         // 1.92x is within what 2 CPUs give.
         assert!(kinds(&r, "process").is_empty());
-        // The limit moves with the usable CPUs.
+        // On 4 usable CPUs two threads still give at most 2x; four could give 2.44x.
         let mut wide = r.clone();
         wide.machine.usable_cpus = 4;
-        assert!(!kinds(&wide, "threads").contains(&FlagKind::Implausible));
+        assert!(kinds(&wide, "threads").contains(&FlagKind::Implausible));
+        for case in &mut wide.cases {
+            if case.workload == "sum-squares" && case.model == "threads" {
+                case.workers = 4;
+            }
+        }
+        assert!(
+            !flags_of(&case_flags(&wide), "sum-squares", "threads", 4)
+                .any(|f| f.kind == FlagKind::Implausible)
+        );
+    }
+
+    #[test]
+    fn the_limit_is_the_cpus_the_case_can_keep_busy() {
+        // threads/2 at 1.43x: fine for two threads on two CPUs.
+        let r = results(&[70e6; 5], None);
+        assert!(!kinds(&r, "threads").contains(&FlagKind::Implausible));
+        let implausible = |r: &Results, model: &str, workers: usize| {
+            flags_of(&case_flags(r), "sum-squares", model, workers)
+                .any(|f| f.kind == FlagKind::Implausible)
+        };
+        // The same speedup from one thread is more than one CPU gives.
+        let mut one = r.clone();
+        for case in &mut one.cases {
+            if case.workload == "sum-squares" && case.model == "threads" {
+                case.workers = 1;
+            }
+        }
+        assert!(implausible(&one, "threads", 1));
+        // And from tokio-current (one event-loop thread) at any worker count.
+        let mut turns = r.clone();
+        for case in &mut turns.cases {
+            if case.workload == "sum-squares" && case.model == "threads" {
+                case.model = "tokio-current".to_string();
+            }
+        }
+        assert!(implausible(&turns, "tokio-current", 2));
+        let message = case_flags(&turns)
+            .into_iter()
+            .find(|f| f.kind == FlagKind::Implausible)
+            .unwrap()
+            .message;
+        assert!(message.contains("at most 1 CPU busy"), "{message}");
     }
 
     #[test]
@@ -344,6 +398,23 @@ mod tests {
             slow.iter().all(|f| !f.message.contains("round 1 ")),
             "{slow:?}"
         );
+
+        // A case a filtered run kept is judged by the run that measured it, whose machine
+        // held its speed.
+        let threads = r
+            .cases
+            .iter_mut()
+            .find(|c| c.workload == "sum-squares" && c.model == "threads" && c.workers == 2)
+            .unwrap();
+        threads.measured_in = Some("earlier".to_string());
+        r.run.earlier.push(crate::results::EarlierRun {
+            started_at: "earlier".to_string(),
+            rounds: None,
+            drift: None,
+            warnings: Vec::new(),
+        });
+        assert!(!kinds(&r, "threads").contains(&FlagKind::SlowSpell));
+        assert!(kinds(&r, "process").contains(&FlagKind::SlowSpell));
     }
 
     #[test]

@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use schema::{
-    CaseRecord, CpuUsage, CriterionSettings, Estimate, Memory, OverheadRecord, READABLE_SCHEMAS,
-    Results, RoundTimes, RoundsInfo, RunInfo, SCHEMA, Sample, TimeEstimate,
+    CaseRecord, CpuUsage, CriterionSettings, EarlierRun, Estimate, Memory, OverheadRecord,
+    READABLE_SCHEMAS, Results, RoundTimes, RoundsInfo, RunInfo, SCHEMA, Sample, TimeEstimate,
 };
 pub use store::{write_atomic, write_atomic_with, write_results};
 

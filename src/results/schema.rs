@@ -74,6 +74,41 @@ pub struct RunInfo {
     /// The machine's speed through the run (calibration kernel); `None` when not measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
+    /// The earlier runs whose cases a filtered run kept (their
+    /// [`CaseRecord::measured_in`] names one of them): their own seed, drift and warnings,
+    /// so those cases are judged by the run that measured them. Empty when every case is
+    /// from this run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRun>,
+}
+
+/// What the results file keeps of an earlier run when a filtered run replaced only some of
+/// its cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierRun {
+    /// Its start, RFC 3339 in UTC: the `measured_in` of its cases.
+    pub started_at: String,
+    /// Its rounds and seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<RoundsInfo>,
+    /// The machine's speed through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
+    /// Its warnings.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+impl EarlierRun {
+    /// What `run` leaves for the runs after it.
+    pub fn of(run: &RunInfo) -> EarlierRun {
+        EarlierRun {
+            started_at: run.started_at.clone(),
+            rounds: run.rounds,
+            drift: run.drift.clone(),
+            warnings: run.warnings.clone(),
+        }
+    }
 }
 
 /// How a run measured its cases in rounds: every case once per round, in an order shuffled
@@ -292,6 +327,20 @@ impl Results {
         self.cases
             .iter()
             .find(|c| c.workload == workload && c.model == model && c.workers == workers)
+    }
+
+    /// The calibration series of the run that measured `case`: an earlier run's when its
+    /// `measured_in` names one of [`RunInfo::earlier`] (a case a filtered run kept), else
+    /// this run's. `None` when that run tracked no drift.
+    pub fn drift_of(&self, case: &CaseRecord) -> Option<&Drift> {
+        let earlier = case
+            .measured_in
+            .as_ref()
+            .and_then(|start| self.run.earlier.iter().find(|e| e.started_at == *start));
+        match earlier {
+            Some(run) => run.drift.as_ref(),
+            None => self.run.drift.as_ref(),
+        }
     }
 
     /// Speedup of `case` over the same run's `sequential` case of its workload.

@@ -1,0 +1,184 @@
+//! What a filtered run (`cargo bench -- sleep`) does with the results file an earlier run
+//! left: its own cases replace the same cases, the others are kept with the runs that
+//! measured them ([`crate::results::RunInfo::earlier`]), and a file it cannot merge (another
+//! profile, unreadable) is kept aside under a new name rather than lost.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::model::MODELS;
+use crate::results::{CaseRecord, EarlierRun, Results};
+use crate::workload::WORKLOADS;
+
+/// Sort key that keeps records in registry order: workload, model, workers.
+fn order(c: &CaseRecord) -> (usize, usize, usize) {
+    let w = WORKLOADS
+        .iter()
+        .position(|w| w.name == c.workload)
+        .unwrap_or(usize::MAX);
+    let m = MODELS
+        .iter()
+        .position(|m| m.name == c.model)
+        .unwrap_or(usize::MAX);
+    (w, m, c.workers)
+}
+
+/// Combines this run's cases with those of an existing results file at `path`: cases of the
+/// same profile that this run did not repeat are kept. An existing file of another profile,
+/// or one that cannot be read, is kept beside the new one rather than lost.
+pub fn merge_previous(
+    path: &Path,
+    new: &mut Results,
+    mut cases: Vec<CaseRecord>,
+) -> anyhow::Result<Vec<CaseRecord>> {
+    if !path.exists() {
+        return Ok(cases);
+    }
+    let keep_aside = |suffix: &str| -> anyhow::Result<()> {
+        let aside = path.with_file_name(format!("results-{suffix}.json"));
+        std::fs::copy(path, &aside)
+            .with_context(|| format!("keeping {} as {}", path.display(), aside.display()))?;
+        eprintln!(
+            "note: the previous {} is kept as {}",
+            path.display(),
+            aside.display()
+        );
+        Ok(())
+    };
+    match Results::read(path) {
+        Ok(old) if old.run.profile == new.run.profile => {
+            // The overhead and sync benches' figures live in the same file.
+            new.overhead = old.overhead;
+            new.sync = old.sync;
+            let repeated = |c: &CaseRecord| {
+                cases.iter().any(|n| {
+                    n.workload == c.workload && n.model == c.model && n.workers == c.workers
+                })
+            };
+            let kept: Vec<CaseRecord> = old.cases.into_iter().filter(|c| !repeated(c)).collect();
+            // The runs that measured the kept cases, so they are judged by their own seed,
+            // drift and warnings.
+            let mut runs: Vec<EarlierRun> = vec![EarlierRun::of(&old.run)];
+            runs.extend(old.run.earlier);
+            for run in runs {
+                let measured = |c: &CaseRecord| c.measured_in.as_ref() == Some(&run.started_at);
+                let known = new
+                    .run
+                    .earlier
+                    .iter()
+                    .any(|e| e.started_at == run.started_at);
+                if !known && kept.iter().any(measured) {
+                    new.run.earlier.push(run);
+                }
+            }
+            cases.extend(kept);
+            cases.sort_by_key(order);
+        }
+        Ok(old) => keep_aside(old.run.profile.name())?,
+        Err(_) => keep_aside("unreadable")?,
+    }
+    Ok(cases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROUNDS: &str = include_str!("../../tests/fixtures/compare/rounds-a.json");
+
+    /// The fixture run, started at `started_at`, every case measured in it.
+    fn run(started_at: &str) -> Results {
+        let mut r = Results::from_json(ROUNDS, Path::new("rounds-a.json")).unwrap();
+        r.run.started_at = started_at.to_string();
+        for case in &mut r.cases {
+            case.measured_in = Some(started_at.to_string());
+        }
+        r
+    }
+
+    /// A filtered run started at `started_at` that measured the cases of `workload`.
+    fn filtered(started_at: &str, workload: &str) -> (Results, Vec<CaseRecord>) {
+        let mut new = run(started_at);
+        let cases = new
+            .cases
+            .iter()
+            .filter(|c| c.workload == workload)
+            .cloned()
+            .collect();
+        new.cases.clear();
+        (new, cases)
+    }
+
+    fn runs_of(results: &Results) -> Vec<&str> {
+        results
+            .run
+            .earlier
+            .iter()
+            .map(|e| e.started_at.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn kept_cases_keep_the_run_that_measured_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        crate::results::write_results(&path, &run("first")).unwrap();
+
+        // A second run measures sleep only: sum-squares stays, from the first run.
+        let (mut second, cases) = filtered("second", "sleep");
+        let merged = merge_previous(&path, &mut second, cases).unwrap();
+        assert_eq!(merged.len(), 8);
+        let from = |w: &str| -> Vec<Option<&str>> {
+            merged
+                .iter()
+                .filter(|c| c.workload == w)
+                .map(|c| c.measured_in.as_deref())
+                .collect()
+        };
+        assert!(from("sum-squares").iter().all(|m| *m == Some("first")));
+        assert!(from("sleep").iter().all(|m| *m == Some("second")));
+        assert_eq!(runs_of(&second), ["first"]);
+        assert_eq!(second.run.earlier[0].rounds, run("first").run.rounds);
+        second.cases = merged;
+        crate::results::write_results(&path, &second).unwrap();
+
+        // A third measures sum-squares: the first run's cases are all replaced, so only
+        // the second run's are kept, and the first run is no longer listed.
+        let (mut third, cases) = filtered("third", "sum-squares");
+        let merged = merge_previous(&path, &mut third, cases).unwrap();
+        assert_eq!(merged.len(), 8);
+        assert_eq!(runs_of(&third), ["second"]);
+    }
+
+    #[test]
+    fn earlier_runs_of_kept_cases_carry_over_from_run_to_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        crate::results::write_results(&path, &run("first")).unwrap();
+        let (mut second, cases) = filtered("second", "sleep");
+        second.cases = merge_previous(&path, &mut second, cases).unwrap();
+        crate::results::write_results(&path, &second).unwrap();
+
+        // sleep again: sum-squares is still the first run's, sleep is replaced.
+        let (mut third, cases) = filtered("third", "sleep");
+        third.cases = merge_previous(&path, &mut third, cases).unwrap();
+        assert_eq!(runs_of(&third), ["first"]);
+        let ss = third.case("sum-squares", "threads", 2).unwrap();
+        assert_eq!(ss.measured_in.as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn a_file_of_another_profile_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        let mut old = run("first");
+        old.run.profile = crate::profile::Profile::Default;
+        crate::results::write_results(&path, &old).unwrap();
+        let (mut new, cases) = filtered("second", "sleep");
+        let merged = merge_previous(&path, &mut new, cases).unwrap();
+        assert_eq!(merged.len(), 3);
+        assert!(new.run.earlier.is_empty());
+        assert!(dir.path().join("results-default.json").is_file());
+    }
+}
