@@ -34,7 +34,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Runs concbench with `args`, requires success, and returns its stdout with `dir` written
-/// as `<out>`.
+/// as `<out>` and the time a write took as `<elapsed>`.
 fn concbench(args: &[&str], dir: &Path) -> String {
     let output = Command::cargo_bin("concbench")
         .unwrap()
@@ -47,7 +47,10 @@ fn concbench(args: &[&str], dir: &Path) -> String {
         output.status.success(),
         "concbench {args:?} failed: {stderr}"
     );
-    stdout.replace(&dir.display().to_string(), "<out>")
+    let stdout = stdout.replace(&dir.display().to_string(), "<out>");
+    // How long writing took ("0.0 s") depends on the machine's load, not on the output.
+    let elapsed = regex::Regex::new(r", \d+(\.\d+)? s\)").unwrap();
+    elapsed.replace_all(&stdout, ", <elapsed>)").into_owned()
 }
 
 /// Every file under `dir`, sorted by path, relative to `dir`.

@@ -10,6 +10,7 @@
 //! ([`crate::report::chart::plan`]).
 
 mod draw;
+mod legend;
 
 pub use draw::{draw, draw_annotated};
 
