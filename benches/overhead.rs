@@ -86,7 +86,7 @@ fn run() -> anyhow::Result<()> {
     let config = SuiteConfig::from_env()?;
     let s = lib::criterion_settings(config.profile);
     let mut criterion = common::configured_criterion(&s);
-    let start = ListRun::start();
+    let start = ListRun::start(&config);
 
     let selected: Vec<OverheadBench> = all_benches()
         .into_iter()

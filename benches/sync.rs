@@ -70,7 +70,7 @@ fn run() -> anyhow::Result<()> {
     let sizes = SyncSizes::for_profile(config.profile);
     let s = criterion_settings(config.profile);
     let mut criterion = common::configured_criterion(&s);
-    let list_run = ListRun::start();
+    let list_run = ListRun::start(&config);
     let selected: Vec<SyncCase> = cases(&sizes)
         .into_iter()
         .filter(|c| bench_args.selects(&c.id()))

@@ -17,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, parse_worker_list};
 use crate::exit::{BadInput, error_line, exit_status};
+use crate::machine::{Machine, MachineName};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;
@@ -44,13 +45,22 @@ enum Command {
     Report(ReportArgs),
     /// Compare two or more runs (results files or report folders) side by side.
     Compare(CompareArgs),
-    /// Print this machine's fingerprint (CPU, cores, memory, OS, rustc, load) as JSON.
-    Machine,
+    /// Print this machine's fingerprint (name, host, CPU, cores, memory, OS, rustc, load) as
+    /// JSON.
+    Machine(MachineArgs),
     /// Run one case in this process and report peak memory and CPU time.
     Probe(ProbeArgs),
     /// Serve tasks on stdin/stdout for the process model (started by concbench itself).
     #[command(hide = true)]
     Worker,
+}
+
+#[derive(Debug, Args)]
+struct MachineArgs {
+    /// Print only the folder name a run on this machine writes under reports/ (its slug),
+    /// e.g. amd-epyc-3f9a1c2e-2cpu, or lab-1-2cpu with CONCBENCH_MACHINE_NAME=lab-1.
+    #[arg(long)]
+    slug: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,11 +217,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Probe(args) => probe(args),
         Command::Report(args) => report(args),
         Command::Compare(args) => compare(args),
-        Command::Machine => {
-            let machine = crate::machine::Machine::detect();
-            print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))
-        }
+        Command::Machine(args) => machine(args),
         Command::Worker => unreachable!("main runs the worker before dispatching"),
+    }
+}
+
+/// `machine`: the fingerprint as JSON, or with `--slug` only the folder name. A bad
+/// `CONCBENCH_MACHINE_NAME` is bad input.
+fn machine(args: MachineArgs) -> anyhow::Result<()> {
+    let machine = Machine::detect(MachineName::from_env()?);
+    if args.slug {
+        print_stdout(&(machine.slug() + "\n"))
+    } else {
+        print_stdout(&(serde_json::to_string_pretty(&machine)? + "\n"))
     }
 }
 

@@ -11,6 +11,7 @@ use thiserror::Error;
 
 use crate::compare::CompareError;
 use crate::error::Error;
+use crate::machine::MachineError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 
@@ -22,8 +23,9 @@ use crate::results::criterion::ImportError;
 pub struct BadInput(#[from] pub anyhow::Error);
 
 /// Exit status of a command that failed with `err`: 2 when the user's input is at fault
-/// ([`is_bad_input`]: a usage error, an unknown name, an out-of-range value, an unreadable,
-/// corrupt or unknown-schema input file or folder), 1 for every failure while running (a
+/// ([`is_bad_input`]: a usage error, an unknown name, an out-of-range value, an unusable
+/// setting such as `CONCBENCH_MACHINE_NAME`, an unreadable, corrupt or unknown-schema input
+/// file or folder), 1 for every failure while running (a
 /// model computing a wrong result, a worker crashing, an output that cannot be written,
 /// `compare --fail-on-regression` finding a slower case). The one place that decides it.
 pub fn exit_status(err: &anyhow::Error) -> ExitCode {
@@ -42,6 +44,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(ResultsError::is_bad_input)
             || e.downcast_ref::<CompareError>()
                 .is_some_and(CompareError::is_usage)
+            || e.downcast_ref::<MachineError>()
+                .is_some_and(MachineError::is_usage)
     })
 }
 
@@ -101,6 +105,11 @@ mod tests {
         assert_eq!(status(&imported.context("importing")), 2);
         let marked = anyhow::Error::from(BadInput(anyhow::anyhow!("holds no benchmark")));
         assert_eq!(status(&marked), 2);
+        let name = crate::machine::MachineName::parse("!!!").unwrap_err();
+        assert_eq!(
+            status(&anyhow::Error::from(name).context("reading settings")),
+            2
+        );
 
         let mismatch = Error::ChecksumMismatch {
             workload: "sleep".into(),

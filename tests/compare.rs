@@ -708,3 +708,114 @@ fn results_without_rounds_still_compare_with_a_note() {
     assert_eq!(v["machines"][0]["rounds"], 0);
     assert_eq!(v["machines"][1]["rounds"], 5);
 }
+
+/// Writes fixture `file` as `<dir>/<folder>/results.json` with its machine's name, host and
+/// CPU identity set (`None` leaves them out, as in files written before they existed).
+fn with_identity(
+    dir: &Path,
+    folder: &str,
+    file: &str,
+    name: Option<&str>,
+    identity: Option<(&str, u32, &str)>,
+) -> String {
+    let mut results: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture(file)).unwrap()).unwrap();
+    let machine = &mut results["machine"];
+    machine["cpu_brand"] = "AMD EPYC".into();
+    if let Some(name) = name {
+        machine["name"] = name.into();
+    }
+    if let Some((host, model, flags)) = identity {
+        machine["host"] = serde_json::json!({"id": host, "source": "machine-id"});
+        machine["cpu_id"] = serde_json::json!({
+            "vendor": "AuthenticAMD", "family": 25, "model": model, "stepping": 1,
+            "flag_count": 98, "flags_digest": flags,
+            "caches": [
+                {"level": 1, "kind": "data", "size_bytes": 32768},
+                {"level": 2, "kind": "unified", "size_bytes": 524288}
+            ]
+        });
+    }
+    let path = dir.join(folder).join("results.json");
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, serde_json::to_string_pretty(&results).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn named_machines_label_their_runs_and_show_their_identity() {
+    let dir = scratch("identity");
+    // Two hosts behind the same brand string: another CPU model and flags, the same caches.
+    let a = with_identity(
+        &dir,
+        "lab-1-2cpu",
+        "laptop.json",
+        Some("lab-1"),
+        Some(("0ad5428a", 1, "1a2b3c4d")),
+    );
+    let b = with_identity(
+        &dir,
+        "amd-epyc-77aa0011-8cpu",
+        "server.json",
+        Some("Lab PC (room 2)"),
+        Some(("77aa0011", 17, "99ff0000")),
+    );
+    let old = with_identity(&dir, "amd-epyc-8cpu", "server.json", None, None);
+    let out = concbench(&["compare", &a, &b, &old]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(
+        md.starts_with("# concbench compare: lab-1 vs Lab PC (room 2) vs amd-epyc-8cpu\n"),
+        "{md}"
+    );
+    let line = |start: &str| {
+        md.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in\n{md}"))
+            .to_string()
+    };
+    let name = line("| name ");
+    assert!(
+        name.contains("lab-1") && name.contains("(not set)"),
+        "{name}"
+    );
+    let host = line("| **host** ≠");
+    assert!(
+        host.contains("**0ad5428a**") && host.contains("**77aa0011**"),
+        "{host}"
+    );
+    assert!(host.contains("**(not recorded)**"), "{host}");
+    assert!(!line("| CPU ").contains("**"), "one brand string");
+    let id = line("| **CPU id** ≠");
+    assert!(
+        id.contains("AuthenticAMD family 25 model 1 stepping 1")
+            && id.contains("AuthenticAMD family 25 model 17 stepping 1"),
+        "{id}"
+    );
+    let caches = line("| caches ");
+    assert!(!caches.contains("**"), "{caches}");
+    assert!(caches.contains("L1d 32 KiB, L2 512 KiB"), "{caches}");
+    assert!(line("| **CPU flags** ≠").contains("99ff0000 (98 flags)"));
+
+    // A run from before identities beside one that has them: nothing to tell apart.
+    let out = concbench(&["compare", &a, &old]);
+    let md = text(&out.stdout);
+    assert!(md.contains("| host "), "{md}");
+    assert!(!md.contains("**host**"), "{md}");
+
+    // Two runs of one named machine are labelled by their folders.
+    let pinned = with_identity(
+        &dir,
+        "lab-1-1cpu",
+        "laptop.json",
+        Some("lab-1"),
+        Some(("0ad5428a", 1, "1a2b3c4d")),
+    );
+    let out = concbench(&["compare", &a, &pinned]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("# concbench compare: lab-1-2cpu vs lab-1-1cpu\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}

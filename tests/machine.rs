@@ -1,15 +1,20 @@
 //! The machine fingerprint on the machine running the tests: plausible values, a JSON round
 //! trip, and `usable_cpus` honouring a `taskset -c N` affinity mask (`concbench machine`
-//! started under `taskset`).
+//! started under `taskset`); the machine's identity: a host identity and the CPU's on Linux,
+//! a folder of its own per host, the `CONCBENCH_MACHINE_NAME` override and its errors, and
+//! results files written before identities still reading under their old folder names.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
-use concbench::machine::Machine;
+use concbench::machine::identity::host_identity_from;
+use concbench::machine::{MACHINE_NAME_VAR, Machine};
+use concbench::results::Results;
 
 #[test]
 fn detect_gives_plausible_values() {
     let started = std::time::Instant::now();
-    let m = Machine::detect();
+    let m = Machine::detect(None);
     let took = started.elapsed();
     assert!(m.logical_cores >= 1, "{m:?}");
     assert!(
@@ -63,7 +68,7 @@ fn assert_busy_follows_the_rule(m: &Machine) {
 
 #[test]
 fn json_round_trips() {
-    let mut m = Machine::detect();
+    let mut m = Machine::detect(None);
     m.finish();
     let json = serde_json::to_string_pretty(&m).unwrap();
     let back: Machine = serde_json::from_str(&json).unwrap();
@@ -74,7 +79,7 @@ fn json_round_trips() {
 
 #[test]
 fn finish_accounts_other_processes_over_a_second() {
-    let mut m = Machine::detect();
+    let mut m = Machine::detect(None);
     std::thread::sleep(std::time::Duration::from_millis(1100));
     m.finish();
     if cfg!(target_os = "linux") {
@@ -149,4 +154,148 @@ fn taskset_limits_usable_cpus() {
         1,
         "taskset -c {cpu} must leave one usable CPU"
     );
+}
+
+#[test]
+fn detect_reads_the_host_and_cpu_identity() {
+    let m = Machine::detect(None);
+    assert_eq!(m.name, None);
+    if cfg!(target_os = "linux") {
+        let host = m
+            .host
+            .as_ref()
+            .expect("Linux has a machine id or a host name");
+        assert_eq!(host.id.len(), 8, "{host:?}");
+        assert!(host.id.bytes().all(|b| b.is_ascii_hexdigit()), "{host:?}");
+        let cpu = m.cpu_id.as_ref().expect("Linux has /proc/cpuinfo");
+        assert!(cpu.flags_digest.is_some(), "{cpu:?}");
+        if cfg!(target_arch = "x86_64") {
+            assert!(
+                cpu.vendor.is_some() && cpu.family.is_some() && cpu.model.is_some(),
+                "{cpu:?}"
+            );
+        }
+        let sysfs = Path::new("/sys/devices/system/cpu/cpu0/cache/index0/size").exists();
+        assert_eq!(!cpu.caches.is_empty(), sysfs, "{cpu:?}");
+        println!(
+            "host {}; {}; {}; {}",
+            host.describe(),
+            cpu.describe_id().unwrap_or_default(),
+            cpu.describe_caches().unwrap_or_default(),
+            cpu.describe_flags().unwrap_or_default()
+        );
+    } else {
+        assert_eq!(m.cpu_id, None, "only Linux reads the CPU identity");
+    }
+    // The identity is read, not made up: detecting again gives the same.
+    let again = Machine::detect(None);
+    assert_eq!((&again.host, &again.cpu_id), (&m.host, &m.cpu_id));
+    assert_eq!(again.slug(), m.slug());
+}
+
+#[test]
+fn two_hosts_with_the_same_cpu_write_different_folders() {
+    let mut a = Machine::detect(None);
+    // A host with no identity at all (no machine id, no host name) cannot be told apart.
+    a.host = a.host.or(host_identity_from(None, None, Some("this host")));
+    let mut b = a.clone();
+    b.host = host_identity_from(Some("another host's machine id"), None, None);
+    assert_eq!(a.cpu_brand, b.cpu_brand);
+    assert_eq!(a.usable_cpus, b.usable_cpus);
+    assert_ne!(a.slug(), b.slug());
+    assert!(!a.same_host(&b));
+    if let Some(host) = &a.host {
+        assert!(a.slug().contains(&host.id), "{}", a.slug());
+    }
+}
+
+/// `concbench machine` with `args`, `CONCBENCH_MACHINE_NAME` set to `name` or unset.
+fn machine_command(name: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_concbench"));
+    command.arg("machine").args(args);
+    match name {
+        Some(name) => command.env(MACHINE_NAME_VAR, name),
+        None => command.env_remove(MACHINE_NAME_VAR),
+    };
+    command.output().expect("concbench machine starts")
+}
+
+fn stdout_of(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_machine_name_names_the_folder_and_the_run() {
+    let plain: serde_json::Value =
+        serde_json::from_str(&stdout_of(&machine_command(None, &[]))).unwrap();
+    let usable = plain["usable_cpus"].as_u64().unwrap();
+    assert_eq!(plain["name"], serde_json::Value::Null);
+    let slug = stdout_of(&machine_command(None, &["--slug"]));
+    assert!(slug.trim().ends_with(&format!("-{usable}cpu")), "{slug}");
+    if let Some(host) = plain["host"]["id"].as_str() {
+        assert!(slug.contains(host), "{slug} lacks the host {host}");
+    }
+
+    let named: serde_json::Value =
+        serde_json::from_str(&stdout_of(&machine_command(Some(" Lab PC 2 "), &[]))).unwrap();
+    assert_eq!(named["name"], "Lab PC 2");
+    assert_eq!(
+        named["host"], plain["host"],
+        "a name does not change the host"
+    );
+    assert_eq!(
+        stdout_of(&machine_command(Some("Lab PC 2"), &["--slug"])),
+        format!("lab-pc-2-{usable}cpu\n")
+    );
+}
+
+#[test]
+fn a_bad_machine_name_is_one_error_line_and_exit_status_2() {
+    for (name, problem) in [
+        ("", "is empty"),
+        ("---", "has no ASCII letter or digit"),
+        ("lab|1", "holds '|'"),
+    ] {
+        for args in [&[][..], &["--slug"][..]] {
+            let out = machine_command(Some(name), args);
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert_eq!(out.status.code(), Some(2), "{name:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{name:?}");
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "one line: {stderr}");
+            assert!(
+                lines[0].starts_with(&format!("error: {MACHINE_NAME_VAR}='")),
+                "{stderr}"
+            );
+            assert!(lines[0].contains(problem), "{stderr}");
+            assert!(lines[0].contains("or unset it"), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn results_from_before_identities_read_and_keep_their_folders() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, folder) in [
+        ("reports/amd-epyc-2cpu/results.json", Some("amd-epyc-2cpu")),
+        ("reports/amd-epyc-1cpu/results.json", Some("amd-epyc-1cpu")),
+        ("tests/fixtures/compare/laptop.json", None),
+        ("tests/fixtures/results/valid.json", None),
+    ] {
+        let results = Results::read(&root.join(file)).expect(file);
+        let m = &results.machine;
+        assert_eq!(
+            (&m.name, &m.host, &m.cpu_id),
+            (&None, &None, &None),
+            "{file}"
+        );
+        if let Some(folder) = folder {
+            assert_eq!(m.slug(), folder, "{file}");
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //!
 //! Such a bench notes when it started ([`ListRun::start`]), takes only the criterion
 //! estimates written during its run ([`ListRun::fresh`]), opens the machine's results file
-//! or starts an empty one ([`ListRun::open_results`]), replaces its own warnings
+//! or starts an empty one, refusing a file another host wrote ([`ListRun::open_results`]),
+//! replaces its own warnings
 //! ([`replace_warnings`]), and writes the file atomically and renders the report again
 //! ([`write_and_render`]). A new bench of this kind needs a list in
 //! [`crate::results::Results`] (with `#[serde(default)]`) and these calls, nothing more.
@@ -12,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 use crate::bench::suite::SuiteConfig;
 use crate::machine::{Machine, now_rfc3339};
@@ -35,10 +36,10 @@ pub struct ListRun {
 }
 
 impl ListRun {
-    /// Fingerprints the machine and notes the time.
-    pub fn start() -> ListRun {
+    /// Fingerprints the machine (named as `config` says) and notes the time.
+    pub fn start(config: &SuiteConfig) -> ListRun {
         ListRun {
-            machine: Machine::detect(),
+            machine: Machine::detect(config.machine_name.clone()),
             started_at: now_rfc3339(),
             instant: Instant::now(),
             clock: SystemTime::now(),
@@ -62,6 +63,10 @@ impl ListRun {
     /// `<reports>/<machine-slug>/results.json`, or starts an empty results file of the
     /// profile when there is none. `what` names the figures in the error, e.g. `the sync
     /// figures`.
+    ///
+    /// # Errors
+    /// The file cannot be read, or it holds another host's results (two hosts given the same
+    /// `CONCBENCH_MACHINE_NAME`): this host's figures never go into another host's file.
     pub fn open_results(
         &mut self,
         config: &SuiteConfig,
@@ -73,12 +78,21 @@ impl ListRun {
             .join(self.machine.slug())
             .join("results.json");
         let results = if path.exists() {
-            Results::read(&path).with_context(|| {
+            let results = Results::read(&path).with_context(|| {
                 format!(
                     "adding {what} to {} (move it away to start a new one)",
                     path.display()
                 )
-            })?
+            })?;
+            if !results.machine.same_host(&self.machine) {
+                bail!(
+                    "not adding {what} to {}: it holds the results of another host ({}; this host is {}); give each host its own CONCBENCH_MACHINE_NAME, or set CONCBENCH_REPORTS_DIR to another folder",
+                    path.display(),
+                    host_id(&results.machine),
+                    host_id(&self.machine),
+                );
+            }
+            results
         } else {
             let profile = config.profile;
             Results::new(
@@ -99,6 +113,14 @@ impl ListRun {
         };
         Ok((path, results))
     }
+}
+
+/// A machine's host identity for messages, `?` when it has none.
+fn host_id(machine: &Machine) -> String {
+    machine
+        .host
+        .as_ref()
+        .map_or("?".to_string(), |h| h.id.clone())
 }
 
 /// A warning when the mean's confidence interval is wider than [`WIDE_INTERVAL`].
@@ -162,4 +184,63 @@ pub fn write_and_render(path: &Path, results: &Results, render_report: bool) -> 
         println!("report: {}", report.dir.join("report.md").display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::{HostIdentity, HostSource, MachineName};
+    use crate::profile::Profile;
+
+    const ROUNDS: &str = include_str!("../../tests/fixtures/compare/rounds-a.json");
+
+    fn host(id: &str) -> Option<HostIdentity> {
+        Some(HostIdentity {
+            id: id.to_string(),
+            source: HostSource::MachineId,
+        })
+    }
+
+    #[test]
+    fn figures_never_go_into_another_hosts_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = SuiteConfig {
+            profile: Profile::Smoke,
+            workers: vec![1, 2],
+            reports_dir: dir.path().to_path_buf(),
+            seed: None,
+            machine_name: Some(MachineName::parse("lab-1").unwrap()),
+        };
+        let mut run = ListRun::start(&config);
+        assert_eq!(run.machine.name.as_deref(), Some("lab-1"));
+        run.machine.host = host("aaaa0000");
+        let path = dir.path().join(run.machine.slug()).join("results.json");
+
+        // Another host, given the same name, wrote the folder first.
+        let mut theirs = Results::from_json(ROUNDS, Path::new("rounds-a.json")).unwrap();
+        theirs.machine.name = Some("lab-1".to_string());
+        theirs.machine.host = host("bbbb1111");
+        write_results(&path, &theirs).unwrap();
+        let err = run
+            .open_results(&config, "the sync figures")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("not adding the sync figures to"), "{err}");
+        assert!(
+            err.contains("another host (bbbb1111; this host is aaaa0000)"),
+            "{err}"
+        );
+        assert!(err.contains("CONCBENCH_MACHINE_NAME"), "{err}");
+        let kept = Results::read(&path).unwrap();
+        assert_eq!(kept.machine.host, host("bbbb1111"), "the file is untouched");
+
+        // This host's own file, or one from before host identities, opens.
+        for own in [host("aaaa0000"), None] {
+            theirs.machine.host = own;
+            write_results(&path, &theirs).unwrap();
+            let (opened, results) = run.open_results(&config, "the sync figures").unwrap();
+            assert_eq!(opened, path);
+            assert_eq!(results.cases.len(), theirs.cases.len());
+        }
+    }
 }

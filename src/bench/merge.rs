@@ -1,12 +1,14 @@
 //! What a filtered run (`cargo bench -- sleep`) does with the results file an earlier run
 //! left: its own cases replace the same cases, the others are kept with the runs that
 //! measured them ([`crate::results::RunInfo::earlier`]), and a file it cannot merge (another
-//! profile, unreadable) is kept aside under a new name rather than lost.
+//! profile, another host given the same machine name, unreadable) is kept aside under a new
+//! name rather than lost.
 
 use std::path::Path;
 
 use anyhow::Context;
 
+use crate::machine::slugify;
 use crate::model::MODELS;
 use crate::results::{CaseRecord, EarlierRun, Results};
 use crate::workload::WORKLOADS;
@@ -25,8 +27,10 @@ fn order(c: &CaseRecord) -> (usize, usize, usize) {
 }
 
 /// Combines this run's cases with those of an existing results file at `path`: cases of the
-/// same profile that this run did not repeat are kept. An existing file of another profile,
-/// or one that cannot be read, is kept beside the new one rather than lost.
+/// same profile that this run did not repeat are kept. An existing file of another profile
+/// (`results-<profile>.json`), of another host ([`crate::machine::Machine::same_host`]:
+/// `results-host-<id>.json`), or one that cannot be read, is kept beside the new one rather
+/// than lost, and none of its cases is merged.
 pub fn merge_previous(
     path: &Path,
     new: &mut Results,
@@ -47,6 +51,10 @@ pub fn merge_previous(
         Ok(())
     };
     match Results::read(path) {
+        Ok(old) if !old.machine.same_host(&new.machine) => {
+            let id = old.machine.host.as_ref().map(|h| slugify(&h.id));
+            keep_aside(&format!("host-{}", id.unwrap_or_default()))?;
+        }
         Ok(old) if old.run.profile == new.run.profile => {
             // The overhead and sync benches' figures live in the same file.
             new.overhead = old.overhead;
@@ -180,5 +188,32 @@ mod tests {
         assert_eq!(merged.len(), 3);
         assert!(new.run.earlier.is_empty());
         assert!(dir.path().join("results-default.json").is_file());
+    }
+
+    #[test]
+    fn a_file_of_another_host_is_kept_aside_not_merged() {
+        use crate::machine::{HostIdentity, HostSource};
+        let host = |id: &str| {
+            Some(HostIdentity {
+                id: id.to_string(),
+                source: HostSource::MachineId,
+            })
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        let mut old = run("first");
+        old.machine.host = host("bbbb1111");
+        crate::results::write_results(&path, &old).unwrap();
+        let (mut new, cases) = filtered("second", "sleep");
+        new.machine.host = host("aaaa0000");
+        let merged = merge_previous(&path, &mut new, cases.clone()).unwrap();
+        assert_eq!(merged.len(), 3, "only this host's cases");
+        assert!(new.run.earlier.is_empty());
+        let aside = Results::read(&dir.path().join("results-host-bbbb1111.json")).unwrap();
+        assert_eq!(aside.machine.host, host("bbbb1111"));
+
+        // The same host's file merges as before.
+        new.machine.host = host("bbbb1111");
+        assert_eq!(merge_previous(&path, &mut new, cases).unwrap().len(), 8);
     }
 }

@@ -74,7 +74,7 @@ impl Session {
         Session {
             config: config.clone(),
             exe: exe.to_path_buf(),
-            machine: Machine::detect(),
+            machine: Machine::detect(config.machine_name.clone()),
             started_at: now_rfc3339(),
             start: Instant::now(),
             seed,

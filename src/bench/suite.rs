@@ -2,14 +2,15 @@
 //!
 //! `benches/models.rs` owns the criterion calls; this module owns everything else so that it
 //! can be tested without criterion: which cases a profile holds, the environment settings
-//! (`CONCBENCH_PROFILE`, `CONCBENCH_WORKERS`, `CONCBENCH_REPORTS_DIR`), which cases a
-//! criterion filter selects, and where results go.
+//! (`CONCBENCH_PROFILE`, `CONCBENCH_WORKERS`, `CONCBENCH_REPORTS_DIR`, `CONCBENCH_SEED`,
+//! `CONCBENCH_MACHINE_NAME`), which cases a criterion filter selects, and where results go.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
 use crate::error::parse_worker_list;
+use crate::machine::MachineName;
 use crate::model::{MODELS, ModelInfo};
 use crate::profile::Profile;
 use crate::workload::{WORKLOADS, WorkloadInfo};
@@ -27,6 +28,9 @@ pub struct SuiteConfig {
     /// Seed of the rounds' shuffles (`CONCBENCH_SEED`, default: taken from the clock and
     /// recorded in the results file, so any run's order can be replayed).
     pub seed: Option<u64>,
+    /// The machine's readable name (`CONCBENCH_MACHINE_NAME`, validated; default none): it
+    /// names the folder under `reports_dir` and the run in `compare`.
+    pub machine_name: Option<MachineName>,
 }
 
 impl SuiteConfig {
@@ -57,11 +61,13 @@ impl SuiteConfig {
                 format!("CONCBENCH_SEED='{text}' is not a whole number; give the seed a results file records, e.g. 12345")
             })?),
         };
+        let machine_name = MachineName::from_env()?;
         Ok(SuiteConfig {
             profile,
             workers,
             reports_dir,
             seed,
+            machine_name,
         })
     }
 }

@@ -1,9 +1,12 @@
 //! The command's inputs: each argument is a results file or a report folder holding
 //! `results.json`. Each gets a short label for table headers and legends.
 //!
-//! Labels come from the path, because that is what the user chose: a report folder or a
+//! A label is the machine's readable name when the run recorded one
+//! (`CONCBENCH_MACHINE_NAME`) and no other input carries the same name. Otherwise it comes
+//! from the path, because that is what the user chose: a report folder or a
 //! `.../results.json` gives the folder's name (`reports/laptop` → `laptop`), any other file
-//! its stem (`base.json` → `base`). Repeated labels get `#2`, `#3`.
+//! its stem (`base.json` → `base`); two runs of one named machine (an A/A pair, a run under
+//! `taskset`) are thus told apart by their files. Repeated labels get `#2`, `#3`.
 
 use std::path::{Path, PathBuf};
 
@@ -43,24 +46,53 @@ pub fn resolve(arg: &Path) -> Result<PathBuf, CompareError> {
 
 /// Reads every argument, in order, and labels them.
 pub fn load(args: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
-    let mut inputs: Vec<Input> = Vec::new();
+    let mut read: Vec<(PathBuf, Results)> = Vec::new();
     for arg in args {
         let path = resolve(arg)?;
         let results = Results::read(&path)?;
-        let base = label_of(&path);
-        let mut label = base.clone();
-        let mut n = 2;
-        while inputs.iter().any(|i| i.label == label) {
-            label = format!("{base}#{n}");
-            n += 1;
-        }
-        inputs.push(Input {
+        read.push((path, results));
+    }
+    let named: Vec<(&Path, Option<&str>)> = read
+        .iter()
+        .map(|(path, results)| (path.as_path(), results.machine.name.as_deref()))
+        .collect();
+    let labels = labels(&named);
+    Ok(read
+        .into_iter()
+        .zip(labels)
+        .map(|((path, results), label)| Input {
             label,
             path,
             results,
-        });
+        })
+        .collect())
+}
+
+/// One unique label per (path, machine name) input, in order: the name when it is set and
+/// no other input has it, else the path's label; repeats get `#2`, `#3`.
+fn labels(inputs: &[(&Path, Option<&str>)]) -> Vec<String> {
+    fn name_of(name: Option<&str>) -> Option<&str> {
+        name.map(str::trim).filter(|n| !n.is_empty())
     }
-    Ok(inputs)
+    let mut out: Vec<String> = Vec::new();
+    for (path, name) in inputs {
+        let unique_name = name_of(*name).filter(|&n| {
+            inputs
+                .iter()
+                .filter(|(_, other)| name_of(*other) == Some(n))
+                .count()
+                == 1
+        });
+        let base = unique_name.map_or_else(|| label_of(path), str::to_string);
+        let mut label = base.clone();
+        let mut n = 2;
+        while out.contains(&label) {
+            label = format!("{base}#{n}");
+            n += 1;
+        }
+        out.push(label);
+    }
+    out
 }
 
 /// The label a results file's path suggests.
@@ -90,5 +122,46 @@ mod tests {
         assert_eq!(label_of(Path::new("base.json")), "base");
         assert_eq!(label_of(Path::new("runs/new.json")), "new");
         assert_eq!(label_of(Path::new("results.json")), "results");
+    }
+
+    #[test]
+    fn a_readable_name_labels_its_run_unless_another_run_shares_it() {
+        fn labels_of(inputs: &[(&str, Option<&str>)]) -> Vec<String> {
+            let inputs: Vec<(&Path, Option<&str>)> = inputs
+                .iter()
+                .map(|(path, name)| (Path::new(*path), *name))
+                .collect();
+            labels(&inputs)
+        }
+        assert_eq!(
+            labels_of(&[
+                ("reports/amd-epyc-3f9a1c2e-2cpu/results.json", Some("lab-1")),
+                (
+                    "reports/lab-2-8cpu/results.json",
+                    Some("Lab PC (room 2.14)")
+                ),
+                ("old/results.json", None),
+            ]),
+            ["lab-1", "Lab PC (room 2.14)", "old"]
+        );
+        // Two runs of one named machine: their folders tell them apart.
+        assert_eq!(
+            labels_of(&[
+                ("reports/lab-1-2cpu/results.json", Some("lab-1")),
+                ("reports/lab-1-1cpu/results.json", Some("lab-1")),
+                ("reports/lab-2-2cpu/results.json", Some("lab-2")),
+            ]),
+            ["lab-1-2cpu", "lab-1-1cpu", "lab-2"]
+        );
+        // A blank name is no name; a name equal to another input's path label is numbered.
+        assert_eq!(
+            labels_of(&[
+                ("a/laptop/results.json", None),
+                ("b.json", Some("laptop")),
+                ("c.json", Some("  ")),
+                ("c.json", None),
+            ]),
+            ["laptop", "laptop#2", "c", "c#2"]
+        );
     }
 }

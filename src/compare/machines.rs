@@ -1,12 +1,16 @@
 //! The machines side by side, field by field, with the fields that differ marked.
 //!
-//! Dates and run lengths always differ, so they are shown but never marked. To show another
-//! field, add one `row(...)` line to [`rows`].
+//! Dates and run lengths always differ, so they are shown but never marked; nor is the
+//! machine's name (it labels the columns). The host and the CPU's identity (family, model,
+//! stepping, caches, flags digest) are marked when two runs that recorded them differ: one
+//! brand string (a cloud VM's `AMD EPYC`) can hide different host CPUs. A run
+//! from before they were recorded shows `(not recorded)`, which is never marked. To show
+//! another field, add one `row(...)` (or `recorded_row(...)`) line to [`rows`].
 
 use serde::Serialize;
 
 use super::Input;
-use crate::machine::Machine;
+use crate::machine::{CpuId, Machine};
 use crate::results::schema::Results;
 
 /// One field of every machine.
@@ -26,8 +30,25 @@ pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
     let m =
         |f: fn(&Machine) -> String| -> Vec<String> { runs.iter().map(|r| f(&r.machine)).collect() };
     let r = |f: fn(&Results) -> String| -> Vec<String> { runs.iter().map(|r| f(r)).collect() };
+    let known = |f: fn(&Machine) -> Option<String>| -> Vec<Option<String>> {
+        runs.iter().map(|r| f(&r.machine)).collect()
+    };
+    let cpu = |f: fn(&CpuId) -> Option<String>| -> Vec<Option<String>> {
+        runs.iter()
+            .map(|r| r.machine.cpu_id.as_ref().and_then(f))
+            .collect()
+    };
     vec![
+        row(
+            "name",
+            m(|m| m.name.clone().unwrap_or_else(|| "(not set)".into())),
+            false,
+        ),
+        recorded_row("host", known(|m| m.host.as_ref().map(|h| h.id.clone()))),
         row("CPU", m(|m| or_none(&m.cpu_brand)), true),
+        recorded_row("CPU id", cpu(CpuId::describe_id)),
+        recorded_row("caches", cpu(CpuId::describe_caches)),
+        recorded_row("CPU flags", cpu(CpuId::describe_flags)),
         row("architecture", m(|m| m.arch.clone()), true),
         row(
             "physical cores",
@@ -120,10 +141,44 @@ fn row(field: &'static str, values: Vec<String>, compared: bool) -> MachineRow {
     }
 }
 
+/// A row of values some runs may not have recorded: those show `(not recorded)`, and the row
+/// differs only when two recorded values do.
+fn recorded_row(field: &'static str, values: Vec<Option<String>>) -> MachineRow {
+    let recorded: Vec<&String> = values.iter().flatten().collect();
+    let differs = recorded.windows(2).any(|w| w[0] != w[1]);
+    MachineRow {
+        field,
+        values: values
+            .into_iter()
+            .map(|v| v.unwrap_or_else(|| "(not recorded)".to_string()))
+            .collect(),
+        differs,
+    }
+}
+
 fn or_none(text: &str) -> String {
     if text.trim().is_empty() {
         "(not reported)".to_string()
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(values: &[Option<&str>]) -> Vec<Option<String>> {
+        values.iter().map(|v| v.map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn recorded_rows_differ_only_between_recorded_values() {
+        let same = recorded_row("host", values(&[Some("aa"), Some("aa"), None]));
+        assert!(!same.differs);
+        assert_eq!(same.values, ["aa", "aa", "(not recorded)"]);
+        assert!(recorded_row("host", values(&[Some("aa"), None, Some("bb")])).differs);
+        assert!(!recorded_row("host", values(&[None, None])).differs);
+        assert!(!recorded_row("host", values(&[Some("aa"), None])).differs);
     }
 }

@@ -2,23 +2,30 @@
 //! machine was quiet enough to trust it.
 //!
 //! [`Machine::detect`] reads the hardware (CPU brand, cores, frequency, memory) through
-//! `sysinfo`, the CPUs this process may really use (affinity and cgroup quota, through
+//! `sysinfo`, the CPU's identity beyond its brand ([`cpu_id`]: family, model, stepping,
+//! caches, a digest of its flags), the host's identity ([`identity`]), the CPUs this process
+//! may really use (affinity and cgroup quota, through
 //! [`std::thread::available_parallelism`]), the OS, and what the build script recorded
 //! (rustc version, git commit). It also takes the load average *before* the run. Call
 //! [`Machine::finish`] when the run is over: it takes the load average *after* and judges
 //! whether the run was disturbed (see [`Machine::busy`]).
 //!
 //! [`Machine::slug`] names the machine's folder under `reports/`, and
-//! [`Machine::summary_line`] titles its charts. [`now_rfc3339`] stamps run start times.
+//! [`Machine::summary_line`] titles its charts (both in `naming.rs`). [`now_rfc3339`] stamps
+//! run start times.
 //!
 //! To record something new: add a field (with `///` docs, it lands in every results file),
 //! fill it in [`Machine::detect`], and test it in `tests/machine.rs`. Platform readings that
-//! may be missing are `Option`s, never a failure: detection never fails.
+//! may be missing are `Option`s with `#[serde(default)]` (so results files written before
+//! the field existed still read), never a failure: detection never fails.
 
 mod brand;
 mod clock;
+pub mod cpu_id;
 pub mod drift;
+pub mod identity;
 mod load;
+mod naming;
 pub mod quiet;
 pub mod usage;
 
@@ -29,7 +36,9 @@ use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 pub use brand::{short_brand, slugify};
 pub use clock::{now_rfc3339, rfc3339_from_unix};
+pub use cpu_id::{CacheKind, CpuCache, CpuId};
 pub use drift::{CalibrationPoint, Drift, Spell};
+pub use identity::{HostIdentity, HostSource, MACHINE_NAME_VAR, MachineError, MachineName};
 pub use load::LoadAverage;
 pub use quiet::{Quiet, QuietCounters};
 
@@ -47,9 +56,22 @@ const MIN_ACCOUNTED_SECONDS: f64 = 1.0;
 /// What a run was measured on, and how busy that machine was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
+    /// The readable name `CONCBENCH_MACHINE_NAME` gave, e.g. `lab-1`; `None` when unset.
+    /// It decides [`Machine::slug`] and labels the run in `compare`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A stable identity of the host (a short digest of its machine id or host name, see
+    /// [`identity`]), so that runs of two hosts with the same CPU are told apart; `None`
+    /// when nothing could be read, and in results files written before it was recorded.
+    #[serde(default)]
+    pub host: Option<HostIdentity>,
     /// CPU brand as the OS reports it, e.g. `AMD EPYC 7B13 64-Core Processor`; may be empty
-    /// (some ARM servers report none).
+    /// (some ARM servers report none) or generic (cloud VMs: `AMD EPYC`).
     pub cpu_brand: String,
+    /// The CPU's vendor, family, model, stepping, caches and flags digest (see [`cpu_id`]);
+    /// Linux only, `None` elsewhere and in results files written before it was recorded.
+    #[serde(default)]
+    pub cpu_id: Option<CpuId>,
     /// Physical cores, when the OS tells (`None` otherwise).
     pub physical_cores: Option<usize>,
     /// Logical CPUs (hardware threads) the OS has online.
@@ -104,9 +126,11 @@ impl PartialEq for Baseline {
 }
 
 impl Machine {
-    /// Fingerprints this machine and takes the load average before the run. Never fails:
-    /// what cannot be read is `None`, empty or a fallback. Takes a few milliseconds.
-    pub fn detect() -> Machine {
+    /// Fingerprints this machine, named `name` (validated from `CONCBENCH_MACHINE_NAME` by
+    /// [`MachineName::from_env`], at the edge), and takes the load average before the run.
+    /// Never fails: what cannot be read is `None`, empty or a fallback. Takes a few
+    /// milliseconds.
+    pub fn detect(name: Option<MachineName>) -> Machine {
         let baseline = Baseline(Some((Instant::now(), CpuTicks::now())));
         let load_before = load::read_load_average();
         let usable_cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -137,7 +161,10 @@ impl Machine {
             .unwrap_or_else(|| std::env::consts::OS.to_string());
 
         let mut machine = Machine {
+            name: name.map(|n| n.as_str().to_string()),
+            host: identity::read_host_identity(),
             cpu_brand,
+            cpu_id: cpu_id::read(),
             physical_cores: System::physical_core_count(),
             logical_cores,
             usable_cpus,
@@ -199,73 +226,6 @@ impl Machine {
         );
         self.busy = !self.busy_reasons.is_empty();
     }
-
-    /// The CPU brand for display: [`short_brand`] of `cpu_brand`, or the architecture when
-    /// the OS reports no brand.
-    pub fn display_brand(&self) -> String {
-        let short = short_brand(&self.cpu_brand);
-        if short.is_empty() {
-            self.arch.clone()
-        } else {
-            short
-        }
-    }
-
-    /// A folder name for `reports/<slug>/`: [`slugify`] of [`Machine::display_brand`]
-    /// (`unknown` if that leaves nothing), then `-{usable_cpus}cpu`, e.g.
-    /// `amd-epyc-7b13-2cpu`, `intel-xeon-2-20ghz-1cpu`, `apple-m2-8cpu`, `aarch64-4cpu`.
-    /// A `taskset -c 0` run thus gets its own folder, apart from the whole machine's.
-    pub fn slug(&self) -> String {
-        let mut base = slugify(&self.display_brand());
-        if base.is_empty() {
-            base = "unknown".to_string();
-        }
-        format!("{base}-{}cpu", self.usable_cpus)
-    }
-
-    /// One line for chart titles, e.g. `AMD EPYC 7B13, 2 CPUs (1 physical core), Linux 6.1`,
-    /// or `Intel Core i7-8650U, 1 of 8 CPUs (4 physical cores), macOS 15.1.1 Sequoia` when
-    /// the run could use fewer CPUs than the machine has. On Linux the OS part is the kernel
-    /// version (major.minor); elsewhere it is [`Machine::os`].
-    pub fn summary_line(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        let mut line = self.display_brand();
-        line.push_str(", ");
-        if self.usable_cpus == self.logical_cores {
-            line.push_str(&plural(self.logical_cores, "CPU"));
-        } else {
-            line.push_str(&format!(
-                "{} of {}",
-                self.usable_cpus,
-                plural(self.logical_cores, "CPU")
-            ));
-        }
-        if let Some(physical) = self.physical_cores {
-            line.push_str(&format!(" ({})", plural(physical, "physical core")));
-        }
-        line.push_str(", ");
-        line.push_str(&self.os_short());
-        line
-    }
-
-    /// `Linux 6.1` from kernel `Linux 6.1.0-18-amd64`; otherwise the OS string.
-    fn os_short(&self) -> String {
-        if let Some(version) = self.kernel.strip_prefix("Linux ") {
-            let major_minor: Vec<&str> = version
-                .split(|c: char| !c.is_ascii_digit())
-                .take(2)
-                .filter(|part| !part.is_empty())
-                .collect();
-            if !major_minor.is_empty() {
-                return format!("Linux {}", major_minor.join("."));
-            }
-        }
-        if self.os.is_empty() {
-            self.kernel.clone()
-        } else {
-            self.os.clone()
-        }
-    }
 }
 
 /// The reasons a run on `logical` CPUs counts as busy; empty when it does not.
@@ -304,9 +264,13 @@ fn busy_reasons(
 mod tests {
     use super::*;
 
-    fn sample(brand: &str, usable: usize) -> Machine {
+    /// A machine with `brand` and `usable` of 2 logical CPUs, no name, host or CPU id.
+    pub(super) fn sample(brand: &str, usable: usize) -> Machine {
         Machine {
+            name: None,
+            host: None,
             cpu_brand: brand.to_string(),
+            cpu_id: None,
             physical_cores: Some(1),
             logical_cores: 2,
             usable_cpus: usable,
@@ -325,62 +289,6 @@ mod tests {
             busy_reasons: Vec::new(),
             baseline: Baseline::default(),
         }
-    }
-
-    #[test]
-    fn slugs_of_real_machines() {
-        let cases = [
-            (
-                "AMD EPYC 7B13 64-Core Processor",
-                2,
-                "x86_64",
-                "amd-epyc-7b13-2cpu",
-            ),
-            (
-                "Intel(R) Xeon(R) CPU @ 2.20GHz",
-                1,
-                "x86_64",
-                "intel-xeon-2-20ghz-1cpu",
-            ),
-            (
-                "Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz",
-                8,
-                "x86_64",
-                "intel-core-i7-8650u-8cpu",
-            ),
-            ("Apple M2", 8, "aarch64", "apple-m2-8cpu"),
-            ("", 4, "aarch64", "aarch64-4cpu"),
-            ("", 4, "", "unknown-4cpu"),
-        ];
-        for (brand, usable, arch, want) in cases {
-            let mut m = sample(brand, usable);
-            m.arch = arch.to_string();
-            assert_eq!(m.slug(), want, "brand {brand:?}");
-        }
-    }
-
-    #[test]
-    fn summary_lines_read_well() {
-        assert_eq!(
-            sample("AMD EPYC 7B13 64-Core Processor", 2).summary_line(),
-            "AMD EPYC 7B13, 2 CPUs (1 physical core), Linux 6.1"
-        );
-        let mut m = sample("Apple M2", 1);
-        m.logical_cores = 8;
-        m.physical_cores = None;
-        m.kernel = "Darwin 24.1.0".to_string();
-        m.os = "macOS 15.1.1 Sequoia".to_string();
-        assert_eq!(
-            m.summary_line(),
-            "Apple M2, 1 of 8 CPUs, macOS 15.1.1 Sequoia"
-        );
-        let mut m = sample("", 1);
-        m.logical_cores = 1;
-        m.arch = "aarch64".to_string();
-        assert_eq!(
-            m.summary_line(),
-            "aarch64, 1 CPU (1 physical core), Linux 6.1"
-        );
     }
 
     #[test]

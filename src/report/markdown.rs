@@ -77,9 +77,30 @@ fn machine_section(results: &Results) -> String {
     let load = |l: &Option<crate::machine::LoadAverage>| {
         l.map_or("n/a".to_string(), |l| format!("{:.2}", l.one))
     };
-    let rows = vec![
-        vec!["".to_string(), "".to_string()],
+    let recorded = |text: Option<String>| text.unwrap_or_else(|| "not recorded".to_string());
+    let cpu_id = m.cpu_id.as_ref();
+    let mut rows = vec![vec!["".to_string(), "".to_string()]];
+    if let Some(name) = &m.name {
+        rows.push(vec!["name".into(), name.clone()]);
+    }
+    rows.extend([
+        vec![
+            "host".into(),
+            recorded(m.host.as_ref().map(|h| h.describe())),
+        ],
         vec!["CPU".into(), m.display_brand()],
+        vec![
+            "CPU id".into(),
+            recorded(cpu_id.and_then(|c| c.describe_id())),
+        ],
+        vec![
+            "caches".into(),
+            recorded(cpu_id.and_then(|c| c.describe_caches())),
+        ],
+        vec![
+            "CPU flags".into(),
+            recorded(cpu_id.and_then(|c| c.describe_flags())),
+        ],
         vec![
             "cores".into(),
             format!(
@@ -129,7 +150,7 @@ fn machine_section(results: &Results) -> String {
                 ),
             ],
         },
-    ];
+    ]);
     format!("## Machine\n\n{}\n", markdown(&rows))
 }
 

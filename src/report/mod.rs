@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
-use crate::machine::{Machine, now_rfc3339};
+use crate::machine::{Machine, MachineName, now_rfc3339};
 use crate::model;
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;
@@ -113,7 +113,8 @@ fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
 
 /// Builds a results file from any criterion output folder whose benchmark ids are
 /// `<group>/<model>/<workers>` (each group a workload). Speedups need a `sequential/1`
-/// benchmark in the group. The machine is this one, read now: the report says so.
+/// benchmark in the group. The machine is this one, read now (named by
+/// `CONCBENCH_MACHINE_NAME`; a bad value is an error): the report says so.
 pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
     let imported = import(dir, |id: &CriterionId| {
         id.function.is_some() && id.value_number().is_some_and(|n| n >= 1)
@@ -125,7 +126,7 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             dir.display()
         );
     }
-    let mut machine = Machine::detect();
+    let mut machine = Machine::detect(MachineName::from_env()?);
     machine.finish();
     let now = now_rfc3339();
     let mut workers: Vec<usize> = Vec::new();
