@@ -11,6 +11,7 @@ use thiserror::Error;
 
 use crate::compare::CompareError;
 use crate::error::Error;
+use crate::export::ExportError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 
@@ -42,6 +43,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(ResultsError::is_bad_input)
             || e.downcast_ref::<CompareError>()
                 .is_some_and(CompareError::is_usage)
+            || e.downcast_ref::<ExportError>()
+                .is_some_and(ExportError::is_bad_input)
     })
 }
 
@@ -101,6 +104,8 @@ mod tests {
         assert_eq!(status(&imported.context("importing")), 2);
         let marked = anyhow::Error::from(BadInput(anyhow::anyhow!("holds no benchmark")));
         assert_eq!(status(&marked), 2);
+        let empty = anyhow::Error::from(ExportError::NothingToExport).context("exporting r.json");
+        assert_eq!(status(&empty), 2);
 
         let mismatch = Error::ChecksumMismatch {
             workload: "sleep".into(),
@@ -120,6 +125,11 @@ mod tests {
             message: "disk full".into(),
         };
         assert_eq!(status(&anyhow::Error::from(compare_write)), 1);
+        let export_write = ExportError::Write(ResultsError::Write {
+            path: "/out/bmf.json".into(),
+            source: std::io::Error::other("disk full"),
+        });
+        assert_eq!(status(&anyhow::Error::from(export_write)), 1);
         assert_eq!(status(&anyhow::anyhow!("writing to standard output")), 1);
     }
 
