@@ -1,5 +1,5 @@
-//! The command line: `list`, `run`, `probe`, `report`, `compare`, `machine`, and the hidden
-//! `worker` that the process model starts.
+//! The command line: `list`, `run`, `probe`, `report`, `compare`, `export`, `machine`, and
+//! the hidden `worker` that the process model starts.
 //!
 //! Every subcommand is a variant of `Command` and one function here returning
 //! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, parse_worker_list};
 use crate::exit::{BadInput, error_line, exit_status};
 use crate::machine::{Machine, MachineName};
+use crate::export::ExportFormat;
 use crate::model::{self, MODELS, ModelConfig};
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;
@@ -48,6 +49,8 @@ enum Command {
     /// Print this machine's fingerprint (name, host, CPU, cores, memory, OS, rustc, load) as
     /// JSON.
     Machine(MachineArgs),
+    /// Write a results file in a benchmark tracker's format (bmf: Bencher Metric Format).
+    Export(ExportArgs),
     /// Run one case in this process and report peak memory and CPU time.
     Probe(ProbeArgs),
     /// Serve tasks on stdin/stdout for the process model (started by concbench itself).
@@ -181,6 +184,32 @@ struct CompareArgs {
     allow_profile_mismatch: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  concbench export reports/laptop --format bmf > bmf.json
+  concbench export reports/laptop/results.json --format bmf --out bmf.json
+
+bmf: one benchmark per timed case, <workload>/<model>/<workers>, with the measures latency \
+(mean batch time, ns, with its bounds), peak-memory (bytes) and speedup (over sequential, \
+with its bounds) where the file has them; and overhead/<model>/<batch> with latency in ns \
+per task. Cases without a time are left out and named on stderr.
+
+Exit status: 0 done; 1 writing failed; 2 bad input (unreadable or unknown-schema file, \
+nothing to export, --out naming a folder or a file that is not an earlier export).")]
+struct ExportArgs {
+    /// A results file, or a machine folder holding results.json.
+    #[arg(value_name = "RESULTS")]
+    results: PathBuf,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// Write to FILE (atomically) instead of standard output; an existing FILE is replaced
+    /// only when it is an earlier export in the same format.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
 /// Parses the command line, runs it, and turns a failure into one `error:` line and the
 /// exit status [`exit_status`] decides.
 pub fn main() -> ExitCode {
@@ -218,6 +247,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report(args),
         Command::Compare(args) => compare(args),
         Command::Machine(args) => machine(args),
+        Command::Export(args) => export(args),
         Command::Worker => unreachable!("main runs the worker before dispatching"),
     }
 }
@@ -460,6 +490,32 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let path = crate::compare::input::resolve(&args.results)?;
+    let results = Results::read(&path)?;
+    let exporter = args.format.exporter();
+    let export = exporter
+        .export(&results)
+        .with_context(|| format!("exporting {}", path.display()))?;
+    match &args.out {
+        None => print_stdout(&export.text)?,
+        Some(out) => crate::export::write_out(exporter, &export, out)?,
+    }
+    // Only once the export is out, so that a failure stays one line.
+    if let Some(line) = export.skipped_line() {
+        eprintln!("export: {line}");
+    }
+    match &args.out {
+        None => Ok(()),
+        Some(out) => print_stdout(&format!(
+            "export: {} ({} benchmarks, {})\n",
+            out.display(),
+            export.benchmarks,
+            args.format
+        )),
+    }
 }
 
 /// `compare --fail-on-regression` found slower cases (named in the text): a failure, exit

@@ -12,6 +12,7 @@ use thiserror::Error;
 use crate::compare::CompareError;
 use crate::error::Error;
 use crate::machine::MachineError;
+use crate::export::ExportError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 
@@ -46,6 +47,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(CompareError::is_usage)
             || e.downcast_ref::<MachineError>()
                 .is_some_and(MachineError::is_usage)
+            || e.downcast_ref::<ExportError>()
+                .is_some_and(ExportError::is_bad_input)
     })
 }
 
@@ -110,6 +113,8 @@ mod tests {
             status(&anyhow::Error::from(name).context("reading settings")),
             2
         );
+        let empty = anyhow::Error::from(ExportError::NothingToExport).context("exporting r.json");
+        assert_eq!(status(&empty), 2);
 
         let mismatch = Error::ChecksumMismatch {
             workload: "sleep".into(),
@@ -129,6 +134,11 @@ mod tests {
             message: "disk full".into(),
         };
         assert_eq!(status(&anyhow::Error::from(compare_write)), 1);
+        let export_write = ExportError::Write(ResultsError::Write {
+            path: "/out/bmf.json".into(),
+            source: std::io::Error::other("disk full"),
+        });
+        assert_eq!(status(&anyhow::Error::from(export_write)), 1);
         assert_eq!(status(&anyhow::anyhow!("writing to standard output")), 1);
     }
 

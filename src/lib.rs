@@ -20,6 +20,7 @@
 //!   name, line/heatmap/bar renderers, SVG and PNG output);
 //! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
+//! - [`export`]: a results file in a benchmark tracker's format (Bencher's BMF);
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
 //!   `benches/sync.rs` measures them;
 //! - [`cli`] and [`exit`]: the command line, and how a failed command ends;
@@ -31,6 +32,7 @@ pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod exit;
+pub mod export;
 pub mod gil;
 pub mod machine;
 pub mod measure;

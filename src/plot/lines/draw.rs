@@ -4,9 +4,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::legend::{self, DOT, RING, RING_WIDTH, blend_over};
+
+use super::legend::{self as rows, DOT, RING, RING_WIDTH, blend_over};
+use crate::plot::legend;
 use super::{Annotations, GuideKind, LinePlot, Look, Series, XScale, YScale};
 use crate::plot::axis::{TickedAxis, clip_runs, linear_axis, log_axis, min_max, tight_linear_axis};
 use crate::plot::canvas::{self, MARGIN};
@@ -48,7 +49,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
     };
 
     // Legend entries and the column they need.
-    let entries = legend::entries(plot, notes, &x_ok, &y_ok);
+    let entries = rows::entries(plot, notes, &x_ok, &y_ok);
     let labels: Vec<String> = entries.rows.iter().map(|(label, _)| label.clone()).collect();
     let legend_width = legend::width(&body, &labels)? as u32;
     let (body_w, _) = body.dim_in_pixel();
@@ -332,6 +333,6 @@ pub fn draw_annotated<DB: DrawingBackend>(
         }
     }
 
-    legend::draw(&legend_area, &entries, &palette, span_alpha, notes.note.as_deref(), legend_width)
+    rows::draw(&legend_area, &entries, &palette, span_alpha, notes.note.as_deref(), legend_width)
 }
 

@@ -205,7 +205,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                 ))?;
             }
         }
-        text(legend_area, label, (right + legend::GAP, y), palette.text)?;
+        text(legend_area, label, (right + GAP, y), palette.text)?;
         y += ROW;
     }
 
