@@ -44,7 +44,7 @@ enum Command {
     Run(RunArgs),
     /// Render a results file (or a criterion folder) into charts, report.md and results.csv.
     Report(ReportArgs),
-    /// Compare two or more runs (results files or report folders) side by side.
+    /// Compare two or more runs (results files, machine folders, or a folder of them) side by side.
     Compare(CompareArgs),
     /// Print this machine's fingerprint (name, host, CPU, cores, memory, OS, rustc, load) as
     /// JSON.
@@ -145,25 +145,41 @@ Examples:
   concbench compare reports/laptop reports/server
   concbench compare a/results.json b/results.json c/results.json --out cmp/
   concbench compare base.json new.json --format json --threshold 5% --fail-on-regression
+  concbench compare fleet/ --baseline laptop --out fleet/compare
 
-The first input is the base: ratios are time / time on the base (above 1 = slower), and each \
-other input gets a verdict per case: slower or faster only when the ratio is beyond the \
+A folder without results.json is a folder of machine folders (reports/, or the folder a CI \
+job gathers its legs' folders into): it stands for every folder in it that holds \
+results.json, in name order, except its compare/ folder. With more than three machines the \
+output leads with a fleet table (per machine: CPU, usable CPUs, memory, busy flag, and per \
+workload the best model and its speedup) and, with --out, a fleet chart per workload \
+(<workload>/fleet.svg|png: the speedup of each model at each machine's usable CPU count, a \
+bar group per machine); then the pairwise details against the base.
+
+The first input is the base, or the one --baseline names (a label or a folder name): ratios \
+are time / time on the base (above 1 = slower), and each other input gets a verdict per \
+case: slower or faster only when the ratio is beyond the \
 threshold and the difference is significant: Welch's t-test at alpha 0.01 on the logarithms \
 of the per-round median times when both runs have 3 or more rounds; for results without \
 rounds, on criterion's samples, else non-overlapping confidence intervals. Otherwise same.
 
 Exit status: 0 done; 1 --fail-on-regression found a slower case (the cases are named on \
-stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, different \
-profiles without --allow-profile-mismatch, no common case).")]
+stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, a folder \
+without machine folders, fewer than two machines, an unknown --baseline, different profiles \
+without --allow-profile-mismatch, no common case).")]
 struct CompareArgs {
-    /// Results files or report folders holding results.json; the first is the base.
-    #[arg(required = true, num_args = 2.., value_name = "RESULTS")]
+    /// Results files, machine folders holding results.json, or folders of machine folders
+    /// (two machines or more in all); the first is the base unless --baseline names another.
+    #[arg(required = true, num_args = 1.., value_name = "RESULTS|FOLDER")]
     inputs: Vec<PathBuf>,
+    /// The machine the others are compared with: an input's label or folder name.
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
     /// Table format on standard output: md, json or csv (charts: see --chart-format).
     #[arg(long, alias = "output", value_name = "md|json|csv", default_value = "md",
           value_parser = <crate::compare::TableFormat as std::str::FromStr>::from_str)]
     format: crate::compare::TableFormat,
-    /// Also write compare.md, compare.json, compare.csv and overlay charts into DIR.
+    /// Also write compare.md, compare.json, compare.csv and overlay charts into DIR (and a
+    /// fleet chart per workload with more than three machines).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Chart formats for --out, comma-separated.
@@ -467,6 +483,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
     let options = crate::compare::CompareOptions {
         inputs: args.inputs,
+        baseline: args.baseline,
         threshold: args.threshold,
         allow_profile_mismatch: args.allow_profile_mismatch,
         out_dir: args.out,
@@ -474,6 +491,9 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         theme: args.theme,
     };
     let outcome = crate::compare::run(&options)?;
+    for folder in &outcome.skipped {
+        eprintln!("compare: skipped {} (no results.json)", folder.display());
+    }
     print_stdout(&outcome.comparison.render(args.format))?;
     if let Some(written) = &outcome.written {
         eprintln!(

@@ -55,6 +55,7 @@ fn text(bytes: &[u8]) -> String {
 fn options(inputs: &[&str]) -> CompareOptions {
     CompareOptions {
         inputs: inputs.iter().map(|n| fixture(n)).collect(),
+        baseline: None,
         threshold: 0.05,
         allow_profile_mismatch: false,
         out_dir: None,

@@ -2,7 +2,8 @@
 //! formats or judges shows up as a diff here before it reaches a user.
 //!
 //! - `report` and `compare` run through the command line on committed fixtures (a results
-//!   file without rounds, one with rounds, two machines, an A/A pair). Text outputs (stdout,
+//!   file without rounds, one with rounds, two machines, an A/A pair, a folder of four
+//!   machine folders). Text outputs (stdout,
 //!   Markdown, CSV, JSON) are snapshotted whole; every chart file as its size and a digest
 //!   of its bytes, so a moved pixel in any chart fails the test. Charts are compared as SVG:
 //!   PNGs are drawn by the same code through another backend.
@@ -161,6 +162,11 @@ fn compare_of_two_runs_with_rounds() {
             "compare/rounds-one-cpu.json",
         ],
     );
+}
+
+#[test]
+fn compare_of_a_fleet_folder() {
+    compare_outputs("compare-fleet", &["fleet"]);
 }
 
 /// `text` with every time (`1.23 ms`) and speedup (`(0.98x)`) replaced by a placeholder and

@@ -4,7 +4,10 @@
 //!   dash-dot), with the ideal line;
 //! - `<workload>/ratio`: per model, the time ratio of every other machine to the base at the
 //!   largest worker count all machines ran, on a log axis (bars up = slower), whiskers from
-//!   the confidence intervals.
+//!   the confidence intervals;
+//! - `<workload>/fleet`, with more than three machines: one bar group per machine, one bar
+//!   per model, the speedup at the machine's usable CPUs ([`super::fleet::chart`], drawn by
+//!   [`crate::plot::grouped_bars`]).
 //!
 //! A chart is a plain data figure built here ([`speedup_overlay`], [`ratio_bars`]) and drawn
 //! by its own file ([`super::speedup_plot`], [`super::ratio_plot`]) with the toolkit of
@@ -19,8 +22,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
+use super::fleet::{self, FLEET_MIN_MACHINES};
 use super::{Input, ratio_plot, speedup_plot, workload_names};
 use crate::model::sort_models;
+use crate::plot::grouped_bars::{self, GroupedBarPlot};
 use crate::plot::style::LineStyle;
 use crate::plot::{
     ChartError, DrawResult, Drawing, Format, Header, RenderedChart, Theme, canvas, file_name,
@@ -82,6 +87,8 @@ pub enum CompareFigure {
     Speedup(SpeedupOverlay),
     /// Time ratios per model.
     Ratio(RatioBars),
+    /// Speedups at each machine's usable CPUs, a bar group per machine.
+    Fleet(GroupedBarPlot),
 }
 
 /// The speedup overlay of `workload`; `None` when no machine has a speedup beyond
@@ -177,7 +184,8 @@ pub fn ratio_bars(inputs: &[Input], workload: &str) -> Option<RatioBars> {
 }
 
 /// Draws every chart of every workload in every format into `out_dir`, in parallel; the
-/// list is in workload order, speedup before ratio.
+/// list is in workload order, fleet (with more than three inputs) before speedup before
+/// ratio.
 pub fn render_all(
     inputs: &[Input],
     formats: &[Format],
@@ -196,6 +204,16 @@ pub fn render_all(
         .collect();
     let mut jobs: Vec<(String, &'static str, String, String, CompareFigure)> = Vec::new();
     for w in workload_names(&runs) {
+        let fleet_plot = (inputs.len() >= FLEET_MIN_MACHINES)
+            .then(|| fleet::chart(inputs, &w))
+            .flatten();
+        if let Some(plot) = fleet_plot {
+            let title = format!("{w}: speedup at each machine's usable CPUs");
+            let sub = format!(
+                "{profile} · over each machine's sequential · ×N: the most workers below the CPUs"
+            );
+            jobs.push((w.clone(), "fleet", title, sub, CompareFigure::Fleet(plot)));
+        }
         if let Some(plot) = speedup_overlay(inputs, &w) {
             let title = format!("{w}: speedup vs workers");
             let sub = format!(
@@ -261,9 +279,15 @@ fn draw_figure<DB: DrawingBackend>(
     header: &Header,
     theme: Theme,
 ) -> DrawResult<DB> {
-    canvas::header(root, header, &theme.palette())?;
     match figure {
-        CompareFigure::Speedup(plot) => speedup_plot::draw(root, plot, theme),
-        CompareFigure::Ratio(plot) => ratio_plot::draw(root, plot, theme),
+        CompareFigure::Speedup(plot) => {
+            canvas::header(root, header, &theme.palette())?;
+            speedup_plot::draw(root, plot, theme)
+        }
+        CompareFigure::Ratio(plot) => {
+            canvas::header(root, header, &theme.palette())?;
+            ratio_plot::draw(root, plot, theme)
+        }
+        CompareFigure::Fleet(plot) => grouped_bars::draw(root, plot, header, theme),
     }
 }

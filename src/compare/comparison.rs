@@ -1,7 +1,7 @@
 //! The joined table: one [`Comparison`] holds every input's machine, and per workload one
 //! [`Row`] per (model, workers) with a [`Cell`] per input (time, speedup, ratio, verdict),
-//! plus the cases only some inputs have. Plain data: [`super::join`] fills it, the
-//! renderers read it.
+//! plus the cases only some inputs have, and with more than three machines the fleet table.
+//! Plain data: [`super::join`] fills it, the renderers read it.
 //!
 //! To show a new figure per case, add a field to [`Cell`] and fill it in
 //! [`super::join::compare`].
@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::fleet::Fleet;
 use super::verdict::{self, Judgement, Verdict};
 use super::{MachineRow, TableFormat, export, markdown};
 use crate::machine::Machine;
@@ -34,6 +35,9 @@ pub struct Comparison {
     pub machine_rows: Vec<MachineRow>,
     /// Per workload (registry order), its rows and one-sided cases.
     pub workloads: Vec<WorkloadComparison>,
+    /// Every machine as a row, with more than three machines (see [`super::fleet`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
 }
 
 /// One input as the comparison names it.

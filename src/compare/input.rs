@@ -1,13 +1,18 @@
-//! The command's inputs: each argument is a results file or a report folder holding
-//! `results.json`. Each gets a short label for table headers and legends.
+//! The command's inputs: each argument is a results file, a machine folder holding
+//! `results.json` (what `cargo bench` writes as `reports/<machine>/`), or a folder of machine
+//! folders (`reports/`, or the folder a CI job gathers its legs' folders into), which
+//! [`expand`]s to its machine folders in name order. Each input gets a short label for table
+//! headers and legends, and [`put_first`] makes the one `--baseline` names the base.
 //!
 //! A label is the machine's readable name when the run recorded one
 //! (`CONCBENCH_MACHINE_NAME`) and no other input carries the same name. Otherwise it comes
-//! from the path, because that is what the user chose: a report folder or a
+//! from the path, because that is what the user chose: a machine folder or a
 //! `.../results.json` gives the folder's name (`reports/laptop` → `laptop`), any other file
 //! its stem (`base.json` → `base`); two runs of one named machine (an A/A pair, a run under
-//! `taskset`) are thus told apart by their files. Repeated labels get `#2`, `#3`.
+//! `taskset`) are thus told apart by their files. Repeated labels get `#2`, `#3`. To let an
+//! input answer to another name (for `--baseline`), add it in [`Input::names`].
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::CompareError;
@@ -15,6 +20,10 @@ use crate::results::schema::Results;
 
 /// The file name a report folder keeps its results in.
 pub const RESULTS_FILE: &str = "results.json";
+
+/// The folder a comparison of a folder of machine folders is written to by convention
+/// (`reports/compare/`); [`expand`] never takes it for a machine.
+pub const COMPARE_FOLDER: &str = "compare";
 
 /// One machine's run, read.
 #[derive(Debug, Clone)]
@@ -27,8 +36,39 @@ pub struct Input {
     pub results: Results,
 }
 
+impl Input {
+    /// The names `--baseline` finds this input by: its label, then the name of its machine
+    /// folder (for a `results.json`) or its file's stem (for another file).
+    pub fn names(&self) -> Vec<String> {
+        let mut names = vec![self.label.clone()];
+        let from_path = if self.path.file_name().is_some_and(|n| n == RESULTS_FILE) {
+            self.path.parent().and_then(Path::file_name)
+        } else {
+            self.path.file_stem()
+        };
+        let name = from_path.map(|n| n.to_string_lossy().to_string());
+        names.extend(name.filter(|n| !n.is_empty() && *n != self.label));
+        let machine = self.results.machine.name.as_deref().map(str::trim);
+        if let Some(machine) = machine.filter(|m| !m.is_empty() && !names.iter().any(|n| n == m)) {
+            names.push(machine.to_string());
+        }
+        names
+    }
+}
+
+/// The arguments as results files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expanded {
+    /// One results file per input, in argument order, a folder's machines in name order.
+    pub files: Vec<PathBuf>,
+    /// Folders inside a folder argument left out because they hold no `results.json`
+    /// (hidden folders and `compare/` are left out without a word).
+    pub skipped: Vec<PathBuf>,
+}
+
 /// The results file an argument names: the argument itself, or `results.json` inside it
-/// when it is a folder.
+/// when it is a machine folder. A folder without `results.json` is an error here; see
+/// [`expand`] for folders of machine folders.
 pub fn resolve(arg: &Path) -> Result<PathBuf, CompareError> {
     if arg.is_dir() {
         let file = arg.join(RESULTS_FILE);
@@ -44,13 +84,84 @@ pub fn resolve(arg: &Path) -> Result<PathBuf, CompareError> {
     }
 }
 
-/// Reads every argument, in order, and labels them.
-pub fn load(args: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
-    let mut read: Vec<(PathBuf, Results)> = Vec::new();
+/// Turns every argument into results files: a file stays itself, a machine folder gives its
+/// `results.json`, and a folder without one gives the `results.json` of each folder in it
+/// that has one, in name order, except `compare/` and hidden folders. A folder with
+/// neither is an error; so are folders of machine folders that give fewer than two inputs
+/// in all (a lone results file or machine folder is left to the join to refuse).
+pub fn expand(args: &[PathBuf]) -> Result<Expanded, CompareError> {
+    let mut out = Expanded::default();
+    let mut folders: Vec<&Path> = Vec::new();
     for arg in args {
-        let path = resolve(arg)?;
-        let results = Results::read(&path)?;
-        read.push((path, results));
+        if !arg.is_dir() || arg.join(RESULTS_FILE).is_file() {
+            out.files.push(resolve(arg)?);
+            continue;
+        }
+        let machines = machine_folders(arg, &mut out.skipped)?;
+        if machines.is_empty() {
+            return Err(CompareError::NoResultsInFolder {
+                path: arg.to_path_buf(),
+            });
+        }
+        out.files
+            .extend(machines.iter().map(|m| m.join(RESULTS_FILE)));
+        folders.push(arg);
+    }
+    if !folders.is_empty() && out.files.len() < 2 {
+        let labels: Vec<String> = out.files.iter().map(|f| label_of(f)).collect();
+        return Err(CompareError::TooFewMachines {
+            folders: folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            found: if labels.is_empty() {
+                "none".to_string()
+            } else {
+                format!("{} ({})", labels.len(), labels.join(", "))
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The folders of `dir` that hold `results.json`, sorted by name; the others (but hidden
+/// ones and `compare/`) go to `skipped`.
+fn machine_folders(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf>, CompareError> {
+    let list_error = |e: std::io::Error| CompareError::ListFolder {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for entry in fs::read_dir(dir).map_err(list_error)? {
+        let path = entry.map_err(list_error)?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if path.is_dir() && !name.starts_with('.') && name != COMPARE_FOLDER {
+            folders.push(path);
+        }
+    }
+    folders.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    let (machines, others): (Vec<PathBuf>, Vec<PathBuf>) = folders
+        .into_iter()
+        .partition(|f| f.join(RESULTS_FILE).is_file());
+    skipped.extend(others);
+    Ok(machines)
+}
+
+/// Reads and labels the arguments, in order, after [`expand`]ing them.
+pub fn load(args: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
+    read(&expand(args)?.files)
+}
+
+/// Reads every results file, in order, and labels them.
+pub fn read(files: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
+    let mut read: Vec<(PathBuf, Results)> = Vec::new();
+    for path in files {
+        let results = Results::read(path)?;
+        read.push((path.clone(), results));
     }
     let named: Vec<(&Path, Option<&str>)> = read
         .iter()
@@ -95,6 +206,29 @@ fn labels(inputs: &[(&Path, Option<&str>)]) -> Vec<String> {
     out
 }
 
+/// Moves the input `name` names to the front, the others keeping their order: the one
+/// whose label is `name`, else the first that [`Input::names`] finds by it.
+pub fn put_first(inputs: &mut Vec<Input>, name: &str) -> Result<(), CompareError> {
+    let position = inputs.iter().position(|i| i.label == name).or_else(|| {
+        inputs
+            .iter()
+            .position(|i| i.names().iter().any(|n| n == name))
+    });
+    let Some(position) = position else {
+        return Err(CompareError::UnknownBaseline {
+            name: name.to_string(),
+            names: inputs
+                .iter()
+                .map(|i| i.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let base = inputs.remove(position);
+    inputs.insert(0, base);
+    Ok(())
+}
+
 /// The label a results file's path suggests.
 fn label_of(path: &Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().to_string());
@@ -115,6 +249,37 @@ fn label_of(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn input(label: &str, path: &str) -> Input {
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compare/laptop.json");
+        Input {
+            label: label.to_string(),
+            path: PathBuf::from(path),
+            results: Results::read(&fixture).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_baseline_moves_to_the_front_by_label_or_folder() {
+        let mut inputs = vec![
+            input("a", "fleet/a/results.json"),
+            input("b", "fleet/b-folder/results.json"),
+            input("c", "runs/c.json"),
+        ];
+        let order =
+            |inputs: &[Input]| -> Vec<String> { inputs.iter().map(|i| i.label.clone()).collect() };
+        put_first(&mut inputs, "c").unwrap();
+        assert_eq!(order(&inputs), ["c", "a", "b"]);
+        put_first(&mut inputs, "b-folder").unwrap();
+        assert_eq!(order(&inputs), ["b", "c", "a"]);
+        let err = put_first(&mut inputs, "d").unwrap_err().to_string();
+        assert!(
+            err.contains("--baseline d") && err.contains("b, c, a"),
+            "{err}"
+        );
+        assert_eq!(order(&inputs), ["b", "c", "a"]);
+    }
 
     #[test]
     fn labels_come_from_folders_and_stems() {

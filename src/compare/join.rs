@@ -1,13 +1,13 @@
 //! Joining the inputs on (workload, model, workers): rows where the base and at least one
 //! other input have a case, the rest listed as one-sided; the profile check; the notes on
-//! parameters that differ.
+//! parameters that differ; the fleet table when there are more than three inputs.
 //!
 //! Row order: workloads in registry order, models in registry order, worker counts
 //! ascending; names outside the registries go last, by name.
 
 use super::comparison::{Cell, Comparison, OneSided, Row, Side, WorkloadComparison};
 use super::verdict::{self, ALPHA};
-use super::{CompareError, Input, SCHEMA, machines};
+use super::{CompareError, Input, SCHEMA, fleet, machines};
 use crate::model::sort_models;
 use crate::results::schema::Results;
 use crate::workload::{Kind, WORKLOADS};
@@ -38,7 +38,8 @@ pub fn compare(
         });
     }
     let all: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
-    let workloads: Vec<WorkloadComparison> = workload_names(&all)
+    let all_workloads = workload_names(&all);
+    let workloads: Vec<WorkloadComparison> = all_workloads
         .iter()
         .map(|w| compare_workload(inputs, w, threshold))
         .collect();
@@ -80,6 +81,7 @@ pub fn compare(
         profiles_differ,
         machine_rows: machines::rows(inputs),
         workloads,
+        fleet: fleet::fleet(inputs, &all_workloads),
     })
 }
 

@@ -1,5 +1,7 @@
-//! The comparison as Markdown: how to read it, the machines, a summary per machine, then per
-//! workload its charts (when written), its table and the cases only some inputs have.
+//! The comparison as Markdown: with more than three machines the fleet first ([`fleet`]'s
+//! table and charts), then how to read the pairwise part, the machines, a summary per
+//! machine against the base, then per workload its charts (when written), its table and the
+//! cases only some inputs have.
 //!
 //! The text depends only on the [`Comparison`] and the chart list, so the same inputs give
 //! the same text. To add a section, write a function returning its text and call it from
@@ -8,14 +10,23 @@
 use std::fmt::Write;
 
 use super::verdict::{ALPHA, MIN_ROUNDS, MIN_SAMPLES, Verdict, percent};
-use super::{Comparison, WorkloadComparison};
+use super::{Comparison, WorkloadComparison, fleet};
 use crate::plot::RenderedChart;
 use crate::table::{format_duration, markdown};
 
 /// The whole document. `charts` are linked under their workloads (SVG preferred).
 pub fn render(c: &Comparison, charts: &[RenderedChart]) -> String {
     let labels: Vec<&str> = c.machines.iter().map(|m| m.label.as_str()).collect();
-    let mut out = format!("# concbench compare: {}\n\n", labels.join(" vs "));
+    let mut out = match &c.fleet {
+        Some(f) => format!(
+            "# concbench compare: {} machines, base {}\n\n{}## Against {}\n\n",
+            labels.len(),
+            c.base(),
+            fleet::markdown(f, c.base(), charts),
+            c.base(),
+        ),
+        None => format!("# concbench compare: {}\n\n", labels.join(" vs ")),
+    };
     out.push_str(&how_to_read(c));
     out.push_str(&machines_section(c));
     out.push_str(&warnings_section(c));
@@ -278,7 +289,8 @@ fn table_rows(c: &Comparison, w: &WorkloadComparison) -> Vec<Vec<String>> {
     rows
 }
 
-fn chart_file(charts: &[RenderedChart], workload: &str, chart: &str) -> Option<String> {
+/// The file of `workload`'s `chart` among `charts` (its SVG if there is one), as a link.
+pub(super) fn chart_file(charts: &[RenderedChart], workload: &str, chart: &str) -> Option<String> {
     let found = charts
         .iter()
         .find(|c| c.workload.as_deref() == Some(workload) && c.chart == chart)?;

@@ -1,14 +1,18 @@
-//! `concbench compare A B [C ...]`: two or more runs side by side.
+//! `concbench compare A B [C ...]` and `concbench compare FOLDER`: two or more runs side by
+//! side, or a whole fleet of machine folders.
 //!
-//! Records are joined on (workload, model, workers). The first input is the base: every
-//! other machine's time is given as a ratio to it, with a verdict from [`verdict`] (faster,
-//! slower, or the same within the noise or the threshold). Speedups stay per machine (over
-//! the same machine's sequential time), so curves compare even when clocks differ. The
-//! machines' differences come first; cases that only some inputs have are listed, never
-//! dropped.
+//! Records are joined on (workload, model, workers). The first input is the base (or the
+//! one `--baseline` names): every other machine's time is given as a ratio to it, with a
+//! verdict from [`verdict`] (faster, slower, or the same within the noise or the
+//! threshold). Speedups stay per machine (over the same machine's sequential time), so
+//! curves compare even when clocks differ. With more than three machines a fleet table and
+//! a fleet chart per workload lead ([`fleet`]); then the machines' differences; cases that
+//! only some inputs have are listed, never dropped.
 //!
 //! The parts, one concern each:
-//! - [`input`]: arguments to results files, read and labelled;
+//! - [`input`]: arguments to results files (a folder of machine folders expands to them),
+//!   read, labelled, and the base put first;
+//! - [`fleet`]: the fleet table and the data of the fleet charts;
 //! - [`join`]: the join into a [`Comparison`] ([`comparison`] holds the types), the profile
 //!   check and the no-common-case error;
 //! - [`verdict`]: the faster / slower / same rule; [`stats`]: Welch's t-test under it;
@@ -29,6 +33,7 @@
 pub mod chart;
 pub mod comparison;
 pub mod export;
+pub mod fleet;
 pub mod input;
 pub mod join;
 pub mod machines;
@@ -61,19 +66,47 @@ pub const SCHEMA: &str = "concbench.compare/1";
 /// What can go wrong comparing. Every variant is one line naming the file or the option.
 #[derive(Debug, Error)]
 pub enum CompareError {
-    /// Fewer than two inputs.
+    /// Fewer than two inputs, none of them a folder of machine folders.
     #[error(
-        "compare needs at least two results files or report folders, got {0}; e.g. concbench compare reports/laptop reports/server"
+        "compare needs at least two results files or machine folders, got {0}; e.g. concbench compare reports/laptop reports/server, or a folder of machine folders: concbench compare reports/"
     )]
     TooFewInputs(usize),
-    /// A folder argument without `results.json`.
+    /// A folder argument without `results.json` and without machine folders holding one.
     #[error(
-        "{} is a folder without results.json; pass a results file or a report folder that holds one (e.g. reports/<machine>)",
+        "{} is a folder without results.json and without machine folders holding one; pass a results file, a machine folder (e.g. reports/<machine>) or a folder of machine folders (e.g. reports/)",
         path.display()
     )]
     NoResultsInFolder {
         /// The folder.
         path: PathBuf,
+    },
+    /// A folder argument whose entries cannot be listed.
+    #[error("cannot list the folder {}: {message}; pass a readable folder of machine folders", path.display())]
+    ListFolder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// Folders of machine folders gave fewer than two inputs in all.
+    #[error(
+        "need at least two machine folders with results.json under {folders}, found {found}; run `cargo bench` on another machine (or under `taskset -c 0`) and add its folder"
+    )]
+    TooFewMachines {
+        /// The folder arguments, comma-separated.
+        folders: String,
+        /// How many inputs there were in all, and which, e.g. `1 (laptop)`.
+        found: String,
+    },
+    /// `--baseline` names none of the inputs.
+    #[error(
+        "--baseline {name}: no input has that name; the inputs are {names}; pass one of them (a label or a folder name)"
+    )]
+    UnknownBaseline {
+        /// The name given.
+        name: String,
+        /// The inputs' labels, comma-separated.
+        names: String,
     },
     /// A results file that cannot be read, is corrupt, or has another schema version.
     #[error(transparent)]
@@ -191,8 +224,11 @@ pub fn parse_threshold(text: &str) -> Result<f64, String> {
 /// What to compare and where to write it.
 #[derive(Debug, Clone)]
 pub struct CompareOptions {
-    /// Results files or report folders; the first is the base.
+    /// Results files, machine folders or folders of machine folders; the first is the base
+    /// unless `baseline` names another.
     pub inputs: Vec<PathBuf>,
+    /// The base's label or folder name; `None`: the first input.
+    pub baseline: Option<String>,
     /// Relative size a significant difference must exceed to count (0.05 = 5%).
     pub threshold: f64,
     /// Compare runs of different profiles anyway.
@@ -214,12 +250,30 @@ pub struct Outcome {
     pub comparison: Comparison,
     /// What was written to `out_dir`, if it was given.
     pub written: Option<output::Written>,
+    /// Folders inside a folder argument that were left out because they hold no
+    /// `results.json` (not counting `out_dir`).
+    pub skipped: Vec<PathBuf>,
 }
 
-/// Reads the inputs, joins them, and writes `out_dir` when given.
+/// Expands and reads the inputs, puts the base first, joins them, and writes `out_dir`
+/// when given.
 pub fn run(options: &CompareOptions) -> Result<Outcome, CompareError> {
-    let inputs = input::load(&options.inputs)?;
+    let expanded = input::expand(&options.inputs)?;
+    let mut inputs = input::read(&expanded.files)?;
+    if let Some(name) = &options.baseline {
+        input::put_first(&mut inputs, name)?;
+    }
     let comparison = compare(&inputs, options.threshold, options.allow_profile_mismatch)?;
+    // The output folder, when it sits in a folder argument, is no skipped machine.
+    let out = options
+        .out_dir
+        .as_deref()
+        .and_then(|d| d.canonicalize().ok());
+    let skipped: Vec<PathBuf> = expanded
+        .skipped
+        .into_iter()
+        .filter(|s| out.is_none() || s.canonicalize().ok() != out)
+        .collect();
     let written = match &options.out_dir {
         Some(dir) => Some(output::write(
             dir,
@@ -234,6 +288,7 @@ pub fn run(options: &CompareOptions) -> Result<Outcome, CompareError> {
         inputs,
         comparison,
         written,
+        skipped,
     })
 }
 

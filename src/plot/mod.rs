@@ -9,8 +9,9 @@
 //!   with its axes, and dashed polylines;
 //! - [`axis`]: tick choices (round 1-2-2.5-5 steps on linear axes, 1-2-5 on log axes);
 //! - [`legend`]: the legend column beside the plot and its rows;
-//! - three renderers of plain-data figures: [`lines`] (lines against the worker count or
-//!   time, bands, fits, guides, rings), [`heatmap`] and [`bars`];
+//! - four renderers of plain-data figures: [`lines`] (lines against the worker count or
+//!   time, bands, fits, guides, rings), [`heatmap`], [`bars`] (horizontal, one per label)
+//!   and [`grouped_bars`] (vertical, one group per machine and one bar per model in it);
 //! - this file: [`Theme`], [`Format`], the [`Header`] above every chart, the [`Drawing`]
 //!   trait and [`write_chart`]/[`write_formats`], which turn anything drawable into SVG and
 //!   PNG files.
@@ -26,6 +27,7 @@
 pub mod axis;
 pub mod bars;
 pub mod canvas;
+pub mod grouped_bars;
 pub mod heatmap;
 pub mod legend;
 pub mod lines;
