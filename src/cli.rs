@@ -17,8 +17,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, parse_worker_list};
 use crate::exit::{BadInput, error_line, exit_status};
-use crate::machine::{Machine, MachineName};
 use crate::export::ExportFormat;
+use crate::machine::{Machine, MachineName};
 use crate::model::{self, MODELS, ModelConfig};
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;

@@ -11,8 +11,8 @@ use thiserror::Error;
 
 use crate::compare::CompareError;
 use crate::error::Error;
-use crate::machine::MachineError;
 use crate::export::ExportError;
+use crate::machine::MachineError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 

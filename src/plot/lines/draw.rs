@@ -5,12 +5,11 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-
 use super::legend::{self as rows, DOT, RING, RING_WIDTH, blend_over};
-use crate::plot::legend;
 use super::{Annotations, GuideKind, LinePlot, Look, Series, XScale, YScale};
 use crate::plot::axis::{TickedAxis, clip_runs, linear_axis, log_axis, min_max, tight_linear_axis};
 use crate::plot::canvas::{self, MARGIN};
+use crate::plot::legend;
 use crate::plot::style::{self, draw_marker, model_style, size, stroke, trim_number};
 use crate::plot::{Header, Theme};
 
@@ -50,7 +49,11 @@ pub fn draw_annotated<DB: DrawingBackend>(
 
     // Legend entries and the column they need.
     let entries = rows::entries(plot, notes, &x_ok, &y_ok);
-    let labels: Vec<String> = entries.rows.iter().map(|(label, _)| label.clone()).collect();
+    let labels: Vec<String> = entries
+        .rows
+        .iter()
+        .map(|(label, _)| label.clone())
+        .collect();
     let legend_width = legend::width(&body, &labels)? as u32;
     let (body_w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(body_w.saturating_sub(legend_width));
@@ -333,6 +336,12 @@ pub fn draw_annotated<DB: DrawingBackend>(
         }
     }
 
-    rows::draw(&legend_area, &entries, &palette, span_alpha, notes.note.as_deref(), legend_width)
+    rows::draw(
+        &legend_area,
+        &entries,
+        &palette,
+        span_alpha,
+        notes.note.as_deref(),
+        legend_width,
+    )
 }
-
