@@ -44,15 +44,13 @@ use concbench::sync::record::family_rows;
 use concbench::sync::semaphore::{SemaphoreKind, run_limited};
 use concbench::sync::wakeup::{WakeupKind, WakeupPartner};
 use concbench::sync::{
-    LostUpdates, SyncCase, SyncFamily, SyncRecord, SyncSizes, cases, criterion_settings,
+    LostUpdates, SyncCase, SyncFamily, SyncRecord, SyncSizes, WARNING_PREFIX, cases,
+    criterion_settings,
 };
 use concbench::table::markdown;
 use concbench::workload::{self, Workload};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, SamplingMode};
-
-/// Marks the warnings this bench adds to a results file, so a re-run replaces them.
-const WARNING_PREFIX: &str = "sync bench: ";
 
 /// `(attempted, lost)` of every racy batch, by case id.
 type LostTally = HashMap<String, Vec<(u64, u64)>>;

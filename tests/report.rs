@@ -285,9 +285,13 @@ fn a_steady_run_held_its_speed_and_has_no_doubts() {
     );
     assert!(
         section.contains(
-            "1 case was kept from an earlier run started 2026-04-30T08:00:00Z (seed `7`), which this section's drift chart does not cover; its warnings: busy: others used 0.9 CPUs."
+            "1 case was kept from an earlier run started 2026-04-30T08:00:00Z (seed `7`), which this section's drift chart does not cover; its warning is listed under Warnings."
         ),
         "{section}"
+    );
+    assert!(
+        text.contains("- earlier run started 2026-04-30T08:00:00Z: busy: others used 0.9 CPUs\n"),
+        "{text}"
     );
     assert!(section.contains("### Doubts\n\nNone"), "{section}");
     // No chart was rendered: none is linked.

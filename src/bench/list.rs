@@ -123,6 +123,13 @@ fn host_id(machine: &Machine) -> String {
         .map_or("?".to_string(), |h| h.id.clone())
 }
 
+/// True when `warning` belongs to the overhead or the sync bench's list (it starts with that
+/// bench's prefix): it stays with the list when a models run replaces the file's cases.
+pub fn is_list_warning(warning: &str) -> bool {
+    warning.starts_with(crate::bench::overhead::WARNING_PREFIX)
+        || warning.starts_with(crate::sync::WARNING_PREFIX)
+}
+
 /// A warning when the mean's confidence interval is wider than [`WIDE_INTERVAL`].
 pub fn wide_interval_warning(id: &str, mean: &Estimate) -> Option<String> {
     let half = mean.relative_half_width();

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::bench::list::is_list_warning;
 use crate::machine::slugify;
 use crate::model::MODELS;
 use crate::results::{CaseRecord, EarlierRun, Results};
@@ -67,7 +68,18 @@ pub fn merge_previous(
             let kept: Vec<CaseRecord> = old.cases.into_iter().filter(|c| !repeated(c)).collect();
             // The runs that measured the kept cases, so they are judged by their own seed,
             // drift and warnings.
-            let mut runs: Vec<EarlierRun> = vec![EarlierRun::of(&old.run)];
+            // The overhead and sync benches' warnings stay with their lists; the earlier
+            // models run keeps only its own.
+            new.run.warnings.extend(
+                old.run
+                    .warnings
+                    .iter()
+                    .filter(|w| is_list_warning(w))
+                    .cloned(),
+            );
+            let mut own = EarlierRun::of(&old.run);
+            own.warnings.retain(|w| !is_list_warning(w));
+            let mut runs: Vec<EarlierRun> = vec![own];
             runs.extend(old.run.earlier);
             for run in runs {
                 let measured = |c: &CaseRecord| c.measured_in.as_ref() == Some(&run.started_at);
@@ -174,6 +186,34 @@ mod tests {
         assert_eq!(runs_of(&third), ["first"]);
         let ss = third.case("sum-squares", "threads", 2).unwrap();
         assert_eq!(ss.measured_in.as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn the_list_benches_warnings_stay_with_their_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        let mut first = run("first");
+        first.run.warnings = vec![
+            "busy: others used 0.9 CPUs".to_string(),
+            "overhead bench: overhead/tokio/1: wide".to_string(),
+            "sync bench: sync-counter/mutex/2: wide".to_string(),
+        ];
+        crate::results::write_results(&path, &first).unwrap();
+        let (mut second, cases) = filtered("second", "sleep");
+        second.run.warnings = vec!["second's own".to_string()];
+        merge_previous(&path, &mut second, cases).unwrap();
+        assert_eq!(
+            second.run.warnings,
+            [
+                "second's own",
+                "overhead bench: overhead/tokio/1: wide",
+                "sync bench: sync-counter/mutex/2: wide"
+            ]
+        );
+        assert_eq!(
+            second.run.earlier[0].warnings,
+            ["busy: others used 0.9 CPUs"]
+        );
     }
 
     #[test]

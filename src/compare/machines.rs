@@ -98,17 +98,25 @@ pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
             }),
             true,
         ),
-        row(
-            "busy",
-            m(|m| {
-                if m.busy {
-                    format!("yes: {}", m.busy_reasons.join("; "))
-                } else {
-                    "no".to_string()
-                }
-            }),
-            true,
-        ),
+        {
+            // Marked when one run was busy and another not; two busy runs with different
+            // figures are alike.
+            let mut busy = row(
+                "busy",
+                m(|m| {
+                    if m.busy {
+                        format!("yes: {}", m.busy_reasons.join("; "))
+                    } else {
+                        "no".to_string()
+                    }
+                }),
+                false,
+            );
+            busy.differs = runs
+                .windows(2)
+                .any(|w| w[0].machine.busy != w[1].machine.busy);
+            busy
+        },
         row(
             "load before",
             m(|m| {

@@ -154,13 +154,23 @@ fn machine_section(results: &Results) -> String {
     format!("## Machine\n\n{}\n", markdown(&rows))
 }
 
+/// This run's warnings, then those of each earlier run whose cases a filtered run kept,
+/// each marked with that run's start.
 fn warnings_section(results: &Results) -> String {
-    if results.run.warnings.is_empty() {
+    let earlier = results
+        .run
+        .earlier
+        .iter()
+        .flat_map(|e| e.warnings.iter().map(move |w| (e, w)));
+    if results.run.warnings.is_empty() && earlier.clone().next().is_none() {
         return String::new();
     }
     let mut out = String::from("## Warnings\n\n");
     for w in &results.run.warnings {
         let _ = writeln!(out, "- {w}");
+    }
+    for (run, w) in earlier {
+        let _ = writeln!(out, "- earlier run started {}: {w}", run.started_at);
     }
     out.push('\n');
     out
@@ -247,8 +257,12 @@ fn rounds_paragraph(results: &Results) -> String {
         if let Some(drift) = &earlier.drift {
             let _ = write!(out, "; in that run {}", drift.verdict());
         }
-        if !earlier.warnings.is_empty() {
-            let _ = write!(out, "; its warnings: {}", earlier.warnings.join("; "));
+        match earlier.warnings.len() {
+            0 => {}
+            1 => out.push_str("; its warning is listed under Warnings"),
+            n => {
+                let _ = write!(out, "; its {n} warnings are listed under Warnings");
+            }
         }
         out.push('.');
     }

@@ -4,7 +4,8 @@
 //! - [`FlagKind::Implausible`]: a `cpu`-kind speedup above the CPUs the case can keep busy
 //!   x [`PLAUSIBLE_MARGIN`]: min(workers, usable CPUs) for a model whose tasks run in
 //!   parallel, 1 for one whose tasks take turns ([`crate::model::ModelInfo::cpu_ceiling`]).
-//!   More than the cores can give: most likely a baseline measured in a slow spell.
+//!   More than the cores can give; the message names the likely cause from the readings
+//!   (a busy machine, a slow spell, or neither).
 //! - [`FlagKind::Bimodal`]: the case's rounds fall into two groups (see
 //!   [`super::rounds::bimodal`]); both values are named.
 //! - [`FlagKind::Disturbed`]: a round measured while other processes held CPU, the
@@ -176,10 +177,49 @@ fn implausible(results: &Results, case: &CaseRecord) -> Option<String> {
     let limit = cpus as f64 * PLAUSIBLE_MARGIN;
     (speedup > limit).then(|| {
         format!(
-            "speedup {speedup:.2}x with at most {cpus} CPU{} busy ({why}) is more than the CPUs can give (limit {limit:.2}x); the sequential baseline was most likely measured in a slow spell of the machine",
-            if cpus == 1 { "" } else { "s" }
+            "speedup {speedup:.2}x with at most {cpus} CPU{} busy ({why}) is more than the CPUs can give (limit {limit:.2}x); {}",
+            if cpus == 1 { "" } else { "s" },
+            likely_cause(results, case)
         )
     })
+}
+
+/// Why a speedup can pass what the CPUs give, by what the readings of the case and of its
+/// sequential baseline say: other processes held CPU in some of their rounds, the baseline
+/// ran in a slow spell of the calibration kernel, or (no reading says) the baseline's rounds
+/// simply ran slower.
+fn likely_cause(results: &Results, case: &CaseRecord) -> &'static str {
+    let baseline = results.case(&case.workload, "sequential", 1);
+    fn rounds(c: &CaseRecord) -> &[crate::measure::RoundTimes] {
+        c.time.as_ref().map_or(&[][..], |t| &t.rounds[..])
+    }
+    let busy = |c: &CaseRecord| {
+        rounds(c).iter().any(|r| {
+            r.quiet
+                .as_ref()
+                .is_some_and(|q| !q.disturbances(false).is_empty())
+        })
+    };
+    let slow = |c: &CaseRecord| {
+        results.drift_of(c).is_some_and(|drift| {
+            rounds(c).iter().any(|r| {
+                let end = r
+                    .samples
+                    .last()
+                    .map_or(r.start_s, |s| s.start_s + s.ns * 1e-9);
+                drift.slow_overlap(r.start_s, end).is_some()
+            })
+        })
+    };
+    if busy(case) || baseline.is_some_and(busy) {
+        "other processes held CPU during its rounds or its sequential baseline's (see the busy-machine doubts): most likely they slowed the baseline more than the case"
+    } else if baseline.is_some_and(slow) {
+        "the sequential baseline was measured in a slow spell of the machine (see the drift chart)"
+    } else if baseline.is_some_and(|b| !rounds(b).is_empty()) {
+        "no reading shows a busy or slow machine, so the baseline's rounds ran slow for a reason concbench does not see (frequency, the host): compare with another run"
+    } else {
+        "the sequential baseline was most likely measured in a slow spell of the machine"
+    }
 }
 
 /// A batch time in the unit that suits it: `812 ns`, `12.8 ms`, `1.25 s`.
@@ -276,7 +316,21 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(f.message.contains("slow spell"), "{}", f.message);
+        // Nothing in the readings explains it: the message says so.
+        assert!(f.message.contains("no reading shows"), "{}", f.message);
+        // A busy machine during the case's rounds is named as the likely cause.
+        let busy = Quiet {
+            wall_s: 1.0,
+            others_cpus: Some(0.95),
+            ..Quiet::default()
+        };
+        let r_busy = results(&[41e6; 5], Some(busy));
+        let message = case_flags(&r_busy)
+            .into_iter()
+            .find(|f| f.kind == FlagKind::Implausible)
+            .unwrap()
+            .message;
+        assert!(message.contains("other processes held CPU"), "{message}");
         // 1.92x is within what 2 CPUs give.
         assert!(kinds(&r, "process").is_empty());
         // On 4 usable CPUs two threads still give at most 2x; four could give 2.44x.

@@ -34,6 +34,9 @@ use crate::profile::CriterionSettings;
 use crate::profile::Profile;
 use crate::workload::{self, WorkloadSpec};
 
+/// Marks the warnings the sync bench adds to a results file, so a re-run replaces them.
+pub const WARNING_PREFIX: &str = "sync bench: ";
+
 /// Worker counts of the counter cases.
 pub const COUNTER_WORKERS: [usize; 4] = [1, 2, 4, 8];
 /// Producers (and as many consumers) of the queue cases.

@@ -17,8 +17,10 @@ use super::{distinct, usable};
 pub struct AmdahlFit {
     /// Fraction of the work that does not parallelise, in `0..=1` (dimensionless).
     pub serial_fraction: f64,
-    /// 95% interval of the serial fraction, `(lower, upper)`; a linearised interval, so it may
-    /// reach past `0..=1`. `None` when the standard error cannot be computed.
+    /// 95% interval of the serial fraction, `(lower, upper)`: the linearised (Wald) interval cut
+    /// to `0..=1`, where the fraction lives (with two worker counts its one degree of freedom
+    /// makes the Wald interval span far past both ends). `None` when the standard error
+    /// cannot be computed.
     pub serial_fraction_interval: Option<(f64, f64)>,
     /// Coefficient of determination of the fitted speedups, `1 − RSS / TSS` (1 when the curve
     /// passes through every point).
@@ -52,7 +54,7 @@ impl AmdahlFit {
         let fit = least_squares(&xs, &ys, model, start, [0.0], [1.0])?;
         Some(AmdahlFit {
             serial_fraction: fit.params[0],
-            serial_fraction_interval: fit.intervals.map(|i| i[0]),
+            serial_fraction_interval: fit.intervals.map(|i| (i[0].0.max(0.0), i[0].1.min(1.0))),
             r_squared: fit.r_squared,
             points: xs.len(),
         })
@@ -111,5 +113,20 @@ mod tests {
             assert!(lo <= s && s <= hi, "{fit:?} vs {s}");
             assert!(fit.r_squared > 0.9, "{fit:?}");
         }
+    }
+
+    #[test]
+    fn the_interval_stays_within_zero_and_one() {
+        // Two worker counts, one degree of freedom: the Wald interval is far wider than 0..=1.
+        let fit = AmdahlFit::fit(&[(1.0, 1.0), (2.0, 1.02), (2.0, 0.97)]).unwrap();
+        let (lo, hi) = fit.serial_fraction_interval.unwrap();
+        assert!(
+            (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi),
+            "{fit:?}"
+        );
+        assert!(
+            lo <= fit.serial_fraction && fit.serial_fraction <= hi,
+            "{fit:?}"
+        );
     }
 }
