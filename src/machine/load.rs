@@ -71,8 +71,9 @@ pub(crate) fn parse_loadavg(text: &str) -> Option<LoadAverage> {
 }
 
 /// A reading of cumulative CPU time, in clock ticks: all CPUs' busy time, and this process's
-/// own (its threads and its reaped children).
+/// own (its threads and its reaped children). Never built off Linux ([`CpuTicks::now`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
 pub(crate) struct CpuTicks {
     /// user + nice + system + irq + softirq over all CPUs (guest time is inside user).
     system_busy: u64,

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::open_files::{HEADROOM, ensure_open_files};
 use super::{Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, digest_bytes, mix64};
 use crate::error::{Error, Result};
@@ -171,6 +172,8 @@ impl FileRoundTrip {
     pub fn from_spec(spec: &WorkloadSpec) -> Result<FileRoundTrip> {
         let tasks = spec.param_in("tasks", 1, 1 << 20)? as usize;
         let kib = spec.param_in("kib", 1, 64 << 10)? as usize;
+        // A file per task in flight, at most one per task.
+        ensure_open_files(INFO.name, tasks as u64 + HEADROOM)?;
         let fail_task = match spec.params.contains_key(FAIL_TASK) {
             true => Some(spec.param(FAIL_TASK)? as usize),
             false => None,

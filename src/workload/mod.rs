@@ -23,6 +23,7 @@ pub mod bank;
 pub mod file;
 pub mod http;
 pub mod mandelbrot;
+pub mod open_files;
 pub mod primes;
 pub mod sha256;
 pub mod ship;

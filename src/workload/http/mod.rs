@@ -13,6 +13,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::open_files::{HEADROOM, ensure_open_files};
 use super::{BatchOwner, Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::digest_bytes;
 use crate::error::{Error, Result};
@@ -78,6 +79,8 @@ impl HttpGets {
         let tasks = spec.param_in("tasks", 1, 1 << 20)? as usize;
         let ms = spec.param_in("ms", 0, MAX_DELAY_MS)?;
         let bytes = spec.param_in("bytes", 0, MAX_BODY_BYTES)?;
+        // A client and a server socket per request in flight, at most one per task.
+        ensure_open_files(INFO.name, 2 * tasks as u64 + HEADROOM)?;
         let (server, target) = match spec.params.get(PORT) {
             Some(_) => {
                 let port = spec.param_in(PORT, 1, u64::from(u16::MAX))? as u16;
