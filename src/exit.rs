@@ -118,6 +118,14 @@ mod tests {
         );
         let empty = anyhow::Error::from(ExportError::NothingToExport).context("exporting r.json");
         assert_eq!(status(&empty), 2);
+        let not_ours = OutputError::NotOurs {
+            path: "/mine/report.md".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(not_ours)), 2);
+        let not_ours = CompareError::from(OutputError::NotAFolder {
+            path: "/afile".into(),
+        });
+        assert_eq!(status(&anyhow::Error::from(not_ours)), 2);
 
         let mismatch = Error::ChecksumMismatch {
             workload: "sleep".into(),
@@ -142,6 +150,11 @@ mod tests {
             source: std::io::Error::other("disk full"),
         });
         assert_eq!(status(&anyhow::Error::from(export_write)), 1);
+        let moving = OutputError::Io {
+            path: "/out/report.md".into(),
+            source: std::io::Error::other("disk full"),
+        };
+        assert_eq!(status(&anyhow::Error::from(moving)), 1);
         assert_eq!(status(&anyhow::anyhow!("writing to standard output")), 1);
     }
 

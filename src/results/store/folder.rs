@@ -69,7 +69,7 @@ pub enum OutputError {
     },
     /// Writing failed; files not yet replaced keep their previous content.
     #[error(
-        "cannot write {}: {source}; every file in the folder is whole (previous or new), run the command again",
+        "cannot write {}: {source}; every file not yet replaced is unchanged, none is half-written; run the command again",
         path.display()
     )]
     Io {
