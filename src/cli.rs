@@ -24,6 +24,7 @@ use crate::plot::{Format, Theme};
 use crate::profile::Profile;
 use crate::report;
 use crate::results::schema::Results;
+use crate::results::store::folder::OutputError;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
 use crate::workload::{self, WORKLOADS, WorkloadInfo};
@@ -468,8 +469,17 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         theme: args.theme,
     };
     let start = std::time::Instant::now();
-    let summary = report::render(&results, &options)
-        .with_context(|| format!("rendering the report into {}", options.out_dir.display()))?;
+    // An unusable --out names its own path; other failures say what was being rendered.
+    let summary = report::render(&results, &options).map_err(|e| {
+        if e.is::<OutputError>() {
+            e
+        } else {
+            e.context(format!(
+                "rendering the report into {}",
+                options.out_dir.display()
+            ))
+        }
+    })?;
     print_stdout(&format!(
         "report: {} ({} files, {:.1} MiB, {:.1} s)\n",
         summary.dir.join("report.md").display(),

@@ -15,6 +15,7 @@ use crate::export::ExportError;
 use crate::machine::MachineError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
+use crate::results::store::folder::OutputError;
 
 /// Marks an error as the user's input being unusable (exit status 2) when its own type does
 /// not say so, e.g. every error of reading a criterion folder the user named. Its text is
@@ -49,6 +50,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(MachineError::is_usage)
             || e.downcast_ref::<ExportError>()
                 .is_some_and(ExportError::is_bad_input)
+            || e.downcast_ref::<OutputError>()
+                .is_some_and(OutputError::is_bad_input)
     })
 }
 
@@ -115,6 +118,14 @@ mod tests {
         );
         let empty = anyhow::Error::from(ExportError::NothingToExport).context("exporting r.json");
         assert_eq!(status(&empty), 2);
+        let not_ours = OutputError::NotOurs {
+            path: "/mine/report.md".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(not_ours)), 2);
+        let not_ours = CompareError::from(OutputError::NotAFolder {
+            path: "/afile".into(),
+        });
+        assert_eq!(status(&anyhow::Error::from(not_ours)), 2);
 
         let mismatch = Error::ChecksumMismatch {
             workload: "sleep".into(),
@@ -139,6 +150,11 @@ mod tests {
             source: std::io::Error::other("disk full"),
         });
         assert_eq!(status(&anyhow::Error::from(export_write)), 1);
+        let moving = OutputError::Io {
+            path: "/out/report.md".into(),
+            source: std::io::Error::other("disk full"),
+        };
+        assert_eq!(status(&anyhow::Error::from(moving)), 1);
         assert_eq!(status(&anyhow::anyhow!("writing to standard output")), 1);
     }
 

@@ -53,6 +53,7 @@ use thiserror::Error;
 use crate::plot::{ChartError, Format, Theme};
 use crate::profile::Profile;
 use crate::results::ResultsError;
+use crate::results::store::folder::OutputError;
 
 pub use comparison::{Cell, Comparison, OneSided, Regression, Row, Side, WorkloadComparison};
 pub use input::Input;
@@ -153,6 +154,10 @@ pub enum CompareError {
     /// A chart could not be drawn or written.
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// `--out` is unusable as it is (a file, or someone else's files where ours would go), or
+    /// moving the new files into place failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
     /// A file of `--out` could not be written; the previous comparison there is intact.
     #[error("cannot write {}: {message}; the previous comparison there, if any, is unchanged", path.display())]
     Write {
@@ -166,7 +171,11 @@ pub enum CompareError {
 impl CompareError {
     /// True for bad input (exit status 2); false for failures while writing (status 1).
     pub fn is_usage(&self) -> bool {
-        !matches!(self, CompareError::Chart(_) | CompareError::Write { .. })
+        match self {
+            CompareError::Output(e) => e.is_bad_input(),
+            CompareError::Chart(_) | CompareError::Write { .. } => false,
+            _ => true,
+        }
     }
 }
 

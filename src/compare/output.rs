@@ -1,17 +1,18 @@
 //! Writing `--out DIR`: `compare.md`, `compare.json`, `compare.csv` and the charts.
 //!
 //! Everything is drawn into a staging folder inside `DIR` first and only then moved into
-//! place entry by entry (the report's pattern), so a failure leaves the previous comparison
-//! intact. A report folder (one holding `results.json`) is refused as `DIR`: the per-workload
+//! place file by file, replacing only files an earlier comparison wrote (see
+//! [`crate::results::store::folder`]), so a failure leaves the previous comparison usable
+//! and the user's own files are never touched. A report folder (one holding `results.json`) is refused as `DIR`: the per-workload
 //! chart folders would replace the report's. To add a file, write it in the staging step (`stage`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::input::RESULTS_FILE;
-use super::{CompareError, Comparison, Input, chart, export, markdown};
+use super::{CompareError, Comparison, Input, SCHEMA, chart, export, markdown};
 use crate::plot::{Format, RenderedChart, Theme};
-use crate::results::store::replace_entries;
+use crate::results::store::folder::{OutputError, OutputFolder, Owner};
 
 /// What [`write()`] produced.
 #[derive(Debug, Clone)]
@@ -34,26 +35,20 @@ pub fn write(
     formats: &[Format],
     theme: Theme,
 ) -> Result<Written, CompareError> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(OutputError::NotAFolder {
+            path: dir.to_path_buf(),
+        }
+        .into());
+    }
     if dir.join(RESULTS_FILE).exists() {
         return Err(CompareError::OutIsReportFolder {
             path: dir.to_path_buf(),
         });
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: std::io::Error| CompareError::Write {
-            path,
-            message: e.to_string(),
-        }
-    };
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let staging = dir.join(format!(".compare-staging-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let staged = stage(&staging, inputs, comparison, formats, theme);
-    let result = staged.and_then(|staged| swap_in(&staging, dir).map(|()| staged));
-    let _ = fs::remove_dir_all(&staging);
-    let (files, charts) = result?;
+    let folder = OutputFolder::open(dir, OWNER)?;
+    let (files, charts) = stage(folder.staging(), inputs, comparison, formats, theme)?;
+    folder.commit()?;
     let bytes = files
         .iter()
         .filter_map(|f| fs::metadata(dir.join(f)).ok())
@@ -65,6 +60,22 @@ pub fn write(
         charts,
         bytes,
     })
+}
+
+/// Who owns the files of a comparison folder: its manifest, and how a comparison folder
+/// from a concbench that wrote no manifest is recognised (its `compare.json` reads as a
+/// comparison of schema [`SCHEMA`]).
+pub const OWNER: Owner = Owner {
+    manifest: ".concbench-compare-files",
+    staging: ".compare-staging",
+    earlier: holds_comparison,
+};
+
+fn holds_comparison(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("compare.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|json| json["schema"] == SCHEMA)
 }
 
 /// Writes every file into `staging`; returns their relative paths and the charts.
@@ -90,11 +101,4 @@ fn stage(
         files.push(PathBuf::from(name));
     }
     Ok((files, charts))
-}
-
-fn swap_in(staging: &Path, out: &Path) -> Result<(), CompareError> {
-    replace_entries(staging, out).map_err(|(path, e)| CompareError::Write {
-        path,
-        message: e.to_string(),
-    })
 }

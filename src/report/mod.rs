@@ -1,8 +1,10 @@
 //! Reports: one results file rendered into a folder of charts, `report.md` and
 //! `results.csv`.
 //!
-//! [`render`] draws everything into a fresh temporary folder beside the target and only then
-//! moves the new files into place, so a failed render leaves the previous report intact. The
+//! [`render`] draws everything into a fresh staging folder inside the target and only then
+//! moves the new files into place one by one, replacing only files an earlier report wrote
+//! (see [`crate::results::store::folder`]), so a failed render leaves the previous report
+//! usable and the user's own files are never touched. The
 //! parts: [`chart`] (one file per chart), [`markdown`] (with [`sync_section`]), [`csv`],
 //! [`fit`] (Amdahl and USL), and [`from_criterion`] (a results file built from any criterion
 //! output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
@@ -16,7 +18,7 @@ pub mod sync_section;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 
 use crate::machine::{Machine, MachineName, now_rfc3339};
 use crate::model;
@@ -25,7 +27,7 @@ use crate::profile::Profile;
 use crate::results::checks::case_flags;
 use crate::results::criterion::{CriterionId, import};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
-use crate::results::store::replace_entries;
+use crate::results::store::folder::{OutputFolder, Owner};
 use crate::workload::{self, Kind};
 use chart::ChartContext;
 
@@ -51,26 +53,29 @@ pub struct ReportSummary {
     pub bytes: u64,
 }
 
-/// Renders `results` into `options.out_dir`. Files of an earlier report are replaced only
-/// once every new file has been written; a results file in the folder is left alone.
+/// Who owns the files of a report folder: its manifest, and how a report folder from a
+/// concbench that wrote no manifest is recognised (it holds a readable `results.json`).
+pub const OWNER: Owner = Owner {
+    manifest: ".concbench-report-files",
+    staging: ".report-staging",
+    earlier: holds_results,
+};
+
+fn holds_results(dir: &Path) -> bool {
+    Results::read(&dir.join("results.json")).is_ok()
+}
+
+/// Renders `results` into `options.out_dir` (created if missing). Every file is drawn first;
+/// then each replaces the same file of an earlier report, files of the earlier report not
+/// drawn again are removed, and anything else in the folder (the results file, the user's
+/// own files) is left alone. Errors: an [`OutputError`](crate::results::store::folder::OutputError)
+/// when the folder is a file or a new file would replace one concbench did not write
+/// (nothing is changed then), or a drawing or writing failure.
 pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
     let out = &options.out_dir;
-    fs::create_dir_all(out).with_context(|| format!("creating report folder {}", out.display()))?;
-    let staging = out.join(format!(".report-staging-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging)
-        .with_context(|| format!("creating staging folder {}", staging.display()))?;
-    let staged = stage(results, options, &staging);
-    let files = match staged {
-        Ok(files) => files,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    let result = swap_in(&staging, out);
-    let _ = fs::remove_dir_all(&staging);
-    result?;
+    let folder = OutputFolder::open(out, OWNER)?;
+    let files = stage(results, options, folder.staging())?;
+    folder.commit()?;
     let bytes = files
         .iter()
         .filter_map(|f| fs::metadata(out.join(f)).ok())
@@ -105,10 +110,6 @@ fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Resu
         files.push(PathBuf::from(name));
     }
     Ok(files)
-}
-
-fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
-    replace_entries(staging, out).map_err(|(path, e)| anyhow!("replacing {}: {e}", path.display()))
 }
 
 /// Builds a results file from any criterion output folder whose benchmark ids are

@@ -6,6 +6,11 @@
 //! is untouched. [`write_results`] adds a check that the JSON reads back before anything is
 //! written. Use [`write_atomic`] for any other output (reports, CSV) that must not be left
 //! half-written.
+//!
+//! [`folder`] writes a whole output folder (`report --out`, `compare --out`) file by file,
+//! replacing only files concbench wrote there.
+
+pub mod folder;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -114,44 +119,6 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
-}
-
-/// Moves every top-level entry of `staging` into `out`, replacing same-named entries: the
-/// last step of rendering a folder (report, compare) into a temporary folder first. An entry
-/// being replaced is renamed aside and put back if the move fails, so `out` never holds a
-/// half-written entry. Returns the path that failed with its error.
-pub fn replace_entries(staging: &Path, out: &Path) -> Result<(), (PathBuf, io::Error)> {
-    let entries = fs::read_dir(staging)
-        .and_then(|d| d.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| (staging.to_path_buf(), e))?;
-    for entry in entries {
-        let name = entry.file_name();
-        let target = out.join(&name);
-        let aside = out.join(format!(".replaced-{}", name.to_string_lossy()));
-        let had_old = target.exists();
-        if had_old {
-            let _ = remove_any(&aside);
-            fs::rename(&target, &aside).map_err(|e| (target.clone(), e))?;
-        }
-        if let Err(e) = fs::rename(entry.path(), &target) {
-            if had_old {
-                let _ = fs::rename(&aside, &target);
-            }
-            return Err((target, e));
-        }
-        if had_old {
-            let _ = remove_any(&aside);
-        }
-    }
-    Ok(())
-}
-
-fn remove_any(path: &Path) -> io::Result<()> {
-    if path.is_dir() {
-        fs::remove_dir_all(path)
-    } else {
-        fs::remove_file(path)
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,247 @@
+//! `report --out` and `compare --out` into folders that hold other files: the user's own
+//! files are never replaced or removed (a collision refuses the whole write with exit
+//! status 2 and changes nothing), an `--out` that is a file is refused, and folders written
+//! before concbench kept a list of its files are still regenerated in place.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("out-folder-tests")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn concbench(args: &[&str]) -> Output {
+    Command::cargo_bin("concbench")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Every file under `dir` (hidden ones too) with its bytes, sorted by path.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn put(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// The single `error:` line of a run that must exit with status 2.
+fn refused(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+fn report(input: &Path, out: &Path) -> Output {
+    concbench(&["report", s(input), "--out", s(out), "--format", "svg"])
+}
+
+fn compare(out: &Path, formats: &str) -> Output {
+    let (a, b) = (
+        fixture("compare/laptop.json"),
+        fixture("compare/server.json"),
+    );
+    concbench(&[
+        "compare",
+        s(&a),
+        s(&b),
+        "--out",
+        s(out),
+        "--chart-format",
+        formats,
+    ])
+}
+
+/// A machine folder `X/results.json` and a folder of the user's own files.
+fn users_folder(dir: &Path) -> (PathBuf, PathBuf) {
+    let input = dir.join("X/results.json");
+    fs::create_dir_all(input.parent().unwrap()).unwrap();
+    fs::copy(fixture("results/valid.json"), &input).unwrap();
+    let mine = dir.join("mine");
+    for (rel, text) in [
+        ("report.md", "my report"),
+        ("results.csv", "my,table"),
+        ("sleep/speedup.svg", "<svg>my chart</svg>"),
+        ("sleep/my-own.txt", "my notes"),
+    ] {
+        put(&mine, rel, text);
+    }
+    (input, mine)
+}
+
+#[test]
+fn report_into_a_folder_of_the_users_files_is_refused_and_nothing_changes() {
+    let dir = scratch("report-users");
+    let (input, mine) = users_folder(&dir);
+    let before = tree(&mine);
+    let err = refused(&report(&input, &mine));
+    assert!(
+        err.contains(s(&mine.join("report.md")))
+            && err.contains("was not written by concbench; choose another --out folder"),
+        "{err}"
+    );
+    assert_eq!(
+        tree(&mine),
+        before,
+        "every file byte for byte, nothing added"
+    );
+}
+
+#[test]
+fn report_beside_the_users_files_keeps_them_and_replaces_only_its_own() {
+    let dir = scratch("report-beside");
+    let (input, mine) = users_folder(&dir);
+    fs::remove_file(mine.join("report.md")).unwrap();
+    fs::remove_file(mine.join("results.csv")).unwrap();
+    fs::remove_file(mine.join("sleep/speedup.svg")).unwrap();
+    let users = tree(&mine);
+    let png = mine.join("sum-squares/speedup.png");
+    for formats in ["svg,png", "svg"] {
+        let out = concbench(&["report", s(&input), "--out", s(&mine), "--format", formats]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(png.exists(), formats.contains("png"), "{formats}");
+    }
+    let after = tree(&mine);
+    for file in &users {
+        assert!(after.contains(file), "{} changed", file.0.display());
+    }
+    assert!(mine.join("sum-squares/speedup.svg").is_file());
+    assert!(
+        !mine.join("sum-squares/speedup.png").exists(),
+        "the first report's PNGs are removed"
+    );
+    // The user's own file now collides with nothing, so a third report still succeeds.
+    assert!(report(&input, &mine).status.success());
+    assert_eq!(
+        fs::read(mine.join("sleep/my-own.txt")).unwrap(),
+        b"my notes"
+    );
+}
+
+#[test]
+fn compare_beside_the_users_files_keeps_them_and_refuses_collisions() {
+    let dir = scratch("compare-users");
+    let mine = dir.join("mine2");
+    put(&mine, "sleep/notes.txt", "my notes");
+    for formats in ["svg,png", "svg"] {
+        let out = compare(&mine, formats);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(
+            mine.join("sleep/speedup.png").exists(),
+            formats.contains("png")
+        );
+    }
+    assert_eq!(fs::read(mine.join("sleep/notes.txt")).unwrap(), b"my notes");
+    assert!(mine.join("sleep/speedup.svg").is_file());
+    assert!(!mine.join("sleep/speedup.png").exists());
+
+    let other = dir.join("other");
+    put(&other, "compare.md", "my comparison");
+    put(&other, "sleep/notes.txt", "my notes");
+    let before = tree(&other);
+    let err = refused(&compare(&other, "svg"));
+    assert!(
+        err.contains(s(&other.join("compare.md"))) && err.contains("was not written by concbench"),
+        "{err}"
+    );
+    assert_eq!(tree(&other), before);
+}
+
+#[test]
+fn out_naming_a_file_is_bad_input_for_both_commands() {
+    let dir = scratch("afile");
+    let afile = dir.join("afile");
+    fs::write(&afile, "mine").unwrap();
+    let want = format!(
+        "error: {} is a file, not a folder; give --out a folder (it is created if missing)\n",
+        afile.display()
+    );
+    let input = fixture("results/valid.json");
+    assert_eq!(refused(&report(&input, &afile)), want);
+    assert_eq!(refused(&compare(&afile, "svg")), want);
+    assert_eq!(fs::read(&afile).unwrap(), b"mine");
+}
+
+#[test]
+fn folders_from_before_the_file_list_are_regenerated_in_place() {
+    let dir = scratch("earlier");
+    // A report folder: its results.json reads as a concbench results file.
+    let machine = dir.join("machine");
+    fs::create_dir_all(&machine).unwrap();
+    fs::copy(fixture("results/valid.json"), machine.join("results.json")).unwrap();
+    put(&machine, "report.md", "an earlier report");
+    put(&machine, "sleep/speedup.svg", "an earlier chart");
+    let out = report(&machine.join("results.json"), &machine);
+    assert!(out.status.success(), "{out:?}");
+    assert_ne!(
+        fs::read(machine.join("report.md")).unwrap(),
+        b"an earlier report"
+    );
+    assert_eq!(
+        fs::read(machine.join("results.json")).unwrap(),
+        fs::read(fixture("results/valid.json")).unwrap()
+    );
+
+    // A comparison folder: its compare.json reads as a concbench comparison.
+    let cmp = dir.join("compare");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/compare/compare.json");
+    fs::create_dir_all(&cmp).unwrap();
+    fs::copy(committed, cmp.join("compare.json")).unwrap();
+    put(&cmp, "compare.md", "an earlier comparison");
+    let out = compare(&cmp, "svg");
+    assert!(out.status.success(), "{out:?}");
+    assert_ne!(
+        fs::read(cmp.join("compare.md")).unwrap(),
+        b"an earlier comparison"
+    );
+
+    // Without a readable concbench file the same folder is someone else's.
+    let unknown = dir.join("unknown");
+    put(&unknown, "results.json", "{\"not\": \"concbench\"}");
+    put(&unknown, "report.md", "someone's report");
+    let before = tree(&unknown);
+    let input = fixture("results/valid.json");
+    let err = refused(&report(&input, &unknown));
+    assert!(err.contains("was not written by concbench"), "{err}");
+    assert_eq!(tree(&unknown), before);
+}
