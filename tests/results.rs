@@ -445,6 +445,9 @@ fn an_interrupted_write_keeps_the_old_file_and_leaves_no_temp() {
 
 // ---------------------------------------------------------------- impossible values
 
+/// A change to a results file's JSON.
+type Edit = fn(&mut serde_json::Value);
+
 /// The valid fixture as JSON, changed by `edit`, written to a fresh file.
 fn edited(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     let mut value: serde_json::Value =
@@ -480,7 +483,7 @@ fn refused_by(command: &str, path: &Path, extra: &[&Path], needle: &str) {
 
 #[test]
 fn impossible_values_are_refused_naming_their_field() {
-    let cases: [(&str, fn(&mut serde_json::Value), &str); 5] = [
+    let cases: [(&str, Edit, &str); 5] = [
         (
             "negative-median",
             |v| v["cases"][1]["time"]["median"]["point"] = (-4.0e6).into(),
