@@ -23,6 +23,7 @@ use crate::model::{self, MODELS, ModelConfig};
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;
 use crate::report;
+use crate::results::locate;
 use crate::results::schema::Results;
 use crate::results::store::folder::OutputError;
 use crate::runner::{self, CaseResult, RunPlan};
@@ -122,7 +123,8 @@ struct ProbeArgs {
 
 #[derive(Debug, Args)]
 struct ReportArgs {
-    /// A results file written by `cargo bench` (reports/<machine>/results.json).
+    /// A results file written by `cargo bench` (reports/<machine>/results.json), or the
+    /// machine folder holding it (reports/<machine>).
     #[arg(required_unless_present = "criterion", conflicts_with = "criterion")]
     results: Option<PathBuf>,
     /// Instead of a results file: a criterion output folder whose benchmark ids are
@@ -451,11 +453,15 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
 
 fn report(args: ReportArgs) -> anyhow::Result<()> {
     let (results, default_out) = match (&args.results, &args.criterion) {
-        (Some(path), _) => (
-            Results::read(path)?,
-            path.parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        ),
+        (Some(arg), _) => {
+            let path = locate::resolve(arg)?;
+            let results = Results::read(&path)?;
+            results.require_measurements(&path)?;
+            let folder = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (results, folder)
+        }
         // Everything that can go wrong importing is about the folder the user named.
         (None, Some(dir)) => (
             report::from_criterion(dir).map_err(BadInput)?,
@@ -523,7 +529,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<()> {
-    let path = crate::compare::input::resolve(&args.results)?;
+    let path = locate::resolve(&args.results)?;
     let results = Results::read(&path)?;
     let exporter = args.format.exporter();
     let export = exporter

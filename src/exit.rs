@@ -116,6 +116,25 @@ mod tests {
             status(&anyhow::Error::from(name).context("reading settings")),
             2
         );
+        let invalid = ResultsError::Invalid {
+            path: "r.json".into(),
+            field: "cases[0].workers".into(),
+            message: "a worker count of 0".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(invalid)), 2);
+        let hollow = ResultsError::NoMeasurements {
+            path: "r.json".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(hollow)), 2);
+        let folder = ResultsError::NoResultsInFolder {
+            path: "reports/x".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(folder)), 2);
+        let twice = CompareError::SameFile {
+            first: "a/results.json".into(),
+            second: "a/results.json".into(),
+        };
+        assert_eq!(status(&anyhow::Error::from(twice)), 2);
         let empty = anyhow::Error::from(ExportError::NothingToExport).context("exporting r.json");
         assert_eq!(status(&empty), 2);
         let not_ours = OutputError::NotOurs {

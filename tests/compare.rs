@@ -299,6 +299,43 @@ fn report_folders_are_accepted_and_named_by_folder() {
     );
 }
 
+#[test]
+fn the_same_results_file_twice_is_refused() {
+    let dir = scratch("same-file");
+    let machine = dir.join("laptop");
+    fs::create_dir_all(&machine).unwrap();
+    let file = machine.join("results.json");
+    fs::copy(fixture("laptop.json"), &file).unwrap();
+    let folder = machine.display().to_string();
+    let file = file.display().to_string();
+    let dotted = dir
+        .join("laptop/../laptop/results.json")
+        .display()
+        .to_string();
+    for (a, b) in [(&file, &file), (&folder, &file), (&file, &dotted)] {
+        let err = usage_error(&concbench(&["compare", a, b]));
+        assert!(
+            err.contains("the same results file is given twice") && err.contains(b.as_str()),
+            "{a} {b}: {err}"
+        );
+    }
+    // A third input does not hide the repeat.
+    let err = usage_error(&concbench(&[
+        "compare",
+        &path("server.json"),
+        &folder,
+        &file,
+    ]));
+    assert!(err.contains("given twice"), "{err}");
+    let lib = compare::run(&options(&["laptop.json", "laptop.json"])).unwrap_err();
+    assert!(matches!(lib, CompareError::SameFile { .. }), "{lib}");
+    // Two copies of one run are two files: an A/A comparison of identical data is allowed.
+    let copy = dir.join("copy.json");
+    fs::copy(fixture("laptop.json"), &copy).unwrap();
+    let out = concbench(&["compare", &file, &copy.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
 /// Asserts one `error:` line on stderr, exit status 2, and returns the line.
 fn usage_error(out: &Output) -> String {
     let err = text(&out.stderr);
@@ -390,8 +427,12 @@ fn fail_on_regression_exits_1_only_when_something_is_slower() {
     // The table is still printed.
     assert!(text(&out.stdout).contains("## Machines"));
 
-    // No regression: the same run twice, or a threshold the 2x cases stay under.
-    let out = concbench(&["compare", &laptop, &laptop, "--fail-on-regression"]);
+    // No regression: one run against a copy of itself, or a threshold the 2x cases stay
+    // under.
+    let copy = scratch("regression-copy").join("laptop.json");
+    fs::copy(fixture("laptop.json"), &copy).unwrap();
+    let copy = copy.display().to_string();
+    let out = concbench(&["compare", &laptop, &copy, "--fail-on-regression"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(out.stderr.is_empty());
     let out = concbench(&[
@@ -518,11 +559,14 @@ fn out_refuses_a_report_folder() {
 
 #[test]
 fn three_inputs_compare_each_against_the_first() {
+    // Two copies of one run: two files with one label, told apart by number.
+    let copy = scratch("three-inputs").join("server.json");
+    fs::copy(fixture("server.json"), &copy).unwrap();
     let out = concbench(&[
         "compare",
         &path("laptop.json"),
         &path("server.json"),
-        &path("server.json"),
+        &copy.display().to_string(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);

@@ -1,6 +1,7 @@
 //! The report: `report.md` from a committed results file (snapshot), its Measurement
-//! section for results with and without rounds, the CSV, the CLI, and bad input that must
-//! leave an earlier report untouched.
+//! section for results with and without rounds, the CSV, the CLI (a results file or its
+//! machine folder), and bad input (a folder without results, a file that holds no
+//! measurement or an impossible one) that must leave an earlier report untouched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -137,6 +138,109 @@ fn an_unknown_schema_is_refused() {
     let input = dir.join("future.json");
     fs::copy(fixture("results/unknown-schema.json"), &input).unwrap();
     refused_and_previous_report_kept(&input, "concbench.results/99");
+}
+
+#[test]
+fn cli_reports_a_machine_folder_into_that_folder() {
+    let dir = scratch("folder");
+    let machine = dir.join("laptop-2cpu");
+    fs::create_dir_all(&machine).unwrap();
+    fs::copy(fixture("results/valid.json"), machine.join("results.json")).unwrap();
+    let before = fs::read(machine.join("results.json")).unwrap();
+    Command::cargo_bin("concbench")
+        .unwrap()
+        .arg("report")
+        .arg(&machine)
+        .args(["--format", "svg"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            machine.join("report.md").display().to_string(),
+        ));
+    assert!(machine.join("report.md").is_file());
+    assert!(machine.join("summary-heatmap.svg").is_file());
+    assert_eq!(fs::read(machine.join("results.json")).unwrap(), before);
+    assert!(
+        !dir.join("report.md").exists(),
+        "the report goes into the machine folder, not beside it"
+    );
+}
+
+#[test]
+fn a_folder_without_results_json_is_refused_as_compare_refuses_it() {
+    let dir = scratch("empty-folder");
+    let empty = dir.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    refused_and_previous_report_kept(&empty, "is a folder without results.json");
+    let line = String::from_utf8_lossy(
+        &Command::cargo_bin("concbench")
+            .unwrap()
+            .arg("report")
+            .arg(&empty)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr,
+    )
+    .to_string();
+    assert!(
+        line.contains(&empty.display().to_string()) && line.contains("machine folder"),
+        "{line}"
+    );
+    assert_eq!(fs::read_dir(&empty).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_results_file_without_measurements_is_refused() {
+    let dir = scratch("hollow");
+    let input = dir.join("hollow.json");
+    fs::copy(fixture("results/hollow.json"), &input).unwrap();
+    refused_and_previous_report_kept(&input, "holds no measurements");
+}
+
+#[test]
+fn a_negative_median_is_refused_naming_its_field() {
+    let dir = scratch("negative");
+    let mut results: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("results/valid.json")).unwrap()).unwrap();
+    results["cases"][1]["time"]["median"]["point"] = serde_json::json!(-4.0e6);
+    let input = dir.join("negative.json");
+    fs::write(&input, results.to_string()).unwrap();
+    refused_and_previous_report_kept(&input, "field 'cases[1].time.median.point'");
+}
+
+#[test]
+fn results_with_only_sync_or_overhead_records_are_reported() {
+    let dir = scratch("sync-only");
+    let out = dir.join("out");
+    Command::cargo_bin("concbench")
+        .unwrap()
+        .arg("report")
+        .arg(fixture("results/sync-only.json"))
+        .args(["--out", out.to_str().unwrap(), "--format", "svg"])
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        text.contains("## Synchronisation under contention"),
+        "{text}"
+    );
+
+    let mut results: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("results/valid.json")).unwrap()).unwrap();
+    results["cases"] = serde_json::json!([]);
+    let input = dir.join("overhead-only.json");
+    fs::write(&input, results.to_string()).unwrap();
+    let out = dir.join("overhead-out");
+    Command::cargo_bin("concbench")
+        .unwrap()
+        .arg("report")
+        .arg(&input)
+        .args(["--out", out.to_str().unwrap(), "--format", "svg"])
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(text.contains("## Dispatch overhead"), "{text}");
 }
 
 #[test]

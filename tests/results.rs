@@ -5,7 +5,8 @@
 //! number of ns, the mean and median are those of the samples); `extra-groups` adds another
 //! project's groups, a saved baseline and criterion's `report/` folders; `missing-estimates`
 //! lacks one `estimates.json`; `extra-fields` has fields criterion 0.8 does not write.
-//! `results/` holds a valid schema-1 file, one of an unknown version and a corrupt one.
+//! `results/` holds a valid schema-1 file, one of an unknown version and a corrupt one, a
+//! hollow one (no case, overhead or sync record) and one with only three sync records.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -13,6 +14,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
 use concbench::results::criterion::{CriterionId, ImportError, import};
 use concbench::results::{
     READABLE_SCHEMAS, Results, ResultsError, SCHEMA, write_atomic, write_atomic_with, write_results,
@@ -439,4 +441,161 @@ fn an_interrupted_write_keeps_the_old_file_and_leaves_no_temp() {
     let err = write_atomic(&path.join("inner.json"), b"new").unwrap_err();
     assert!(matches!(err, ResultsError::Write { .. }), "{err}");
     assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+// ---------------------------------------------------------------- impossible values
+
+/// A change to a results file's JSON.
+type Edit = fn(&mut serde_json::Value);
+
+/// The valid fixture as JSON, changed by `edit`, written to a fresh file.
+fn edited(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("results/valid.json")).unwrap()).unwrap();
+    edit(&mut value);
+    let path = scratch(name).join(format!("{name}.json"));
+    fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    path
+}
+
+/// `concbench <command> <path> [extra]` fails with exit status 2 and one `error:` line
+/// naming the file and `needle`.
+fn refused_by(command: &str, path: &Path, extra: &[&Path], needle: &str) {
+    let assert = Command::cargo_bin("concbench")
+        .unwrap()
+        .arg(command)
+        .arg(path)
+        .args(extra)
+        .args(["--out"])
+        .arg(path.with_extension("out"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.contains(&path.display().to_string())
+            && stderr.contains(needle),
+        "{command}: {stderr}"
+    );
+    assert!(!path.with_extension("out").exists(), "nothing written");
+}
+
+#[test]
+fn impossible_values_are_refused_naming_their_field() {
+    let cases: [(&str, Edit, &str); 5] = [
+        (
+            "negative-median",
+            |v| v["cases"][1]["time"]["median"]["point"] = (-4.0e6).into(),
+            "cases[1].time.median.point",
+        ),
+        (
+            "bounds-swapped",
+            |v| {
+                let median = &mut v["cases"][2]["time"]["median"];
+                let lower = median["lower"].clone();
+                median["lower"] = median["upper"].clone();
+                median["upper"] = lower;
+            },
+            "cases[2].time.median.lower",
+        ),
+        (
+            "zero-workers",
+            |v| v["cases"][3]["workers"] = 0.into(),
+            "cases[3].workers",
+        ),
+        (
+            "negative-overhead",
+            |v| v["overhead"][0]["ns_per_task"]["lower"] = (-1.0).into(),
+            "overhead[0].ns_per_task.lower",
+        ),
+        (
+            "negative-sample",
+            |v| v["cases"][0]["time"]["sample_ns"][1] = (-1.0).into(),
+            "cases[0].time.sample_ns[1]",
+        ),
+    ];
+    let other = fixture("results/valid.json");
+    for (name, edit, field) in cases {
+        let path = edited(name, edit);
+        let err = Results::read(&path).unwrap_err();
+        assert!(
+            matches!(&err, ResultsError::Invalid { field: f, .. } if f == field),
+            "{name}: {err}"
+        );
+        let needle = format!("invalid (field '{field}')");
+        refused_by("report", &path, &[], &needle);
+        refused_by("compare", &path, &[&other], &needle);
+    }
+}
+
+#[test]
+fn a_number_too_large_for_a_float_is_corrupt() {
+    let text = fs::read_to_string(fixture("results/valid.json"))
+        .unwrap()
+        .replacen("4000000.0", "1e999", 1);
+    let err = Results::from_json(&text, Path::new("huge.json")).unwrap_err();
+    assert!(matches!(err, ResultsError::Corrupt { .. }), "{err}");
+}
+
+#[test]
+fn a_missing_field_is_named_where_it_is_missing() {
+    let path = edited("no-machine", |v| {
+        v.as_object_mut().unwrap().remove("machine");
+    });
+    let err = Results::read(&path).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("(field 'machine'): missing field `machine`"),
+        "{text}"
+    );
+    refused_by("report", &path, &[], "(field 'machine')");
+
+    let path = edited("no-lower", |v| {
+        v["cases"][2]["time"]["median"]
+            .as_object_mut()
+            .unwrap()
+            .remove("lower");
+    });
+    let text = Results::read(&path).unwrap_err().to_string();
+    assert!(
+        text.contains("(field 'cases[2].time.median.lower'): missing field `lower`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_holds_measurements_when_it_has_cases_overhead_or_sync_records() {
+    let hollow_path = fixture("results/hollow.json");
+    let hollow = Results::read(&hollow_path).unwrap();
+    assert!(!hollow.has_measurements());
+    let err = hollow.require_measurements(&hollow_path).unwrap_err();
+    assert!(matches!(err, ResultsError::NoMeasurements { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("hollow.json holds no measurements")
+    );
+
+    let sync = Results::read(&fixture("results/sync-only.json")).unwrap();
+    assert!(sync.cases.is_empty() && sync.overhead.is_empty());
+    assert_eq!(sync.sync.len(), 3);
+    assert!(sync.has_measurements());
+
+    let mut overhead = Results::read(&fixture("results/valid.json")).unwrap();
+    overhead.cases.clear();
+    assert!(overhead.has_measurements());
+}
+
+#[test]
+fn results_that_would_be_refused_on_reading_are_not_written() {
+    let dir = scratch("unwritable");
+    let path = dir.join("results.json");
+    let mut bad = Results::read(&fixture("results/valid.json")).unwrap();
+    bad.cases[4].workers = 0;
+    let err = write_results(&path, &bad).unwrap_err();
+    match &err {
+        ResultsError::Unwritable { field, .. } => assert_eq!(field, "cases[4].workers"),
+        other => panic!("wrong error: {other}"),
+    }
+    assert!(names(&dir).is_empty());
 }

@@ -11,15 +11,19 @@
 //! its stem (`base.json` → `base`); two runs of one named machine (an A/A pair, a run under
 //! `taskset`) are thus told apart by their files. Repeated labels get `#2`, `#3`. To let an
 //! input answer to another name (for `--baseline`), add it in [`Input::names`].
+//!
+//! A results file or machine folder resolves as for every other command
+//! ([`crate::results::locate`]). One file given twice (twice by name, or once as a folder
+//! and once as its `results.json`) is refused: it would compare a run with itself.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::CompareError;
+use crate::results::locate::{self, canonical, is_machine_folder};
 use crate::results::schema::Results;
 
-/// The file name a report folder keeps its results in.
-pub const RESULTS_FILE: &str = "results.json";
+pub use crate::results::locate::RESULTS_FILE;
 
 /// The folder a comparison of a folder of machine folders is written to by convention
 /// (`reports/compare/`); [`expand`] never takes it for a machine.
@@ -66,24 +70,6 @@ pub struct Expanded {
     pub skipped: Vec<PathBuf>,
 }
 
-/// The results file an argument names: the argument itself, or `results.json` inside it
-/// when it is a machine folder. A folder without `results.json` is an error here; see
-/// [`expand`] for folders of machine folders.
-pub fn resolve(arg: &Path) -> Result<PathBuf, CompareError> {
-    if arg.is_dir() {
-        let file = arg.join(RESULTS_FILE);
-        if file.is_file() {
-            Ok(file)
-        } else {
-            Err(CompareError::NoResultsInFolder {
-                path: arg.to_path_buf(),
-            })
-        }
-    } else {
-        Ok(arg.to_path_buf())
-    }
-}
-
 /// Turns every argument into results files: a file stays itself, a machine folder gives its
 /// `results.json`, and a folder without one gives the `results.json` of each folder in it
 /// that has one, in name order, except `compare/` and hidden folders. A folder with
@@ -93,8 +79,8 @@ pub fn expand(args: &[PathBuf]) -> Result<Expanded, CompareError> {
     let mut out = Expanded::default();
     let mut folders: Vec<&Path> = Vec::new();
     for arg in args {
-        if !arg.is_dir() || arg.join(RESULTS_FILE).is_file() {
-            out.files.push(resolve(arg)?);
+        if !arg.is_dir() || is_machine_folder(arg) {
+            out.files.push(locate::resolve(arg)?);
             continue;
         }
         let machines = machine_folders(arg, &mut out.skipped)?;
@@ -156,8 +142,10 @@ pub fn load(args: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
     read(&expand(args)?.files)
 }
 
-/// Reads every results file, in order, and labels them.
+/// Reads every results file, in order, and labels them. One file named twice is
+/// [`CompareError::SameFile`].
 pub fn read(files: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
+    refuse_repeats(files)?;
     let mut read: Vec<(PathBuf, Results)> = Vec::new();
     for path in files {
         let results = Results::read(path)?;
@@ -177,6 +165,25 @@ pub fn read(files: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
             results,
         })
         .collect())
+}
+
+/// The first file of `files` that is an earlier one under another (or the same) spelling,
+/// as an error naming both; files that do not exist are left to the read.
+fn refuse_repeats(files: &[PathBuf]) -> Result<(), CompareError> {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for file in files {
+        let Some(real) = canonical(file) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            return Err(CompareError::SameFile {
+                first: (*first).clone(),
+                second: file.clone(),
+            });
+        }
+        seen.push((real, file));
+    }
+    Ok(())
 }
 
 /// One unique label per (path, machine name) input, in order: the name when it is set and

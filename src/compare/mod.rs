@@ -81,6 +81,18 @@ pub enum CompareError {
         /// The folder.
         path: PathBuf,
     },
+    /// One results file given twice (by two spellings, or as a folder and its
+    /// `results.json`): it would be compared with itself, every case the same.
+    #[error(
+        "the same results file is given twice ({}, then {}); a run compared with itself is the same in every case; pass the results of two different runs",
+        first.display(), second.display()
+    )]
+    SameFile {
+        /// The file as first given.
+        first: PathBuf,
+        /// The same file as given again.
+        second: PathBuf,
+    },
     /// A folder argument whose entries cannot be listed.
     #[error("cannot list the folder {}: {message}; pass a readable folder of machine folders", path.display())]
     ListFolder {

@@ -6,7 +6,11 @@
 //! - [`criterion`]: reads this run's cases from criterion's output folder
 //!   (`target/criterion/<group>/<function>/<value>/new/*.json`);
 //! - [`store`]: writes a file atomically (temp file, fsync, rename), so a failure never leaves
-//!   a half-written file or loses the previous one.
+//!   a half-written file or loses the previous one;
+//! - [`locate`]: the results file a path names (the file, or `results.json` in a machine
+//!   folder), for every command that reads one;
+//! - [`validate`]: the checks a file that parsed must pass before anything uses it
+//!   (times finite and not negative, bounds in order, worker counts above 0).
 //!
 //! To extend the file format without breaking old readers, add a field with
 //! `#[serde(default)]` (readers of version 1 ignore unknown fields). A change that old readers
@@ -15,9 +19,11 @@
 
 pub mod checks;
 pub mod criterion;
+pub mod locate;
 pub mod rounds;
 pub mod schema;
 pub mod store;
+pub mod validate;
 
 use std::path::PathBuf;
 
@@ -56,6 +62,36 @@ pub enum ResultsError {
         field: String,
         /// serde's description of the problem.
         message: String,
+    },
+    /// A folder was given for a results file, and it holds no `results.json`.
+    #[error(
+        "{} is a folder without results.json; pass a results file or a machine folder holding one (e.g. reports/<machine>, as `cargo bench` writes it)",
+        path.display()
+    )]
+    NoResultsInFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The file parsed, but a value in it cannot be a measurement (a negative or non-finite
+    /// time, a lower bound above its upper bound, a worker count of 0).
+    #[error(
+        "results file {path} is invalid (field '{field}'): {message}; re-run `cargo bench` to write it again"
+    )]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The JSON path of the field at fault, e.g. `cases[2].time.median.lower`.
+        field: String,
+        /// What is wrong with its value.
+        message: String,
+    },
+    /// The file is valid but holds nothing to show: no case, no overhead and no sync record.
+    #[error(
+        "results file {path} holds no measurements (no cases, no overhead and no sync records); run `cargo bench` to measure, or pass the results file of a run that did"
+    )]
+    NoMeasurements {
+        /// The file.
+        path: PathBuf,
     },
     /// The file has no `schema` field, so it is not a concbench results file.
     #[error(
@@ -108,6 +144,25 @@ pub enum ResultsError {
 /// A small scanner, not a parser: it tracks the stack of objects and arrays and the last key
 /// up to the error position. Returns `"(top level)"` outside any container.
 pub(crate) fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    let path = json_scan(text, line, column, false).unwrap_or_default();
+    if path.is_empty() {
+        "(top level)".to_string()
+    } else {
+        path
+    }
+}
+
+/// The JSON path of the object the position is inside, without the key being read in it:
+/// `""` for the top-level object, `cases[2].time` inside a case's time. `None` when the
+/// position is inside an array or outside any container.
+pub(crate) fn json_object_path_at(text: &str, line: usize, column: usize) -> Option<String> {
+    json_scan(text, line, column, true)
+}
+
+/// The scanner behind [`json_path_at`] and [`json_object_path_at`]: with `object_only`,
+/// the innermost object's key is left out, and the result is `None` when the innermost
+/// container is no object.
+fn json_scan(text: &str, line: usize, column: usize, object_only: bool) -> Option<String> {
     enum Frame {
         Object { key: Option<String>, want_key: bool },
         Array { index: usize },
@@ -164,9 +219,14 @@ pub(crate) fn json_path_at(text: &str, line: usize, column: usize) -> String {
             _ => {}
         }
     }
+    if object_only && !matches!(stack.last(), Some(Frame::Object { .. })) {
+        return None;
+    }
+    let depth = stack.len();
     let mut path = String::new();
-    for frame in &stack {
+    for (i, frame) in stack.iter().enumerate() {
         match frame {
+            Frame::Object { .. } if object_only && i + 1 == depth => {}
             Frame::Object { key: Some(k), .. } => {
                 if !path.is_empty() {
                     path.push('.');
@@ -177,11 +237,7 @@ pub(crate) fn json_path_at(text: &str, line: usize, column: usize) -> String {
             Frame::Array { index } => path.push_str(&format!("[{index}]")),
         }
     }
-    if path.is_empty() {
-        "(top level)".to_string()
-    } else {
-        path
-    }
+    Some(path)
 }
 
 impl ResultsError {
@@ -191,7 +247,10 @@ impl ResultsError {
         matches!(
             self,
             ResultsError::Read { .. }
+                | ResultsError::NoResultsInFolder { .. }
                 | ResultsError::Corrupt { .. }
+                | ResultsError::Invalid { .. }
+                | ResultsError::NoMeasurements { .. }
                 | ResultsError::MissingSchema { .. }
                 | ResultsError::UnknownSchema { .. }
         )
@@ -200,7 +259,7 @@ impl ResultsError {
 
 #[cfg(test)]
 mod tests {
-    use super::json_path_at;
+    use super::{json_object_path_at, json_path_at};
 
     #[test]
     fn json_paths_name_the_field_at_a_position() {
@@ -210,6 +269,21 @@ mod tests {
         assert_eq!(json_path_at(text, 5, col), "cases[1].time.point");
         assert_eq!(json_path_at(text, 2, 8), "a");
         assert_eq!(json_path_at(text, 1, 1), "(top level)");
+    }
+
+    #[test]
+    fn object_paths_leave_out_the_key_being_read() {
+        let text = "{\"a\": 1, \"cases\": [{\"time\": {\"point\": 1}}], \"b\": 2}";
+        let col = text.find("1}").unwrap() + 1;
+        assert_eq!(json_path_at(text, 1, col), "cases[0].time.point");
+        assert_eq!(
+            json_object_path_at(text, 1, col).as_deref(),
+            Some("cases[0].time")
+        );
+        let col = text.find('2').unwrap() + 1;
+        assert_eq!(json_object_path_at(text, 1, col).as_deref(), Some(""));
+        let col = text.find("{\"time").unwrap() + 1;
+        assert_eq!(json_object_path_at(text, 1, col), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::machine::{Drift, Machine};
 pub use crate::measure::{Estimate, RoundTimes, Sample};
 use serde::{Deserialize, Serialize};
 
-use super::{ResultsError, json_path_at};
+use super::{ResultsError, json_object_path_at, json_path_at};
 pub use crate::profile::{CriterionSettings, Profile, RoundSettings};
 pub use crate::sync::SyncRecord;
 use crate::workload::Kind;
@@ -274,12 +274,15 @@ impl Results {
     /// The version is checked first, so a file of another version is reported as such, not
     /// as corrupt.
     pub fn from_json(text: &str, path: &Path) -> Result<Self, ResultsError> {
-        let corrupt = |e: serde_json::Error| ResultsError::Corrupt {
-            path: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            field: json_path_at(text, e.line(), e.column()),
-            message: strip_position(&e.to_string()),
+        let corrupt = |e: serde_json::Error| {
+            let message = strip_position(&e.to_string());
+            ResultsError::Corrupt {
+                path: path.to_path_buf(),
+                line: e.line(),
+                column: e.column(),
+                field: field_at(text, e.line(), e.column(), &message),
+                message,
+            }
         };
         let probe: VersionProbe = serde_json::from_str(text).map_err(corrupt)?;
         match probe.schema {
@@ -304,7 +307,31 @@ impl Results {
                 });
             }
         }
-        serde_json::from_str(text).map_err(corrupt)
+        let results: Results = serde_json::from_str(text).map_err(corrupt)?;
+        super::validate::check(&results).map_err(|problem| ResultsError::Invalid {
+            path: path.to_path_buf(),
+            field: problem.field,
+            message: problem.message,
+        })?;
+        Ok(results)
+    }
+
+    /// True when the run measured something to show: a case, an overhead or a sync record.
+    pub fn has_measurements(&self) -> bool {
+        !(self.cases.is_empty() && self.overhead.is_empty() && self.sync.is_empty())
+    }
+
+    /// `Ok` when [`Results::has_measurements`], else [`ResultsError::NoMeasurements`]
+    /// naming `path`: for commands that show a run, which a hollow file would make show
+    /// nothing while looking complete.
+    pub fn require_measurements(&self, path: &Path) -> Result<(), ResultsError> {
+        if self.has_measurements() {
+            Ok(())
+        } else {
+            Err(ResultsError::NoMeasurements {
+                path: path.to_path_buf(),
+            })
+        }
     }
 
     /// Reads and parses a results file.
@@ -374,6 +401,23 @@ impl Results {
             lower: s.lower / c.upper,
             upper: s.upper / c.lower,
         })
+    }
+}
+
+/// The JSON path of the field a serde error at (`line`, `column`) is about. serde reports
+/// a missing field at the end of the object that lacks it, where the scanner's last key is
+/// a sibling; the path is then the object's, with the missing field's name appended.
+fn field_at(text: &str, line: usize, column: usize, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    match missing {
+        Some(name) => match json_object_path_at(text, line, column) {
+            Some(object) if !object.is_empty() => format!("{object}.{name}"),
+            _ => name.to_string(),
+        },
+        None => json_path_at(text, line, column),
     }
 }
 

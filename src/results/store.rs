@@ -62,19 +62,24 @@ pub fn write_atomic_with(
 }
 
 /// Writes a results file as pretty JSON, atomically, after checking it reads back (NaN or
-/// infinite values would turn into `null` and make the file unreadable).
+/// infinite values would turn into `null` and make the file unreadable; a negative time or
+/// a worker count of 0 would fail [`super::validate`]).
 pub fn write_results(path: &Path, results: &Results) -> Result<(), ResultsError> {
     let mut text = results.to_json();
     text.push('\n');
     if let Err(err) = Results::from_json(&text, path) {
         let (field, message) = match err {
-            ResultsError::Corrupt { field, message, .. } => (field, message),
+            ResultsError::Corrupt { field, message, .. } => (
+                field,
+                format!("{message}; a NaN or infinite number is the usual cause"),
+            ),
+            ResultsError::Invalid { field, message, .. } => (field, message),
             other => ("schema".to_string(), other.to_string()),
         };
         return Err(ResultsError::Unwritable {
             path: path.to_path_buf(),
             field,
-            message: format!("{message}; a NaN or infinite number is the usual cause"),
+            message,
         });
     }
     write_atomic(path, text.as_bytes())
