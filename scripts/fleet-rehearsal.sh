@@ -43,7 +43,7 @@ touch "$out/$marker"
 # The CPUs this process may use, e.g. `0-1` or `0,2`; the second leg pins the second one.
 cpus=$(taskset -cp $$ | sed 's/.*: //')
 first=$(echo "$cpus" | tr ',' '\n' | head -1 | cut -d- -f1)
-second=$(echo "$cpus" | tr ',-' '\n\n' | sed -n 2p)
+second=$(echo "$cpus" | sed 's/[-,]/\n/g' | sed -n 2p)
 legs=("all-cpus::" "all-cpus-again::" "cpu$first:$first:")
 if [[ -n "$second" && "$second" != "$first" ]]; then
     legs+=("cpu$second:$second:")
