@@ -393,6 +393,7 @@ fn a_steady_run_held_its_speed_and_has_no_doubts() {
         ),
         "{section}"
     );
+    assert!(text.contains("This run was filtered: 1 of its "), "{text}");
     assert!(
         text.contains("- earlier run started 2026-04-30T08:00:00Z: busy: others used 0.9 CPUs\n"),
         "{text}"

@@ -30,6 +30,7 @@ pub const HEADER: &[&str] = &[
     "cpu_wall_s",
     "cpu_utilisation",
     "peak_threads",
+    "measured_in",
 ];
 
 /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
@@ -80,6 +81,7 @@ fn row(results: &Results, c: &CaseRecord) -> Vec<String> {
         opt(c.cpu.map(|u| u.wall_s)),
         opt(c.cpu.map(|u| u.utilisation)),
         opt(c.peak_threads),
+        c.measured_in.clone().unwrap_or_default(),
     ]
 }
 
@@ -104,5 +106,21 @@ mod tests {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn each_row_names_the_run_that_measured_its_case() {
+        let mut results = Results::from_json(
+            include_str!("../../tests/fixtures/results/valid.json"),
+            std::path::Path::new("valid.json"),
+        )
+        .unwrap();
+        results.cases[0].measured_in = Some("2026-04-30T08:00:00Z".to_string());
+        let text = render(&results);
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().ends_with(",peak_threads,measured_in"));
+        assert!(lines.next().unwrap().ends_with(",2026-04-30T08:00:00Z"));
+        // Version-1 cases have no run: the cell is empty.
+        assert!(lines.next().unwrap().ends_with(','));
     }
 }

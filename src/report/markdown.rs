@@ -33,6 +33,32 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
             .as_deref()
             .map_or(String::new(), |c| format!(" at commit `{c}`"))
     );
+    let kept: usize = results
+        .run
+        .earlier
+        .iter()
+        .map(|e| {
+            results
+                .cases
+                .iter()
+                .filter(|c| c.measured_in.as_ref() == Some(&e.started_at))
+                .count()
+        })
+        .sum();
+    if kept > 0 {
+        let _ = writeln!(
+            out,
+            "This run was filtered: {} of its {} cases come from {} earlier run{} (see Measurement; `results.csv` names each case's run in `measured_in`).\n",
+            kept,
+            results.cases.len(),
+            results.run.earlier.len(),
+            if results.run.earlier.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
     out.push_str(&measurement_section(results, charts));
