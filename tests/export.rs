@@ -3,34 +3,22 @@
 //! unit tests beside the exporter (src/export/bmf_tests.rs); these check the command.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
+use common::concbench;
+
 fn fixture(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
-        .display()
-        .to_string()
+    common::fixture(path).display().to_string()
 }
 
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("export-{name}"));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn concbench(args: &[&str]) -> Output {
-    Command::cargo_bin("concbench")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
+    common::scratch("export-tests", name)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -24,19 +24,14 @@ fn fleet() -> String {
     fixture("").display().to_string()
 }
 
+mod common;
+
 fn fixture(machine: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fleet")
-        .join(machine)
+    common::fixture("fleet").join(machine)
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fleet-tests")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("fleet-tests", name)
 }
 
 /// A copy of the fleet fixture's `machines` under `dir`, one folder each.

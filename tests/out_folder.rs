@@ -7,29 +7,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
+mod common;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use common::{concbench, files_under, fixture};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("out-folder-tests")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn concbench(args: &[&str]) -> Output {
-    Command::cargo_bin("concbench")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
+    common::scratch("out-folder-tests", name)
 }
 
 fn s(path: &Path) -> &str {
@@ -38,23 +21,13 @@ fn s(path: &Path) -> &str {
 
 /// Every file under `dir` (hidden ones too) with its bytes, sorted by path.
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
+    files_under(dir)
+        .into_iter()
+        .map(|relative| {
+            let bytes = fs::read(dir.join(&relative)).unwrap();
+            (relative, bytes)
+        })
+        .collect()
 }
 
 fn put(dir: &Path, rel: &str, text: &str) {

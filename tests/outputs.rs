@@ -19,19 +19,12 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use sha2::{Digest, Sha256};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+mod common;
+
+use common::{files_under, fixture};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("output-snapshots")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("output-snapshots", name)
 }
 
 /// Runs concbench with `args`, requires success, and returns its stdout with `dir` written
@@ -52,24 +45,6 @@ fn concbench(args: &[&str], dir: &Path) -> String {
     // How long writing took ("0.0 s") depends on the machine's load, not on the output.
     let elapsed = regex::Regex::new(r", \d+(\.\d+)? s\)").unwrap();
     elapsed.replace_all(&stdout, ", <elapsed>)").into_owned()
-}
-
-/// Every file under `dir`, sorted by path, relative to `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// One line per chart under `dir` (SVG and PNG files; text outputs are snapshotted whole):

@@ -73,10 +73,7 @@ impl ListRun {
         what: &str,
     ) -> anyhow::Result<(PathBuf, Results)> {
         self.machine.finish();
-        let path = config
-            .reports_dir
-            .join(self.machine.slug())
-            .join("results.json");
+        let path = config.results_file(&self.machine);
         let results = if path.exists() {
             let results = Results::read(&path).with_context(|| {
                 format!(

@@ -222,11 +222,7 @@ impl Session {
             })
             .collect();
 
-        let path = self
-            .config
-            .reports_dir
-            .join(self.machine.slug())
-            .join("results.json");
+        let path = self.config.results_file(&self.machine);
         let mut results = Results::new(self.machine.clone(), run);
         results.cases = merge_previous(&path, &mut results, cases)?;
         if let Some(text) = results.run.drift.as_ref().and_then(drift_warning) {

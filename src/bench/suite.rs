@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::error::parse_worker_list;
-use crate::machine::MachineName;
+use crate::machine::{Machine, MachineName};
 use crate::model::{MODELS, ModelInfo};
 use crate::profile::Profile;
 use crate::workload::{WORKLOADS, WorkloadInfo};
@@ -69,6 +69,13 @@ impl SuiteConfig {
             seed,
             machine_name,
         })
+    }
+
+    /// The results file of `machine`: `<reports_dir>/<machine slug>/results.json`.
+    pub fn results_file(&self, machine: &Machine) -> PathBuf {
+        self.reports_dir
+            .join(machine.slug())
+            .join(crate::results::locate::RESULTS_FILE)
     }
 }
 

@@ -57,6 +57,14 @@ impl RoundTimes {
         let ns: Vec<f64> = self.samples.iter().map(|s| s.ns).collect();
         (!ns.is_empty()).then(|| Data::new(ns).median())
     }
+
+    /// End of the block's last timed batch, in seconds since the run started (its start
+    /// without samples).
+    pub fn end_s(&self) -> f64 {
+        self.samples
+            .last()
+            .map_or(self.start_s, |s| s.start_s + s.ns * 1e-9)
+    }
 }
 
 /// One workload's cases, measured as a group in every round.

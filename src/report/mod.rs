@@ -62,7 +62,7 @@ pub const OWNER: Owner = Owner {
 };
 
 fn holds_results(dir: &Path) -> bool {
-    Results::read(&dir.join("results.json")).is_ok()
+    Results::read(&dir.join(crate::results::locate::RESULTS_FILE)).is_ok()
 }
 
 /// Renders `results` into `options.out_dir` (created if missing). Every file is drawn first;

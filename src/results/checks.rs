@@ -112,11 +112,7 @@ pub fn case_flags(results: &Results) -> Vec<CaseFlag> {
                 .rounds
                 .iter()
                 .filter_map(|r| {
-                    let end = r
-                        .samples
-                        .last()
-                        .map_or(r.start_s, |s| s.start_s + s.ns * 1e-9);
-                    let spell = drift.slow_overlap(r.start_s, end)?;
+                    let spell = drift.slow_overlap(r.start_s, r.end_s())?;
                     Some(format!(
                         "round {} at {:.2}x speed ({:.0}–{:.0} s)",
                         r.round, spell.speed, spell.from_s, spell.to_s
@@ -202,13 +198,9 @@ fn likely_cause(results: &Results, case: &CaseRecord) -> &'static str {
     };
     let slow = |c: &CaseRecord| {
         results.drift_of(c).is_some_and(|drift| {
-            rounds(c).iter().any(|r| {
-                let end = r
-                    .samples
-                    .last()
-                    .map_or(r.start_s, |s| s.start_s + s.ns * 1e-9);
-                drift.slow_overlap(r.start_s, end).is_some()
-            })
+            rounds(c)
+                .iter()
+                .any(|r| drift.slow_overlap(r.start_s, r.end_s()).is_some())
         })
     };
     if busy(case) || baseline.is_some_and(busy) {

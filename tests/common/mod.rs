@@ -1,0 +1,54 @@
+//! Helpers the CLI and output tests share: committed fixtures, a fresh scratch folder per
+//! test, running the `concbench` binary, and listing a folder's files. Each test file that
+//! uses them says `mod common;`; a file uses only some, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// `tests/fixtures/<path>` of this crate.
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// A fresh, empty folder `<target tmp>/<suite>/<name>`, emptied if it existed.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(suite)
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the `concbench` binary with `args` and returns what it did.
+pub fn concbench(args: &[&str]) -> Output {
+    Command::cargo_bin("concbench")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir` (hidden ones too), relative to `dir`, sorted by path.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
