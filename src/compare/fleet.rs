@@ -204,7 +204,7 @@ pub fn chart(inputs: &[Input], workload: &str) -> Option<GroupedBarPlot> {
             Group {
                 label: format!("{}\n{}", input.label, plural(cpus, "CPU")),
                 bars,
-                level: (kind == Kind::Cpu).then_some(cpus as f64),
+                level: kind.bounded_by_cpus().then_some(cpus as f64),
             }
         })
         .collect();

@@ -1,8 +1,8 @@
 //! Doubts about a results file, case by case: what a reader must know before believing a
 //! point. Each is derived from the file itself, so the report and `cargo bench` agree.
 //!
-//! - [`FlagKind::Implausible`]: a `cpu`-kind speedup above the CPUs the case can keep busy
-//!   x [`PLAUSIBLE_MARGIN`]: min(workers, usable CPUs) for a model whose tasks run in
+//! - [`FlagKind::Implausible`]: a `cpu`- or `memory`-kind speedup above the CPUs the case can
+//!   keep busy x [`PLAUSIBLE_MARGIN`]: min(workers, usable CPUs) for a model whose tasks run in
 //!   parallel, 1 for one whose tasks take turns ([`crate::model::ModelInfo::cpu_ceiling`]).
 //!   More than the cores can give; the message names the likely cause from the readings
 //!   (a busy machine, a slow spell, or neither).
@@ -155,7 +155,7 @@ pub fn flags_of<'a>(
 }
 
 fn implausible(results: &Results, case: &CaseRecord) -> Option<String> {
-    if case.kind != Kind::Cpu || case.model == "sequential" {
+    if !case.kind.bounded_by_cpus() || case.model == "sequential" {
         return None;
     }
     let speedup = results.speedup(case)?.point;
@@ -325,6 +325,17 @@ mod tests {
         assert!(message.contains("other processes held CPU"), "{message}");
         // 1.92x is within what 2 CPUs give.
         assert!(kinds(&r, "process").is_empty());
+        // A memory-bound workload has the same limit; an I/O workload has none.
+        let with_kind = |kind: Kind| {
+            let mut r = r.clone();
+            r.cases
+                .iter_mut()
+                .filter(|c| c.workload == "sum-squares")
+                .for_each(|c| c.kind = kind);
+            kinds(&r, "threads").contains(&FlagKind::Implausible)
+        };
+        assert!(with_kind(Kind::Memory));
+        assert!(!with_kind(Kind::Io));
         // On 4 usable CPUs two threads still give at most 2x; four could give 2.44x.
         let mut wide = r.clone();
         wide.machine.usable_cpus = 4;

@@ -52,8 +52,14 @@ pub const WORKLOADS: &[WorkloadInfo] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
-    /// Computation on the CPU.
+    /// Computation on the CPU: speedup is bounded by the CPUs the workers can keep busy.
     Cpu,
+    /// Computation on the CPU that is limited by moving bytes: memory bandwidth (the memory
+    /// bus saturates before the cores do) or copying each task's data to the worker that runs
+    /// it. Still bounded by the usable CPUs, but a model's speedup may stop well short of them,
+    /// and giving it fewer CPUs need not slow it (a pipe between two processes on one CPU
+    /// skips the cross-CPU wake-ups).
+    Memory,
     /// Waiting on I/O or time.
     Io,
     /// Both.
@@ -67,10 +73,18 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Cpu => "cpu",
+            Kind::Memory => "memory",
             Kind::Io => "io",
             Kind::Mixed => "mixed",
             Kind::Other => "other",
         }
+    }
+
+    /// Whether the workload's speedup cannot exceed the CPUs its workers can keep busy
+    /// (`cpu` and `memory`): used for the plausibility limit, the scalability fit's worker
+    /// range and the ideal line of fleet charts.
+    pub fn bounded_by_cpus(self) -> bool {
+        matches!(self, Kind::Cpu | Kind::Memory)
     }
 }
 

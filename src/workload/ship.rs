@@ -21,7 +21,7 @@ use crate::task::TaskCtx;
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "ship",
-    kind: Kind::Cpu,
+    kind: Kind::Memory,
     disk_io: false,
     teaches: "processes pay to move data; threads share it",
     task: "multiply-xor fold over a kib KiB payload that lives in the parent and is shipped to worker processes",

@@ -20,7 +20,7 @@ use crate::task::TaskCtx;
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "stream",
-    kind: Kind::Cpu,
+    kind: Kind::Memory,
     disk_io: false,
     teaches: "bandwidth, not cores, is the limit",
     task: "wrapping sum of one slice of a large seeded u64 array (mib MiB, built once per process)",

@@ -103,7 +103,7 @@ pub fn fit_results(results: &Results) -> Vec<ModelFit> {
         if all.is_empty() {
             continue;
         }
-        let worker_cap = (case.kind == Kind::Cpu).then_some(usable_cpus);
+        let worker_cap = case.kind.bounded_by_cpus().then_some(usable_cpus);
         let points: Vec<(f64, f64)> = all
             .iter()
             .filter(|(n, _)| worker_cap.is_none_or(|cap| *n <= cap))
@@ -218,6 +218,10 @@ mod tests {
 
         #[test]
         fn cpu_workers_above_the_usable_cpus_are_left_out() {
+            // A memory-bound workload is capped the same way.
+            let memory = fit_results(&run(Kind::Memory, 4, &[1, 2, 3, 4, 8, 16]));
+            let f = threads(&memory);
+            assert_eq!((f.points, f.left_out, f.worker_cap), (4, 2, Some(4)));
             let results = run(Kind::Cpu, 4, &[1, 2, 3, 4, 8, 16]);
             let fits = fit_results(&results);
             let f = threads(&fits);
