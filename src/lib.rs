@@ -18,7 +18,9 @@
 //! - [`results`]: the versioned results file and the import of criterion's output;
 //! - [`plot`]: the drawing toolkit every chart uses (canvas, axes, legend, styles keyed by
 //!   name, line/heatmap/bar renderers, SVG and PNG output);
-//! - [`report`]: charts, `report.md`, `results.csv` and scalability fits;
+//! - [`page`]: the self-contained HTML page (`report.html`, `compare.html`) built from a
+//!   report's or a comparison's markdown, charts inlined;
+//! - [`report`]: charts, `report.md`, `report.html`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
 //! - [`export`]: a results file in a benchmark tracker's format (Bencher's BMF);
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
@@ -37,6 +39,7 @@ pub mod gil;
 pub mod machine;
 pub mod measure;
 pub mod model;
+pub mod page;
 pub mod plot;
 pub mod profile;
 pub mod report;

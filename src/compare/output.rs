@@ -1,4 +1,5 @@
-//! Writing `--out DIR`: `compare.md`, `compare.json`, `compare.csv` and the charts.
+//! Writing `--out DIR`: `compare.md`, `compare.html` (the same text as one self-contained
+//! page, see [`crate::page`]), `compare.json`, `compare.csv` and the charts.
 //!
 //! Everything is drawn into a staging folder inside `DIR` first and only then moved into
 //! place file by file, replacing only files an earlier comparison wrote (see
@@ -88,9 +89,23 @@ fn stage(
 ) -> Result<(Vec<PathBuf>, Vec<RenderedChart>), CompareError> {
     let charts = chart::render_all(inputs, formats, theme, staging)?;
     let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
+    let compare_md = markdown::render(comparison, &charts);
+    let compare_json = export::json(comparison);
+    let compare_html = crate::page::render(&crate::page::PageInput {
+        title: "concbench comparison",
+        markdown: &compare_md,
+        base_dir: staging,
+        raw_json: &compare_json,
+        raw_name: "compare.json",
+    })
+    .map_err(|e| CompareError::Write {
+        path: staging.join("compare.html"),
+        message: e.to_string(),
+    })?;
     for (name, text) in [
-        ("compare.md", markdown::render(comparison, &charts)),
-        ("compare.json", export::json(comparison)),
+        ("compare.md", compare_md),
+        ("compare.html", compare_html),
+        ("compare.json", compare_json),
         ("compare.csv", export::csv(comparison)),
     ] {
         let path = staging.join(name);

@@ -1,5 +1,5 @@
-//! Reports: one results file rendered into a folder of charts, `report.md` and
-//! `results.csv`.
+//! Reports: one results file rendered into a folder of charts, `report.md`, `report.html`
+//! (the same text as one self-contained page, see [`crate::page`]) and `results.csv`.
 //!
 //! [`render`] draws everything into a fresh staging folder inside the target and only then
 //! moves the new files into place one by one, replacing only files an earlier report wrote
@@ -102,8 +102,19 @@ fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Resu
     })
     .context("drawing charts")?;
     let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
+    let report_md = markdown::render(results, &fits, &charts);
+    let raw_json =
+        serde_json::to_string(results).context("encoding the results for report.html")?;
+    let report_html = crate::page::render(&crate::page::PageInput {
+        title: &format!("concbench report: {}", results.machine.summary_line()),
+        markdown: &report_md,
+        base_dir: dir,
+        raw_json: &raw_json,
+        raw_name: crate::results::locate::RESULTS_FILE,
+    })?;
     for (name, text) in [
-        ("report.md", markdown::render(results, &fits, &charts)),
+        ("report.md", report_md),
+        ("report.html", report_html),
         ("results.csv", csv::render(results)),
     ] {
         fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
