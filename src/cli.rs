@@ -361,7 +361,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
                     case.workload,
                     case.model,
                     case.workers,
-                    table::format_duration(case.median_ns),
+                    crate::units::format_ns(case.median_ns as f64),
                     case.speedup
                 );
             }

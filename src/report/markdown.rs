@@ -14,7 +14,8 @@ use crate::model::MODELS;
 use crate::plot::RenderedChart;
 use crate::results::checks::{CaseFlag, FlagKind, case_flags};
 use crate::results::schema::{CaseRecord, Results};
-use crate::table::{format_duration, markdown};
+use crate::table::markdown;
+use crate::units::format_ns;
 use crate::workload;
 
 /// The whole report.
@@ -239,7 +240,7 @@ fn rounds_paragraph(results: &Results) -> String {
         rounds.seed,
         rounds.seed,
         plural(r.min_samples, "batch"),
-        format_duration(r.min_block.as_nanos().min(u128::from(u64::MAX)) as u64),
+        format_ns(r.min_block.as_secs_f64() * 1e9),
         plural(r.max_samples, "batch"),
     );
     // A filtered run keeps the cases it did not repeat; they cannot pair with a baseline
@@ -462,10 +463,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         let speedup = results
             .speedup(c)
             .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
-        Some(format!(
-            "{}{speedup}",
-            format_duration(t.median.point as u64)
-        ))
+        Some(format!("{}{speedup}", format_ns(t.median.point)))
     }));
     if cases.iter().any(|c| c.memory.is_some() || c.cpu.is_some()) {
         let threads = cases.iter().any(|c| c.peak_threads.is_some());
@@ -610,7 +608,7 @@ fn overhead_section(results: &Results) -> String {
         return String::new();
     }
     let mut rows = vec![
-        ["measurement", "batch", "µs per task", "95% bounds"]
+        ["measurement", "batch", "time per task", "95% bounds"]
             .map(String::from)
             .to_vec(),
     ];
@@ -618,11 +616,11 @@ fn overhead_section(results: &Results) -> String {
         rows.push(vec![
             o.name.clone(),
             o.batch.to_string(),
-            format!("{:.2}", o.ns_per_task.point / 1e3),
+            format_ns(o.ns_per_task.point),
             format!(
-                "{:.2}–{:.2}",
-                o.ns_per_task.lower / 1e3,
-                o.ns_per_task.upper / 1e3
+                "{}–{}",
+                format_ns(o.ns_per_task.lower),
+                format_ns(o.ns_per_task.upper)
             ),
         ]);
     }
