@@ -6,6 +6,9 @@
 
 use plotters::prelude::*;
 
+/// A stroke from one pixel to another.
+type Segment = ((i32, i32), (i32, i32));
+
 /// A point marker. Filled and open shapes alternate so lines stay apart in greyscale too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Marker {
@@ -84,7 +87,7 @@ pub fn draw_marker<DB: DrawingBackend>(
     let up = |h: i32| vec![(x, y - h), (x + h, y + h * 3 / 4), (x - h, y + h * 3 / 4)];
     let down = |h: i32| vec![(x, y + h), (x + h, y - h * 3 / 4), (x - h, y - h * 3 / 4)];
     let diamond = |h: i32| vec![(x, y - h), (x + h, y), (x, y + h), (x - h, y)];
-    let lines = |segments: &[((i32, i32), (i32, i32))]| {
+    let lines = |segments: &[Segment]| {
         for &(a, b) in segments {
             area.draw(&PathElement::new(vec![a, b], stroke))?;
         }
