@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use super::fit::{AmdahlFit, ModelFit, UslFit};
+use super::origin::{escape, headline, source_section, warnings};
 use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
 use crate::plot::RenderedChart;
@@ -21,7 +22,14 @@ use crate::workload;
 /// The whole report.
 pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
     let m = &results.machine;
-    let mut out = format!("# concbench report: {}\n\n", m.summary_line());
+    let mut out = format!("# concbench report: {}\n\n", escape(&headline(results)));
+    // Imported data: its source section says what is known; no profile, date or machine.
+    if let Some(source) = &results.source {
+        out.push_str(&source_section(results, source));
+        out.push_str(&warnings_section(results));
+        out.push_str(&measurement_section(results, charts));
+        return rest(out, results, fits, charts);
+    }
     let _ = writeln!(
         out,
         "Profile `{}`, run from {} to {} ({:.1} min wall, probes included), concbench {}{}.\n",
@@ -63,6 +71,12 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
     out.push_str(&measurement_section(results, charts));
+    rest(out, results, fits, charts)
+}
+
+/// Everything after the measurement section: the summary chart, the workloads, the fits,
+/// the overheads and the sync section, appended to `out`.
+fn rest(mut out: String, results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
     if let Some(file) = chart_file(charts, None, "summary-heatmap") {
         let _ = writeln!(
             out,
@@ -181,7 +195,7 @@ fn machine_section(results: &Results) -> String {
     format!("## Machine\n\n{}\n", markdown(&rows))
 }
 
-/// This run's warnings, then those of each earlier run whose cases a filtered run kept,
+/// This run's warnings (with the wide intervals, [`warnings`]), then those of each earlier run whose cases a filtered run kept,
 /// each marked with that run's start.
 fn warnings_section(results: &Results) -> String {
     let earlier = results
@@ -189,15 +203,16 @@ fn warnings_section(results: &Results) -> String {
         .earlier
         .iter()
         .flat_map(|e| e.warnings.iter().map(move |w| (e, w)));
-    if results.run.warnings.is_empty() && earlier.clone().next().is_none() {
+    let own = warnings(results);
+    if own.is_empty() && earlier.clone().next().is_none() {
         return String::new();
     }
     let mut out = String::from("## Warnings\n\n");
-    for w in &results.run.warnings {
-        let _ = writeln!(out, "- {w}");
+    for w in &own {
+        let _ = writeln!(out, "- {}", escape(w));
     }
     for (run, w) in earlier {
-        let _ = writeln!(out, "- earlier run started {}: {w}", run.started_at);
+        let _ = writeln!(out, "- earlier run started {}: {}", run.started_at, escape(w));
     }
     out.push('\n');
     out
@@ -350,12 +365,17 @@ fn doubts_table(flags: &[CaseFlag], rounds: bool) -> String {
     out.push_str("The points of these cases are ringed in the charts (\"flagged: see Doubts\"), except for wide intervals, which the bands show.\n\n| case | doubt | why |\n|:--|:--|:--|\n");
     for f in shown {
         let case = format!("{}/{}/{}", f.workload, f.model, f.workers);
-        let why = f
-            .message
-            .strip_prefix(&format!("{case}: "))
-            .unwrap_or(&f.message)
-            .replace('|', "\\|");
-        let _ = writeln!(out, "| {case} | {} | {why} |", doubt_name(f.kind));
+        let why = escape(
+            f.message
+                .strip_prefix(&format!("{case}: "))
+                .unwrap_or(&f.message),
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {why} |",
+            escape(&case),
+            doubt_name(f.kind)
+        );
     }
     out.push('\n');
     out
@@ -400,7 +420,7 @@ fn grid(
     let models = models_in(cases);
     let mut rows = vec![
         std::iter::once("Workers".to_string())
-            .chain(models.iter().cloned())
+            .chain(models.iter().map(|m| escape(m)))
             .collect::<Vec<_>>(),
     ];
     for &w in workers {
@@ -427,7 +447,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         .filter(|c| c.workload == name)
         .collect();
     let info = workload::find(name).ok();
-    let mut out = format!("## {name}\n\n");
+    let mut out = format!("## {}\n\n", escape(name));
     if let Some(info) = info {
         let _ = writeln!(
             out,
@@ -449,7 +469,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         .filter(|c| c.workload.as_deref() == Some(name))
     {
         if let Some(file) = chart_file(charts, Some(name), chart.chart) {
-            let _ = writeln!(out, "![{}]({file})\n", chart.title);
+            let _ = writeln!(out, "![{}]({file})\n", escape(&chart.title));
         }
     }
     let mut workers: Vec<usize> = results.run.workers.clone();
@@ -558,8 +578,8 @@ fn fits_section(fits: &[ModelFit]) -> String {
             (_, None) => note,
         };
         rows.push(vec![
-            f.workload.clone(),
-            f.model.clone(),
+            escape(&f.workload),
+            escape(&f.model),
             match f.left_out {
                 0 => f.points.to_string(),
                 n => format!("{} of {}", f.points, f.points + n),

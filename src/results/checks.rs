@@ -156,7 +156,8 @@ pub fn flags_of<'a>(
 }
 
 fn implausible(results: &Results, case: &CaseRecord) -> Option<String> {
-    if case.kind != Kind::Cpu || case.model == "sequential" {
+    // Without the machine's CPU count (imported data) there is nothing to judge against.
+    if case.kind != Kind::Cpu || case.model == "sequential" || results.machine.usable_cpus == 0 {
         return None;
     }
     let speedup = results.speedup(case)?.point;
