@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart::RatioBars;
 use crate::plot::canvas::{self, Axis, Frame};
 use crate::plot::legend::{self, GAP, ROW, SAMPLE};
-use crate::plot::style::LineStyle;
 use crate::plot::series_style::ChartStyles;
+use crate::plot::style::LineStyle;
 use crate::plot::style::{self, stroke, trim_number};
 use crate::plot::{DrawResult, Theme};
 

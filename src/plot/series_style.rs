@@ -152,7 +152,15 @@ mod tests {
     #[test]
     fn known_models_keep_their_style_and_unknown_names_avoid_it() {
         let mut names: Vec<&str> = MODELS.iter().map(|m| m.name).collect();
-        let extra = ["flume", "kanal", "crossbeam", "smol", "glommio", "may", "std"];
+        let extra = [
+            "flume",
+            "kanal",
+            "crossbeam",
+            "smol",
+            "glommio",
+            "may",
+            "std",
+        ];
         names.extend(extra);
         let styles = ChartStyles::new(names.iter().copied());
         for m in MODELS {

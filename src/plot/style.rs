@@ -7,8 +7,8 @@
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-pub use super::marker::{Marker, draw_marker};
 use super::Theme;
+pub use super::marker::{Marker, draw_marker};
 
 /// The font family every chart asks for. Registered by [`super::register_fonts`] with the
 /// embedded DejaVu Sans; in SVG files it is written as a CSS font list, so viewers that have

@@ -212,7 +212,12 @@ fn warnings_section(results: &Results) -> String {
         let _ = writeln!(out, "- {}", escape(w));
     }
     for (run, w) in earlier {
-        let _ = writeln!(out, "- earlier run started {}: {}", run.started_at, escape(w));
+        let _ = writeln!(
+            out,
+            "- earlier run started {}: {}",
+            run.started_at,
+            escape(w)
+        );
     }
     out.push('\n');
     out

@@ -128,9 +128,7 @@ pub fn source_section(results: &Results, source: &Source) -> String {
         vec!["machine".to_string(), machine],
         vec![
             "measured".to_string(),
-            format!(
-                "by {tool}, with its own settings per benchmark (below); when is not known"
-            ),
+            format!("by {tool}, with its own settings per benchmark (below); when is not known"),
         ],
         vec![
             "imported by".to_string(),
@@ -191,7 +189,10 @@ mod tests {
             },
         ];
         let text = left_out_warning(&ids, 3).unwrap();
-        assert!(text.starts_with("2 of the folder's 5 benchmark ids"), "{text}");
+        assert!(
+            text.starts_with("2 of the folder's 5 benchmark ids"),
+            "{text}"
+        );
         assert!(text.contains("\"Parse/serde/small\", \"lonely\""), "{text}");
         assert!(left_out_warning(&[], 3).is_none());
         let many: Vec<CriterionId> = (0..60)

@@ -276,7 +276,8 @@ pub fn draw_annotated<DB: DrawingBackend>(
         } else if points.len() > 1 {
             match entries.styles.get(&s.model).line {
                 LineStyle::Solid => {
-                    chart.draw_series(LineSeries::new(points, colour.stroke_width(stroke::LINE)))?;
+                    chart
+                        .draw_series(LineSeries::new(points, colour.stroke_width(stroke::LINE)))?;
                 }
                 // Past the palette of a chart, unknown names differ by their dash.
                 line => {

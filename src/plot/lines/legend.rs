@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{Annotations, FLAGGED_LABEL, LinePlot, Look};
 use crate::plot::DrawResult;
 use crate::plot::canvas::MARGIN;
-use crate::plot::legend::{GAP, ROW, SAMPLE, text, wrap};
 use crate::plot::canvas::polyline;
+use crate::plot::legend::{GAP, ROW, SAMPLE, text, wrap};
 use crate::plot::series_style::ChartStyles;
 use crate::plot::style::{self, LineStyle, Palette, draw_marker, size, stroke};
 
