@@ -368,7 +368,10 @@ mod tests {
                 .to_string()
         };
         let rayon = row("rayon (2)");
-        assert!(rayon.contains("4.00") && rayon.contains("0.040"), "{rayon}");
+        assert!(
+            rayon.contains("4.00 µs") && rayon.contains("40.0 ns"),
+            "{rayon}"
+        );
         assert!(rayon.contains("floor rayon-join"), "{rayon}");
         assert_eq!(rayon.matches("2.0×").count(), 2, "{rayon}");
         // The pipe floor is per operation: batch 1000 of the pool is held against it too.

@@ -1,6 +1,7 @@
-//! `report.md`: the machine, the warnings, the summary chart, then per workload its charts
-//! and workers-by-models tables, then the fits, the dispatch overheads and the sync bench's section
-//! ([`super::sync_section`]).
+//! `report.md`: the machine (for imported data, its source instead: [`super::origin`]), the
+//! warnings, the summary chart, then per workload its charts and workers-by-models tables,
+//! then the fits, the dispatch overheads and the sync bench's section
+//! ([`super::sync_section`]). Every name from the data goes through [`escape`].
 //!
 //! The text depends only on the results file and the list of rendered charts, so the same
 //! input always gives the same report (it is snapshot-tested). To add a section, write a
