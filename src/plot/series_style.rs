@@ -5,8 +5,9 @@
 //! [`super::style`] in every chart. The other names of one chart (a user's own benches,
 //! another project's criterion ids) are sorted and take, in that order, the n-th entry of a
 //! palette built for that chart: the colours no known name uses (Paul Tol's muted scheme,
-//! then the known names' colours that no known name of this chart uses), the markers no
-//! known name of this chart uses (open shapes first), and, after all those colours are
+//! then the known names' colours that no known name of this chart uses, never with the
+//! marker that goes with that colour), the markers no known name of this chart uses (open
+//! shapes first), and, after all those colours are
 //! taken once, the same colours again with a dashed, then dotted, then dash-dot line. So two
 //! series of one chart never share colour, marker and line, up to four times as many
 //! unknown names as colours (at least 28); and the same names give the same styles in every
@@ -65,10 +66,14 @@ impl ChartStyles {
         unknown.dedup();
         let colours: Vec<RGBColor> = UNKNOWN_COLOURS
             .iter()
-            .chain(&SHARED_COLOURS)
             .copied()
+            .chain(SHARED_COLOURS.iter().map(|(c, _)| *c))
             .filter(|c| known.iter().all(|k| k.colour != *c))
             .collect();
+        // A known colour never comes with its known marker, so no unknown name looks like
+        // a registry model of another chart.
+        let known_pair =
+            |colour: RGBColor, marker: Marker| SHARED_COLOURS.contains(&(colour, marker));
         let markers: Vec<Marker> = Marker::ALL
             .iter()
             .copied()
@@ -78,9 +83,14 @@ impl ChartStyles {
             .into_iter()
             .enumerate()
             .map(|(i, name)| {
+                let colour = colours[i % colours.len()];
+                let mut marker = markers[i % markers.len()];
+                if known_pair(colour, marker) {
+                    marker = markers[(i + 1) % markers.len()];
+                }
                 let style = SeriesStyle {
-                    colour: colours[i % colours.len()],
-                    marker: markers[i % markers.len()],
+                    colour,
+                    marker,
                     line: LineStyle::nth(i / colours.len()),
                 };
                 (name.to_string(), style)
@@ -187,6 +197,13 @@ mod tests {
         let styles = ChartStyles::new(refs.iter().copied());
         all_distinct(&styles, &refs);
         let colours = UNKNOWN_COLOURS.len() + SHARED_COLOURS.len();
+        for name in &refs {
+            let style = styles.get(name);
+            assert!(
+                !SHARED_COLOURS.contains(&(style.colour, style.marker)),
+                "{name} looks like a registry model"
+            );
+        }
         assert_eq!(styles.get("bench-00").line, LineStyle::Solid);
         assert_eq!(styles.get(refs[colours]).line, LineStyle::Dashed);
         assert_eq!(

@@ -162,16 +162,17 @@ pub(super) const UNKNOWN_COLOURS: [RGBColor; 7] = [
 ];
 
 /// The known names' colours (all but sequential's grey) that unknown names of a chart may
-/// take after [`UNKNOWN_COLOURS`], when no known name of that chart uses them.
-pub(super) const SHARED_COLOURS: [RGBColor; 6] = {
+/// take after [`UNKNOWN_COLOURS`], when no known name of that chart uses them, each with the
+/// marker the known names of that colour use (an unknown name never gets both).
+pub(super) const SHARED_COLOURS: [(RGBColor, Marker); 6] = {
     use colour::*;
     [
-        BLUE,
-        BLUISH_GREEN,
-        VERMILLION,
-        REDDISH_PURPLE,
-        ORANGE,
-        SKY_BLUE,
+        (BLUE, Marker::Square),
+        (BLUISH_GREEN, Marker::TriangleUp),
+        (VERMILLION, Marker::Diamond),
+        (REDDISH_PURPLE, Marker::TriangleDown),
+        (ORANGE, Marker::Ring),
+        (SKY_BLUE, Marker::Cross),
     ]
 };
 
