@@ -131,6 +131,11 @@ struct ReportArgs {
     /// <group>/<model>/<workers> (your own benches too).
     #[arg(long, value_name = "DIR", requires = "out")]
     criterion: Option<PathBuf>,
+    /// With --criterion: what you know about the machine that measured the folder (one
+    /// line, up to 200 characters), e.g. "CI runner, 4 vCPUs". The report prints it as
+    /// told; without it the machine is "unknown".
+    #[arg(long, value_name = "TEXT", requires = "criterion")]
+    machine_note: Option<String>,
     /// Report folder (default: the results file's folder).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -361,7 +366,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
                     case.workload,
                     case.model,
                     case.workers,
-                    table::format_duration(case.median_ns),
+                    crate::units::format_ns(case.median_ns as f64),
                     case.speedup
                 );
             }
@@ -451,6 +456,31 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
     print_stdout(&text)
 }
 
+/// Longest `--machine-note`, in characters.
+const MACHINE_NOTE_MAX: usize = 200;
+
+/// `--machine-note`, trimmed; a bad input error when it is empty, more than one line or
+/// longer than [`MACHINE_NOTE_MAX`] characters.
+fn machine_note(text: &str) -> anyhow::Result<&str> {
+    let note = text.trim();
+    let problem = if note.is_empty() {
+        Some("is empty")
+    } else if note.contains(['\n', '\r']) {
+        Some("has more than one line")
+    } else if note.chars().count() > MACHINE_NOTE_MAX {
+        Some("is longer than 200 characters")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(BadInput(anyhow::anyhow!(
+            "--machine-note {problem}; give one line of up to {MACHINE_NOTE_MAX} characters about the machine that measured the folder, e.g. --machine-note \"CI runner, 4 vCPUs\""
+        ))
+        .into()),
+        None => Ok(note),
+    }
+}
+
 fn report(args: ReportArgs) -> anyhow::Result<()> {
     let (results, default_out) = match (&args.results, &args.criterion) {
         (Some(arg), _) => {
@@ -463,10 +493,13 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             (results, folder)
         }
         // Everything that can go wrong importing is about the folder the user named.
-        (None, Some(dir)) => (
-            report::from_criterion(dir).map_err(BadInput)?,
-            PathBuf::new(),
-        ),
+        (None, Some(dir)) => {
+            let note = args.machine_note.as_deref().map(machine_note).transpose()?;
+            (
+                report::from_criterion(dir, note).map_err(BadInput)?,
+                PathBuf::new(),
+            )
+        }
         (None, None) => unreachable!("clap requires one of them"),
     };
     let options = report::ReportOptions {
@@ -486,6 +519,9 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             ))
         }
     })?;
+    for warning in report::origin::warnings(&results) {
+        eprintln!("warning: {warning}");
+    }
     print_stdout(&format!(
         "report: {} ({} files, {:.1} MiB, {:.1} s)\n",
         summary.dir.join("report.md").display(),

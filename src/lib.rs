@@ -26,7 +26,8 @@
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
 //!   `benches/sync.rs` measures them;
 //! - [`cli`] and [`exit`]: the command line, and how a failed command ends;
-//! - [`checksum`], [`profile`], [`error`]: shared small pieces.
+//! - [`checksum`], [`profile`], [`error`], [`units`]: shared small pieces ([`units`] writes
+//!   every time a reader sees).
 
 pub mod bench;
 pub mod checksum;
@@ -48,6 +49,7 @@ pub mod runner;
 pub mod sync;
 pub mod table;
 pub mod task;
+pub mod units;
 pub mod workload;
 
 pub use error::{Error, Result};

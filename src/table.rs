@@ -4,28 +4,7 @@
 
 use crate::model::ModelInfo;
 use crate::runner::CaseResult;
-
-/// Formats nanoseconds with a unit that keeps three significant digits.
-pub fn format_duration(ns: u64) -> String {
-    let ns = ns as f64;
-    let (value, unit) = if ns >= 1e9 {
-        (ns / 1e9, "s")
-    } else if ns >= 1e6 {
-        (ns / 1e6, "ms")
-    } else if ns >= 1e3 {
-        (ns / 1e3, "µs")
-    } else {
-        (ns, "ns")
-    };
-    let digits = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.digits$} {unit}")
-}
+use crate::units::format_ns;
 
 /// Renders the table for the cases of one workload. `models` fixes the column order;
 /// `workers` the rows. A model's fixed worker count (sequential: 1) fills every row, as the
@@ -43,7 +22,7 @@ pub fn render(cases: &[CaseResult], models: &[&ModelInfo], workers: &[usize]) ->
                 .find(|c| c.model == model.name && c.workers == effective)
                 .map_or_else(
                     || "—".to_string(),
-                    |c| format!("{} ({:.2}x)", format_duration(c.median_ns), c.speedup),
+                    |c| format!("{} ({:.2}x)", format_ns(c.median_ns as f64), c.speedup),
                 );
             row.push(cell);
         }
@@ -120,14 +99,6 @@ mod tests {
             verified: true,
             samples_ns: vec![median_ns],
         }
-    }
-
-    #[test]
-    fn durations_keep_three_significant_digits() {
-        assert_eq!(format_duration(999), "999 ns");
-        assert_eq!(format_duration(1_234), "1.23 µs");
-        assert_eq!(format_duration(52_100_000), "52.1 ms");
-        assert_eq!(format_duration(2_500_000_000), "2.50 s");
     }
 
     #[test]

@@ -215,18 +215,6 @@ pub fn spawn_wait(exe: &Path) -> io::Result<ExitStatus> {
         .status()
 }
 
-/// Microseconds with three significant digits or so.
-fn micros(ns: f64) -> String {
-    let us = ns / 1000.0;
-    let digits = match us {
-        x if x >= 100.0 => 0,
-        x if x >= 10.0 => 1,
-        x if x >= 1.0 => 2,
-        _ => 3,
-    };
-    format!("{us:.digits$}")
-}
-
 /// A ratio with two significant digits or so: `3.7×`, `0.52×`, `0.0031×`.
 fn times(ratio: f64) -> String {
     let digits = match ratio {
@@ -239,7 +227,7 @@ fn times(ratio: f64) -> String {
     format!("{ratio:.digits$}×")
 }
 
-/// The table the bench prints: one row per model and floor, µs per task at batch 1 and at
+/// The table the bench prints: one row per model and floor, time per task at batch 1 and at
 /// batch 1000, and for a model the floor it should be compared with and how many times that
 /// floor it costs at each batch. `records` are the results file's overhead list.
 pub fn table(records: &[OverheadRecord]) -> String {
@@ -250,11 +238,11 @@ pub fn table(records: &[OverheadRecord]) -> String {
             .find(|r| r.name == name)
             .map(|r| r.ns_per_task.point)
     };
-    let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), micros);
+    let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), crate::units::format_ns);
     let mut rows = vec![vec![
         "model or floor".to_string(),
-        "µs/task, batch 1".to_string(),
-        "µs/task, batch 1000".to_string(),
+        "per task, batch 1".to_string(),
+        "per task, batch 1000".to_string(),
         "compare with".to_string(),
         "× floor, batch 1".to_string(),
         "× floor, batch 1000".to_string(),
@@ -306,7 +294,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
         ]);
     }
     format!(
-        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean µs per task; models with (workers)\n\n{}",
+        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers)\n\n{}",
         markdown(&rows)
     )
 }
@@ -380,7 +368,10 @@ mod tests {
                 .to_string()
         };
         let rayon = row("rayon (2)");
-        assert!(rayon.contains("4.00") && rayon.contains("0.040"), "{rayon}");
+        assert!(
+            rayon.contains("4.00 µs") && rayon.contains("40.0 ns"),
+            "{rayon}"
+        );
         assert!(rayon.contains("floor rayon-join"), "{rayon}");
         assert_eq!(rayon.matches("2.0×").count(), 2, "{rayon}");
         // The pipe floor is per operation: batch 1000 of the pool is held against it too.

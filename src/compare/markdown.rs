@@ -12,7 +12,8 @@ use std::fmt::Write;
 use super::verdict::{ALPHA, MIN_ROUNDS, MIN_SAMPLES, Verdict, percent};
 use super::{Comparison, WorkloadComparison, fleet};
 use crate::plot::RenderedChart;
-use crate::table::{format_duration, markdown};
+use crate::table::markdown;
+use crate::units::format_ns;
 
 /// The whole document. `charts` are linked under their workloads (SVG preferred).
 pub fn render(c: &Comparison, charts: &[RenderedChart]) -> String {
@@ -266,7 +267,7 @@ fn table_rows(c: &Comparison, w: &WorkloadComparison) -> Vec<Vec<String>> {
             row.cells
                 .iter()
                 .map(|cell| match (&cell.time_ns, cell.present) {
-                    (Some(t), _) => format_duration(t.point.max(0.0).round() as u64),
+                    (Some(t), _) => format_ns(t.point),
                     (None, true) => "untimed".to_string(),
                     (None, false) => "—".to_string(),
                 }),

@@ -9,8 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart::RatioBars;
 use crate::plot::canvas::{self, Axis, Frame};
 use crate::plot::legend::{self, GAP, ROW, SAMPLE};
+use crate::plot::series_style::ChartStyles;
 use crate::plot::style::LineStyle;
-use crate::plot::style::{self, model_style, stroke, trim_number};
+use crate::plot::style::{self, stroke, trim_number};
 use crate::plot::{DrawResult, Theme};
 
 /// Log-axis ticks for ratios between `lo` and `hi` (both > 0), in log2 units.
@@ -45,6 +46,7 @@ pub fn draw<DB: DrawingBackend>(
     theme: Theme,
 ) -> DrawResult<DB> {
     let palette = theme.palette();
+    let styles = ChartStyles::new(plot.bars.iter().map(|b| b.model.as_str()));
     let mut groups: Vec<(&str, usize)> = Vec::new();
     for b in &plot.bars {
         if !groups.iter().any(|(m, _)| *m == b.model) {
@@ -105,7 +107,7 @@ pub fn draw<DB: DrawingBackend>(
         let left = group - 0.35 + width * b.machine as f64;
         let (x0, x1) = (frame.px(left + width * 0.08), frame.px(left + width * 0.92));
         let top = frame.py(b.ratio.log2().clamp(frame.y.lo, frame.y.hi));
-        let colour = model_style(&b.model).colour;
+        let colour = styles.get(&b.model).colour;
         root.draw(&Rectangle::new(
             [(x0, one.min(top)), (x1, one.max(top))],
             shade(b.machine, colour).filled(),

@@ -9,8 +9,9 @@ use plotters::prelude::*;
 use super::chart::SpeedupOverlay;
 use crate::plot::canvas::{self, Axis, Frame};
 use crate::plot::legend::{self, GAP, ROW, SAMPLE};
+use crate::plot::series_style::ChartStyles;
 use crate::plot::style::LineStyle;
-use crate::plot::style::{Marker, draw_marker, model_style, stroke, trim_number};
+use crate::plot::style::{Marker, draw_marker, stroke, trim_number};
 use crate::plot::{DrawResult, Theme, axis};
 
 /// Draws `plot` below the header already on `root`.
@@ -26,6 +27,9 @@ pub fn draw<DB: DrawingBackend>(
             models.push(&s.model);
         }
     }
+    // Colour and marker per model; each machine keeps its own line style, so a model past
+    // the chart's palette is told apart by colour and marker only.
+    let styles = ChartStyles::new(models.iter().copied());
     let machine_labels: Vec<String> = plot
         .machines
         .iter()
@@ -85,7 +89,7 @@ pub fn draw<DB: DrawingBackend>(
     canvas::polyline(root, &ideal, LineStyle::Solid, palette.guide, stroke::GUIDE)?;
 
     for s in &plot.series {
-        let colour = model_style(&s.model).colour;
+        let colour = styles.get(&s.model).colour;
         let pts: Vec<(i32, i32)> = s
             .points
             .iter()
@@ -96,7 +100,7 @@ pub fn draw<DB: DrawingBackend>(
     // Markers on top: filled on the base machine, hollow on the others, so a lone point
     // still tells its machine.
     for s in &plot.series {
-        let ms = model_style(&s.model);
+        let ms = styles.get(&s.model);
         for (x, y) in &s.points {
             let at = (frame.px(x.log2()), frame.py(*y));
             marker(
@@ -114,7 +118,7 @@ pub fn draw<DB: DrawingBackend>(
     let x = frame.right + 36 + 8;
     let mut y = frame.top + ROW / 2;
     for model in &models {
-        let ms = model_style(model);
+        let ms = styles.get(model);
         legend::line_sample(root, (x, y), LineStyle::Solid, ms.colour)?;
         draw_marker(
             root,
@@ -162,6 +166,7 @@ fn marker<DB: DrawingBackend>(
             | Marker::TriangleUp
             | Marker::TriangleDown
             | Marker::Diamond
+            | Marker::Hexagon
     );
     if hollow && filled {
         draw_marker(root, at, shape, background, background, stroke::MARKER - 5)?;

@@ -126,6 +126,36 @@ impl PartialEq for Baseline {
 }
 
 impl Machine {
+    /// A machine nothing was read of, for data concbench imported rather than measured
+    /// ([`crate::results::source::Source`]): no name, host, CPU, memory or OS (empty strings,
+    /// zero counts, `None`), `usable_cpus` 0 (unknown: nothing is judged against it), not
+    /// busy and no load. Only `concbench_version` is filled: the concbench that imported it.
+    pub fn unknown() -> Machine {
+        Machine {
+            name: None,
+            host: None,
+            cpu_brand: String::new(),
+            cpu_id: None,
+            physical_cores: None,
+            logical_cores: 0,
+            usable_cpus: 0,
+            cpu_frequency_mhz: None,
+            total_memory_bytes: 0,
+            os: String::new(),
+            kernel: String::new(),
+            arch: String::new(),
+            rustc: String::new(),
+            concbench_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: None,
+            load_before: None,
+            load_after: None,
+            other_cpu_load: None,
+            busy: false,
+            busy_reasons: Vec::new(),
+            baseline: Baseline::default(),
+        }
+    }
+
     /// Fingerprints this machine, named `name` (validated from `CONCBENCH_MACHINE_NAME` by
     /// [`MachineName::from_env`], at the edge), and takes the load average before the run.
     /// Never fails: what cannot be read is `None`, empty or a fallback. Takes a few

@@ -1,14 +1,16 @@
 //! The bar-chart renderer: one horizontal bar per labelled value, with its confidence
 //! interval as a whisker and the value written at the bar's end. Not a chart itself: charts
 //! build a [`BarPlot`] and the report draws it here, with the header, theme and
-//! fonts of the line charts. Each bar takes the colour [`model_style`] gives its label.
+//! fonts of the line charts. Each bar takes the colour the chart's
+//! [`ChartStyles`] give its label.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas;
-use super::style::{self, model_style, size, stroke, trim_number};
+use super::series_style::ChartStyles;
+use super::style::{self, size, stroke, trim_number};
 use super::{Header, Theme};
 
 /// Horizontal bars, top to bottom in the order given.
@@ -82,10 +84,11 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_formatter(&|v| trim_number(*v, if x_max < 10.0 { 1 } else { 0 }))
         .draw()?;
     let value_font = style::font(size::LEGEND, palette.text);
+    let styles = ChartStyles::new(bars.iter().map(|b| b.label.as_str()));
     for (i, b) in bars.iter().enumerate() {
         // First bar on top.
         let y = rows - i as f64 - 1.0;
-        let colour = model_style(&b.label).colour;
+        let colour = styles.get(&b.label).colour;
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y + 0.2), (b.value, y + 0.8)],
             colour.filled(),

@@ -1,6 +1,6 @@
 //! The grouped-bar renderer: groups side by side along the horizontal axis (e.g. one per
 //! machine) and in each group one vertical bar per series (e.g. one per model), on a linear
-//! axis from 0. A series keeps its slot in every group and the colour [`model_style`] gives
+//! axis from 0. A series keeps its slot in every group and the colour the chart's [`ChartStyles`] give
 //! its name, so a model has the same place and colour in every group and every chart.
 //!
 //! Each bar may carry an interval (drawn as a whisker) and a text (written above it when it
@@ -21,7 +21,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axis::linear_ticks;
 use super::canvas::{self, Axis, Frame, polyline};
 use super::legend::{self, GAP, ROW, SAMPLE};
-use super::style::{self, LineStyle, Palette, model_style, size, stroke};
+use super::series_style::ChartStyles;
+use super::style::{self, LineStyle, Palette, size, stroke};
 use super::{DrawResult, Header, Theme};
 
 /// Share of a group's width its bars take; the rest separates the groups.
@@ -40,7 +41,8 @@ pub struct GroupedBarPlot {
     pub y_label: String,
     /// Title of the horizontal axis, e.g. `machine, usable CPUs`.
     pub x_label: String,
-    /// The series in slot and legend order; each name picks its colour by [`model_style`].
+    /// The series in slot and legend order; each name picks its colour from the chart's
+    /// [`ChartStyles`].
     pub series: Vec<String>,
     /// The groups.
     pub groups: Vec<Group>,
@@ -91,6 +93,7 @@ pub fn draw<DB: DrawingBackend>(
     theme: Theme,
 ) -> DrawResult<DB> {
     let palette = theme.palette();
+    let styles = ChartStyles::new(plot.series.iter().map(String::as_str));
     canvas::header(root, header, &palette)?;
     let levels = plot
         .groups
@@ -202,7 +205,7 @@ pub fn draw<DB: DrawingBackend>(
             let left = start + slot * n as f64;
             let x0 = frame.px(left + slot * (1.0 - BAR_FILL) / 2.0);
             let x1 = frame.px(left + slot * (1.0 + BAR_FILL) / 2.0);
-            let text_y = draw_bar(root, &frame, &palette, bar, (x0, x1))?;
+            let text_y = draw_bar(root, &frame, &palette, &styles, bar, (x0, x1))?;
             texts.push((&bar.text, ((x0 + x1) / 2, text_y - TEXT_GAP)));
             drawn += 1;
         }
@@ -227,7 +230,7 @@ pub fn draw<DB: DrawingBackend>(
     for (text, at) in texts {
         draw_text_on_background(root, &palette, text, at, fit)?;
     }
-    draw_legend(root, plot, &frame, &palette, levels)
+    draw_legend(root, plot, &frame, &palette, &styles, levels)
 }
 
 /// One bar and its whisker between pixel columns `x0` and `x1`; returns the pixel row of
@@ -236,11 +239,12 @@ fn draw_bar<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     frame: &Frame,
     palette: &Palette,
+    styles: &ChartStyles,
     bar: &GroupedBar,
     (x0, x1): (i32, i32),
 ) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
     let top = frame.py(bar.value.min(frame.y.hi));
-    let colour = model_style(&bar.series).colour;
+    let colour = styles.get(&bar.series).colour;
     root.draw(&Rectangle::new(
         [(x0, top), (x1, frame.bottom)],
         colour.filled(),
@@ -309,6 +313,7 @@ fn draw_legend<DB: DrawingBackend>(
     plot: &GroupedBarPlot,
     frame: &Frame,
     palette: &Palette,
+    styles: &ChartStyles,
     levels: bool,
 ) -> DrawResult<DB> {
     let x = frame.right + 36 + 8;
@@ -316,7 +321,7 @@ fn draw_legend<DB: DrawingBackend>(
     for name in &plot.series {
         root.draw(&Rectangle::new(
             [(x, y - 18), (x + SAMPLE, y + 18)],
-            model_style(name).colour.filled(),
+            styles.get(name).colour.filled(),
         ))?;
         legend::text(root, name, (x + SAMPLE + GAP, y), palette.text)?;
         y += ROW;

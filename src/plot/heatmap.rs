@@ -7,7 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas;
-use super::style::{self, blend, luminance, model_style, size};
+use super::series_style::ChartStyles;
+use super::style::{self, blend, luminance, size};
 use super::{Header, Theme};
 
 /// Cells by row and column.
@@ -119,6 +120,7 @@ pub fn draw<DB: DrawingBackend>(
     let gap = 6;
 
     // Column headers with the model's colour underneath.
+    let styles = ChartStyles::new(plot.columns.iter().map(String::as_str));
     for (j, name) in plot.columns.iter().enumerate() {
         let x0 = left + cell_w * j as i32;
         let mut font_size = size::LEGEND;
@@ -137,7 +139,7 @@ pub fn draw<DB: DrawingBackend>(
         )?;
         body.draw(&Rectangle::new(
             [(x0 + gap + 20, top - 16), (x0 + cell_w - gap - 20, top - 9)],
-            model_style(name).colour.filled(),
+            styles.get(name).colour.filled(),
         ))?;
     }
 

@@ -4,7 +4,10 @@
 //! same canvas, header, fonts, colours, ticks and legend.
 //!
 //! - [`style`]: the look: themes' palettes, font sizes, line widths, one colour and marker
-//!   per model (and per sync primitive) looked up by name, line styles per machine, markers;
+//!   per model (and per sync primitive) looked up by name, line styles per machine;
+//! - [`series_style`]: the styles of one chart's series, so that names concbench does not
+//!   know each get their own colour, marker and (past the palette) dash;
+//! - [`marker`]: the point markers and how each is drawn;
 //! - [`canvas`]: the 1920x1080 canvas layout: header, margins, a pixel [`canvas::Frame`]
 //!   with its axes, and dashed polylines;
 //! - [`axis`]: tick choices (round 1-2-2.5-5 steps on linear axes, 1-2-5 on log axes);
@@ -31,6 +34,8 @@ pub mod grouped_bars;
 pub mod heatmap;
 pub mod legend;
 pub mod lines;
+pub mod marker;
+pub mod series_style;
 pub mod style;
 
 use std::fmt;

@@ -1,11 +1,14 @@
-//! Shared look of every chart: theme colours, the per-model palette and markers (looked up
-//! by name), line styles per machine, font sizes, and a few number formatters. Not a chart
-//! itself. To give a new model or sync case its own colour, add its name to `known_style`.
+//! Shared look of every chart: theme colours, the fixed colour and marker of every name
+//! concbench knows (looked up by name), the colours left for other names (handed out per
+//! chart by [`super::series_style`]), line styles per machine, font sizes, and a few number
+//! formatters. Not a chart itself. To give a new model or sync case its own colour, add its
+//! name to `known_style`.
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::Theme;
+pub use super::marker::{Marker, draw_marker};
 
 /// The font family every chart asks for. Registered by [`super::register_fonts`] with the
 /// embedded DejaVu Sans; in SVG files it is written as a CSS font list, so viewers that have
@@ -93,27 +96,6 @@ impl Theme {
     }
 }
 
-/// A point marker. Filled and open shapes alternate so lines stay apart in greyscale too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marker {
-    /// Filled circle.
-    Circle,
-    /// Filled square.
-    Square,
-    /// Filled triangle pointing up.
-    TriangleUp,
-    /// Filled diamond.
-    Diamond,
-    /// Filled triangle pointing down.
-    TriangleDown,
-    /// Open circle.
-    Ring,
-    /// Diagonal cross.
-    Cross,
-    /// Open square.
-    OpenSquare,
-}
-
 /// How one model is drawn on every chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModelStyle {
@@ -140,7 +122,7 @@ mod colour {
 /// The fixed style of a name concbench knows: each registry model, and each sync bench case
 /// (`<family>-<primitive>`; cases of one family share a chart, so they differ from each
 /// other, and never share one with the models). `None` for any other name.
-fn known_style(name: &str) -> Option<ModelStyle> {
+pub(super) fn known_style(name: &str) -> Option<ModelStyle> {
     use colour::*;
     let (colour, marker) = match name {
         "sequential" => (GREY, Marker::Circle),
@@ -166,31 +148,46 @@ fn known_style(name: &str) -> Option<ModelStyle> {
     Some(ModelStyle { colour, marker })
 }
 
-/// Colours for model names outside the registry (a user's own benches), picked by a hash of
-/// the name so a name keeps its colour from report to report. Paul Tol's muted scheme.
-const FALLBACK_COLOURS: [RGBColor; 5] = [
+/// Colours for names concbench does not know (a user's own benches, another project's
+/// criterion ids): Paul Tol's muted scheme without its pale sand, none of them a known
+/// name's colour. [`crate::plot::series_style::ChartStyles`] hands them out per chart.
+pub(super) const UNKNOWN_COLOURS: [RGBColor; 7] = [
     RGBColor(0x88, 0x22, 0x55),
     RGBColor(0x44, 0xaa, 0x99),
     RGBColor(0x99, 0x99, 0x33),
     RGBColor(0x33, 0x22, 0x88),
     RGBColor(0xaa, 0x44, 0x99),
+    RGBColor(0xcc, 0x66, 0x77),
+    RGBColor(0x11, 0x77, 0x33),
 ];
 
-/// The colour and marker of `model`, looked up by its name: fixed per registry model and
-/// per sync case in every chart of every report; other names get a stable fallback colour
-/// and an open square.
+/// The known names' colours (all but sequential's grey) that unknown names of a chart may
+/// take after [`UNKNOWN_COLOURS`], when no known name of that chart uses them, each with the
+/// marker the known names of that colour use (an unknown name never gets both).
+pub(super) const SHARED_COLOURS: [(RGBColor, Marker); 6] = {
+    use colour::*;
+    [
+        (BLUE, Marker::Square),
+        (BLUISH_GREEN, Marker::TriangleUp),
+        (VERMILLION, Marker::Diamond),
+        (REDDISH_PURPLE, Marker::TriangleDown),
+        (ORANGE, Marker::Ring),
+        (SKY_BLUE, Marker::Cross),
+    ]
+};
+
+/// The colour and marker of `model` drawn on its own: fixed per registry model and per
+/// sync case in every chart of every report. Any other name gets the first style
+/// [`crate::plot::series_style::ChartStyles`] gives unknown names; a chart that shows
+/// several names asks [`crate::plot::series_style::ChartStyles`], so that each has its own.
 pub fn model_style(model: &str) -> ModelStyle {
-    if let Some(style) = known_style(model) {
-        return style;
-    }
-    // FNV-1a: stable across runs and platforms, unlike the std hasher.
-    let hash = model.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    ModelStyle {
-        colour: FALLBACK_COLOURS[(hash % FALLBACK_COLOURS.len() as u64) as usize],
-        marker: Marker::OpenSquare,
-    }
+    known_style(model).unwrap_or_else(|| {
+        let style = super::series_style::ChartStyles::new([model]).get(model);
+        ModelStyle {
+            colour: style.colour,
+            marker: style.marker,
+        }
+    })
 }
 
 /// How one machine's lines are drawn in a comparison; the n-th input gets the n-th style,
@@ -250,75 +247,6 @@ pub fn font(size: f64, colour: RGBColor) -> TextStyle<'static> {
 /// A bold text style in the chart font.
 pub fn bold(size: f64, colour: RGBColor) -> TextStyle<'static> {
     (FONT, size, FontStyle::Bold).into_font().color(&colour)
-}
-
-/// Draws `marker` centred at `at` (pixel coordinates of `area`).
-pub fn draw_marker<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    at: (i32, i32),
-    marker: Marker,
-    colour: RGBColor,
-    background: RGBColor,
-    radius: i32,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (x, y) = at;
-    let r = radius;
-    let outline = ShapeStyle::from(&colour).stroke_width(4);
-    match marker {
-        Marker::Circle => area.draw(&Circle::new(at, r, colour.filled())),
-        Marker::Square => {
-            let h = r * 85 / 100;
-            area.draw(&Rectangle::new(
-                [(x - h, y - h), (x + h, y + h)],
-                colour.filled(),
-            ))
-        }
-        Marker::TriangleUp => {
-            let h = r * 115 / 100;
-            area.draw(&Polygon::new(
-                vec![(x, y - h), (x + h, y + h * 3 / 4), (x - h, y + h * 3 / 4)],
-                colour.filled(),
-            ))
-        }
-        Marker::TriangleDown => {
-            let h = r * 115 / 100;
-            area.draw(&Polygon::new(
-                vec![(x, y + h), (x + h, y - h * 3 / 4), (x - h, y - h * 3 / 4)],
-                colour.filled(),
-            ))
-        }
-        Marker::Diamond => {
-            let h = r * 125 / 100;
-            area.draw(&Polygon::new(
-                vec![(x, y - h), (x + h, y), (x, y + h), (x - h, y)],
-                colour.filled(),
-            ))
-        }
-        Marker::Ring => {
-            area.draw(&Circle::new(at, r, background.filled()))?;
-            area.draw(&Circle::new(at, r - 2, outline))
-        }
-        Marker::Cross => {
-            let h = r * 85 / 100;
-            let style = ShapeStyle::from(&colour).stroke_width(5);
-            area.draw(&PathElement::new(
-                vec![(x - h, y - h), (x + h, y + h)],
-                style,
-            ))?;
-            area.draw(&PathElement::new(
-                vec![(x - h, y + h), (x + h, y - h)],
-                style,
-            ))
-        }
-        Marker::OpenSquare => {
-            let h = r * 80 / 100;
-            area.draw(&Rectangle::new(
-                [(x - h, y - h), (x + h, y + h)],
-                background.filled(),
-            ))?;
-            area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], outline))
-        }
-    }
 }
 
 /// A number for a tick label or a cell, with at most `decimals` decimals and no trailing
@@ -397,9 +325,10 @@ mod tests {
     }
 
     #[test]
-    fn unknown_models_keep_a_stable_fallback() {
-        assert_eq!(model_style("my-model"), model_style("my-model"));
+    fn an_unknown_name_alone_takes_the_first_unknown_style() {
+        assert_eq!(model_style("my-model"), model_style("other-model"));
         assert_eq!(model_style("my-model").marker, Marker::OpenSquare);
+        assert_eq!(model_style("my-model").colour, UNKNOWN_COLOURS[0]);
     }
 
     #[test]

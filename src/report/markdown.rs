@@ -1,6 +1,7 @@
-//! `report.md`: the machine, the warnings, the summary chart, then per workload its charts
-//! and workers-by-models tables, then the fits, the dispatch overheads and the sync bench's section
-//! ([`super::sync_section`]).
+//! `report.md`: the machine (for imported data, its source instead: [`super::origin`]), the
+//! warnings, the summary chart, then per workload its charts and workers-by-models tables,
+//! then the fits, the dispatch overheads and the sync bench's section
+//! ([`super::sync_section`]). Every name from the data goes through [`escape`].
 //!
 //! The text depends only on the results file and the list of rendered charts, so the same
 //! input always gives the same report (it is snapshot-tested). To add a section, write a
@@ -9,18 +10,27 @@
 use std::fmt::Write;
 
 use super::fit::{AmdahlFit, ModelFit, UslFit};
+use super::origin::{escape, headline, source_section, warnings};
 use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
 use crate::plot::RenderedChart;
 use crate::results::checks::{CaseFlag, FlagKind, case_flags};
 use crate::results::schema::{CaseRecord, Results};
-use crate::table::{format_duration, markdown};
+use crate::table::markdown;
+use crate::units::format_ns;
 use crate::workload;
 
 /// The whole report.
 pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
     let m = &results.machine;
-    let mut out = format!("# concbench report: {}\n\n", m.summary_line());
+    let mut out = format!("# concbench report: {}\n\n", escape(&headline(results)));
+    // Imported data: its source section says what is known; no profile, date or machine.
+    if let Some(source) = &results.source {
+        out.push_str(&source_section(results, source));
+        out.push_str(&warnings_section(results));
+        out.push_str(&measurement_section(results, charts));
+        return rest(out, results, fits, charts);
+    }
     let _ = writeln!(
         out,
         "Profile `{}`, run from {} to {} ({:.1} min wall, probes included), concbench {}{}.\n",
@@ -62,6 +72,12 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
     out.push_str(&measurement_section(results, charts));
+    rest(out, results, fits, charts)
+}
+
+/// Everything after the measurement section: the summary chart, the workloads, the fits,
+/// the overheads and the sync section, appended to `out`.
+fn rest(mut out: String, results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
     if let Some(file) = chart_file(charts, None, "summary-heatmap") {
         let _ = writeln!(
             out,
@@ -180,7 +196,7 @@ fn machine_section(results: &Results) -> String {
     format!("## Machine\n\n{}\n", markdown(&rows))
 }
 
-/// This run's warnings, then those of each earlier run whose cases a filtered run kept,
+/// This run's warnings (with the wide intervals, [`warnings`]), then those of each earlier run whose cases a filtered run kept,
 /// each marked with that run's start.
 fn warnings_section(results: &Results) -> String {
     let earlier = results
@@ -188,15 +204,21 @@ fn warnings_section(results: &Results) -> String {
         .earlier
         .iter()
         .flat_map(|e| e.warnings.iter().map(move |w| (e, w)));
-    if results.run.warnings.is_empty() && earlier.clone().next().is_none() {
+    let own = warnings(results);
+    if own.is_empty() && earlier.clone().next().is_none() {
         return String::new();
     }
     let mut out = String::from("## Warnings\n\n");
-    for w in &results.run.warnings {
-        let _ = writeln!(out, "- {w}");
+    for w in &own {
+        let _ = writeln!(out, "- {}", escape(w));
     }
     for (run, w) in earlier {
-        let _ = writeln!(out, "- earlier run started {}: {w}", run.started_at);
+        let _ = writeln!(
+            out,
+            "- earlier run started {}: {}",
+            run.started_at,
+            escape(w)
+        );
     }
     out.push('\n');
     out
@@ -239,7 +261,7 @@ fn rounds_paragraph(results: &Results) -> String {
         rounds.seed,
         rounds.seed,
         plural(r.min_samples, "batch"),
-        format_duration(r.min_block.as_nanos().min(u128::from(u64::MAX)) as u64),
+        format_ns(r.min_block.as_secs_f64() * 1e9),
         plural(r.max_samples, "batch"),
     );
     // A filtered run keeps the cases it did not repeat; they cannot pair with a baseline
@@ -349,12 +371,17 @@ fn doubts_table(flags: &[CaseFlag], rounds: bool) -> String {
     out.push_str("The points of these cases are ringed in the charts (\"flagged: see Doubts\"), except for wide intervals, which the bands show.\n\n| case | doubt | why |\n|:--|:--|:--|\n");
     for f in shown {
         let case = format!("{}/{}/{}", f.workload, f.model, f.workers);
-        let why = f
-            .message
-            .strip_prefix(&format!("{case}: "))
-            .unwrap_or(&f.message)
-            .replace('|', "\\|");
-        let _ = writeln!(out, "| {case} | {} | {why} |", doubt_name(f.kind));
+        let why = escape(
+            f.message
+                .strip_prefix(&format!("{case}: "))
+                .unwrap_or(&f.message),
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {why} |",
+            escape(&case),
+            doubt_name(f.kind)
+        );
     }
     out.push('\n');
     out
@@ -399,7 +426,7 @@ fn grid(
     let models = models_in(cases);
     let mut rows = vec![
         std::iter::once("Workers".to_string())
-            .chain(models.iter().cloned())
+            .chain(models.iter().map(|m| escape(m)))
             .collect::<Vec<_>>(),
     ];
     for &w in workers {
@@ -426,7 +453,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         .filter(|c| c.workload == name)
         .collect();
     let info = workload::find(name).ok();
-    let mut out = format!("## {name}\n\n");
+    let mut out = format!("## {}\n\n", escape(name));
     if let Some(info) = info {
         let _ = writeln!(
             out,
@@ -448,7 +475,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         .filter(|c| c.workload.as_deref() == Some(name))
     {
         if let Some(file) = chart_file(charts, Some(name), chart.chart) {
-            let _ = writeln!(out, "![{}]({file})\n", chart.title);
+            let _ = writeln!(out, "![{}]({file})\n", escape(&chart.title));
         }
     }
     let mut workers: Vec<usize> = results.run.workers.clone();
@@ -462,10 +489,7 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
         let speedup = results
             .speedup(c)
             .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
-        Some(format!(
-            "{}{speedup}",
-            format_duration(t.median.point as u64)
-        ))
+        Some(format!("{}{speedup}", format_ns(t.median.point)))
     }));
     if cases.iter().any(|c| c.memory.is_some() || c.cpu.is_some()) {
         let threads = cases.iter().any(|c| c.peak_threads.is_some());
@@ -560,8 +584,8 @@ fn fits_section(fits: &[ModelFit]) -> String {
             (_, None) => note,
         };
         rows.push(vec![
-            f.workload.clone(),
-            f.model.clone(),
+            escape(&f.workload),
+            escape(&f.model),
             match f.left_out {
                 0 => f.points.to_string(),
                 n => format!("{} of {}", f.points, f.points + n),
@@ -610,7 +634,7 @@ fn overhead_section(results: &Results) -> String {
         return String::new();
     }
     let mut rows = vec![
-        ["measurement", "batch", "µs per task", "95% bounds"]
+        ["measurement", "batch", "time per task", "95% bounds"]
             .map(String::from)
             .to_vec(),
     ];
@@ -618,11 +642,11 @@ fn overhead_section(results: &Results) -> String {
         rows.push(vec![
             o.name.clone(),
             o.batch.to_string(),
-            format!("{:.2}", o.ns_per_task.point / 1e3),
+            format_ns(o.ns_per_task.point),
             format!(
-                "{:.2}–{:.2}",
-                o.ns_per_task.lower / 1e3,
-                o.ns_per_task.upper / 1e3
+                "{}–{}",
+                format_ns(o.ns_per_task.lower),
+                format_ns(o.ns_per_task.upper)
             ),
         ]);
     }

@@ -6,13 +6,15 @@
 //! (see [`crate::results::store::folder`]), so a failed render leaves the previous report
 //! usable and the user's own files are never touched. The
 //! parts: [`chart`] (one file per chart), [`markdown`] (with [`sync_section`]), [`csv`],
-//! [`fit`] (Amdahl and USL), and [`from_criterion`] (a results file built from any criterion
-//! output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
+//! [`fit`] (Amdahl and USL), [`origin`] (what a report says about where its data came from:
+//! the machine, or the folder of imported data), and [`from_criterion`] (a results file
+//! built from any criterion output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
 
 pub mod chart;
 pub mod csv;
 pub mod fit;
 pub mod markdown;
+pub mod origin;
 pub mod sync_section;
 
 use std::fs;
@@ -20,13 +22,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::machine::{Machine, MachineName, now_rfc3339};
+use crate::machine::{Machine, now_rfc3339};
 use crate::model;
 use crate::plot::{Format, Theme};
 use crate::profile::Profile;
 use crate::results::checks::case_flags;
-use crate::results::criterion::{CriterionId, import};
+use crate::results::criterion::{CriterionId, import_sorted};
 use crate::results::schema::{CaseRecord, Results, RunInfo};
+use crate::results::source::{Source, SourceBenchmark, SourceTool};
 use crate::results::store::folder::{OutputFolder, Owner};
 use crate::workload::{self, Kind};
 use chart::ChartContext;
@@ -125,32 +128,41 @@ fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Resu
 
 /// Builds a results file from any criterion output folder whose benchmark ids are
 /// `<group>/<model>/<workers>` (each group a workload). Speedups need a `sequential/1`
-/// benchmark in the group. The machine is this one, read now (named by
-/// `CONCBENCH_MACHINE_NAME`; a bad value is an error): the report says so.
-pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
-    let imported = import(dir, |id: &CriterionId| {
+/// benchmark in the group. Nothing is read of this machine: the results' machine is
+/// [`Machine::unknown`] and their [`Source`] names the folder, criterion's sample count and
+/// sampling mode per id, and `machine_note` (what the user said about the machine that
+/// measured it, if anything). Ids of another shape are left out and listed in the
+/// warnings. Errors: the folder does not import, or no id has the shape.
+pub fn from_criterion(dir: &Path, machine_note: Option<&str>) -> anyhow::Result<Results> {
+    let sorted = import_sorted(dir, |id: &CriterionId| {
         id.function.is_some() && id.value_number().is_some_and(|n| n >= 1)
     })
     .with_context(|| format!("importing criterion output from {}", dir.display()))?;
+    let imported = sorted.kept;
     if imported.is_empty() {
         bail!(
             "{} holds no benchmark with an id of the form <group>/<model>/<workers>; name them with BenchmarkId::new(model, workers) inside a group",
             dir.display()
         );
     }
-    let mut machine = Machine::detect(MachineName::from_env()?);
-    machine.finish();
     let now = now_rfc3339();
     let mut workers: Vec<usize> = Vec::new();
-    let mut cases = Vec::new();
+    let mut pairs: Vec<(CaseRecord, SourceBenchmark)> = Vec::new();
     for b in imported {
         let count = b.id.value_number().unwrap_or(1) as usize;
         workers.push(count);
         let known = workload::find(&b.id.group).ok();
-        cases.push(CaseRecord {
+        let model = b.id.function.clone().unwrap_or_default();
+        let benchmark = SourceBenchmark {
+            id: b.id.to_string(),
+            case: format!("{}/{model}/{count}", b.id.group),
+            samples: b.samples(),
+            sampling_mode: b.sampling_mode.clone(),
+        };
+        let case = CaseRecord {
             workload: b.id.group.clone(),
             kind: known.map_or(Kind::Other, |w| w.kind),
-            model: b.id.function.clone().unwrap_or_default(),
+            model,
             workers: count,
             params: Default::default(),
             checksum: 0,
@@ -160,12 +172,13 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             cpu: None,
             peak_threads: None,
             measured_in: None,
-        });
+        };
+        pairs.push((case, benchmark));
     }
     workers.sort_unstable();
     workers.dedup();
-    cases.sort_by(|a, b| {
-        let model_pos = |m: &str| model::MODELS.iter().position(|i| i.name == m);
+    let model_pos = |m: &str| model::MODELS.iter().position(|i| i.name == m);
+    pairs.sort_by(|(a, _), (b, _)| {
         (&a.workload, model_pos(&a.model), &a.model, a.workers).cmp(&(
             &b.workload,
             model_pos(&b.model),
@@ -173,24 +186,34 @@ pub fn from_criterion(dir: &Path) -> anyhow::Result<Results> {
             b.workers,
         ))
     });
+    let (cases, benchmarks): (Vec<CaseRecord>, Vec<SourceBenchmark>) = pairs.into_iter().unzip();
+    let mut warnings = vec![format!(
+        "built from the criterion folder {}: times only (no memory, CPU or checksum verification); the machine, the date and the settings of the measurement are not known",
+        dir.display()
+    )];
+    warnings.extend(origin::left_out_warning(&sorted.left_out, benchmarks.len()));
     let mut results = Results::new(
-        machine,
+        Machine::unknown(),
         RunInfo {
+            // Placeholders a report of imported data does not show (see `Results::source`).
             profile: Profile::Default,
             started_at: now.clone(),
             finished_at: now,
             wall_s: 0.0,
             workers,
             criterion: Profile::Default.criterion(),
-            warnings: vec![format!(
-                "built from the criterion folder {}: times only (no memory, CPU or checksum verification), machine read when the report was made",
-                dir.display()
-            )],
+            warnings,
             rounds: None,
             drift: None,
             earlier: Vec::new(),
         },
     );
     results.cases = cases;
+    results.source = Some(Source {
+        tool: SourceTool::Criterion,
+        path: dir.display().to_string(),
+        machine_note: machine_note.map(str::to_string),
+        benchmarks,
+    });
     Ok(results)
 }

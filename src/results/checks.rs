@@ -21,6 +21,7 @@
 
 use super::rounds::bimodal;
 use super::schema::{CaseRecord, Results};
+use crate::units::format_ns;
 use crate::workload::Kind;
 
 /// A `cpu`-kind speedup above the CPUs the case can keep busy x this is flagged as
@@ -155,7 +156,11 @@ pub fn flags_of<'a>(
 }
 
 fn implausible(results: &Results, case: &CaseRecord) -> Option<String> {
-    if !case.kind.bounded_by_cpus() || case.model == "sequential" {
+    // Without the machine's CPU count (imported data) there is nothing to judge against.
+    if !case.kind.bounded_by_cpus()
+        || case.model == "sequential"
+        || results.machine.usable_cpus == 0
+    {
         return None;
     }
     let speedup = results.speedup(case)?.point;
@@ -211,19 +216,6 @@ fn likely_cause(results: &Results, case: &CaseRecord) -> &'static str {
         "no reading shows a busy or slow machine, so the baseline's rounds ran slow for a reason concbench does not see (frequency, the host): compare with another run"
     } else {
         "the sequential baseline was most likely measured in a slow spell of the machine"
-    }
-}
-
-/// A batch time in the unit that suits it: `812 ns`, `12.8 ms`, `1.25 s`.
-fn format_ns(ns: f64) -> String {
-    if ns >= 1e9 {
-        format!("{:.2} s", ns / 1e9)
-    } else if ns >= 1e6 {
-        format!("{:.1} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.1} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
     }
 }
 

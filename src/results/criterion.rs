@@ -83,6 +83,9 @@ pub struct ImportedBenchmark {
     /// When `estimates.json` was last written, to tell this run's numbers from stale ones
     /// (criterion keeps old results, and does not write `new` under `--load-baseline`).
     pub measured_at: Option<SystemTime>,
+    /// How criterion chose the iterations of its samples (`sample.json`'s `sampling_mode`:
+    /// `Linear` or `Flat`); `None` when the file does not say (criterion before 0.3.4).
+    pub sampling_mode: Option<String>,
 }
 
 impl ImportedBenchmark {
@@ -154,17 +157,37 @@ pub enum ImportError {
     },
 }
 
-/// Imports every benchmark under `dir` for which `keep` is true, sorted by folder.
+/// What [`import_sorted`] found in a criterion folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sorted {
+    /// The benchmarks `keep` accepted, read in full, sorted by folder.
+    pub kept: Vec<ImportedBenchmark>,
+    /// The ids (from `benchmark.json`) `keep` rejected, sorted by folder, so that a caller
+    /// can say what it left out.
+    pub left_out: Vec<CriterionId>,
+}
+
+/// Imports every benchmark under `dir` for which `keep` is true, sorted by folder; see
+/// [`import_sorted`], of which this keeps only [`Sorted::kept`].
+pub fn import(
+    dir: &Path,
+    keep: impl Fn(&CriterionId) -> bool,
+) -> Result<Vec<ImportedBenchmark>, ImportError> {
+    import_sorted(dir, keep).map(|sorted| sorted.kept)
+}
+
+/// Imports every benchmark under `dir` for which `keep` is true, sorted by folder, and
+/// lists the ids of the others.
 ///
 /// Benchmarks `keep` rejects are never read further than their `benchmark.json`, so a broken
 /// folder of another project does not fail the import (unless its `benchmark.json` is not
 /// JSON). A kept benchmark lacking `estimates.json` or `sample.json` is an error naming the
 /// path; a `new` folder without `benchmark.json` is an error only if the id guessed from its
 /// folder names is kept.
-pub fn import(
+pub fn import_sorted(
     dir: &Path,
     keep: impl Fn(&CriterionId) -> bool,
-) -> Result<Vec<ImportedBenchmark>, ImportError> {
+) -> Result<Sorted, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.to_path_buf()));
     }
@@ -172,6 +195,7 @@ pub fn import(
     find_new_dirs(dir, 0, &mut new_dirs)?;
     new_dirs.sort();
     let mut out = Vec::new();
+    let mut left_out = Vec::new();
     for new_dir in new_dirs {
         let bench_file = new_dir.join("benchmark.json");
         if !bench_file.exists() {
@@ -187,9 +211,14 @@ pub fn import(
         let id = read_id(&bench_file)?;
         if keep(&id) {
             out.push(read_benchmark(id, new_dir)?);
+        } else {
+            left_out.push(id);
         }
     }
-    Ok(out)
+    Ok(Sorted {
+        kept: out,
+        left_out,
+    })
 }
 
 /// Collects every folder named `new` below `dir`, not descending into them.
@@ -394,6 +423,7 @@ fn read_benchmark(id: CriterionId, dir: PathBuf) -> Result<ImportedBenchmark, Im
     }
     let per_iteration_ns = times.iter().zip(&iters).map(|(t, n)| t / n).collect();
     let measured_at = std::fs::metadata(&est_path).and_then(|m| m.modified()).ok();
+    let sampling_mode = sampling_mode(&sample, &sample_path)?;
     Ok(ImportedBenchmark {
         id,
         dir,
@@ -403,5 +433,12 @@ fn read_benchmark(id: CriterionId, dir: PathBuf) -> Result<ImportedBenchmark, Im
         confidence_level,
         per_iteration_ns,
         measured_at,
+        sampling_mode,
     })
+}
+
+/// `sample.json`'s `sampling_mode`, as criterion wrote it (`Linear`, `Flat`); absent or
+/// `null` in files of criterion before 0.3.4.
+fn sampling_mode(sample: &Value, path: &Path) -> Result<Option<String>, ImportError> {
+    opt_str(sample, path, "sampling_mode")
 }

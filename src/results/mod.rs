@@ -5,6 +5,8 @@
 //!   compare commands use;
 //! - [`criterion`]: reads this run's cases from criterion's output folder
 //!   (`target/criterion/<group>/<function>/<value>/new/*.json`);
+//! - [`source`]: what a file built from another tool's data knows about where it came from
+//!   (the folder, the tool's sample counts, a machine note) in place of a machine reading;
 //! - [`store`]: writes a file atomically (temp file, fsync, rename), so a failure never leaves
 //!   a half-written file or loses the previous one;
 //! - [`locate`]: the results file a path names (the file, or `results.json` in a machine
@@ -22,6 +24,7 @@ pub mod criterion;
 pub mod locate;
 pub mod rounds;
 pub mod schema;
+pub mod source;
 pub mod store;
 pub mod validate;
 

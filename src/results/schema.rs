@@ -48,6 +48,12 @@ pub struct Results {
     /// did not run.
     #[serde(default)]
     pub sync: Vec<SyncRecord>,
+    /// Where the numbers came from when concbench did not measure them (a criterion folder
+    /// of any project); `None` for concbench's own runs. With a source, `machine` is
+    /// [`Machine::unknown`] and the run's profile, settings and times are placeholders a
+    /// report does not show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<super::source::Source>,
 }
 
 /// How a run was made: profile, times, worker list, criterion settings and warnings.
@@ -266,6 +272,7 @@ impl Results {
             cases: Vec::new(),
             overhead: Vec::new(),
             sync: Vec::new(),
+            source: None,
         }
     }
 

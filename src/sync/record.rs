@@ -253,10 +253,10 @@ pub fn family_rows(records: &[SyncRecord], family: SyncFamily) -> Vec<Vec<String
         return Vec::new();
     }
     let bounds = |e: Estimate, f: &dyn Fn(f64) -> String| format!("{}–{}", f(e.lower), f(e.upper));
-    let micros = |ns: f64| format!("{:.2}", ns / 1e3);
+    let time = |ns: f64| crate::units::format_ns(ns);
     let mut header = vec!["case".to_string(), family.workers_are().to_string()];
     match family {
-        SyncFamily::Wakeup => header.extend(["µs per wake-up", "95% bounds"].map(String::from)),
+        SyncFamily::Wakeup => header.extend(["time per wake-up", "95% bounds"].map(String::from)),
         _ => header.extend([format!("{}/s", family.ops()), "95% bounds".to_string()]),
     }
     match family {
@@ -269,7 +269,7 @@ pub fn family_rows(records: &[SyncRecord], family: SyncFamily) -> Vec<Vec<String
         let mut row = vec![r.name.clone(), r.workers.to_string()];
         match family {
             SyncFamily::Wakeup => {
-                row.extend([micros(r.ns_per_op.point), bounds(r.ns_per_op, &micros)]);
+                row.extend([time(r.ns_per_op.point), bounds(r.ns_per_op, &time)]);
             }
             _ => row.extend([si(r.ops_per_s.point), bounds(r.ops_per_s, &si)]),
         }

@@ -10,7 +10,7 @@ use super::{Annotations, GuideKind, LinePlot, Look, Series, XScale, YScale};
 use crate::plot::axis::{TickedAxis, clip_runs, linear_axis, log_axis, min_max, tight_linear_axis};
 use crate::plot::canvas::{self, MARGIN};
 use crate::plot::legend;
-use crate::plot::style::{self, draw_marker, model_style, size, stroke, trim_number};
+use crate::plot::style::{self, LineStyle, draw_marker, size, stroke, trim_number};
 use crate::plot::{Header, Theme};
 
 /// Draws `plot` on `root`, as it is: a log2 x axis, every series a model.
@@ -41,14 +41,13 @@ pub fn draw_annotated<DB: DrawingBackend>(
     let x_ok = |x: f64| x.is_finite() && (!log_x || x > 0.0);
     let ty = |v: f64| if log_y { v.log10() } else { v };
     let y_ok = |v: f64| v.is_finite() && if log_y { v > 0.0 } else { v >= 0.0 };
+    // Legend entries and the column they need; they hold each series' style.
+    let entries = rows::entries(plot, notes, &x_ok, &y_ok);
     let colour_of = |s: &Series| match notes.look(&s.model) {
         Some(Look::Dots) => palette.muted,
         Some(Look::Line) => palette.text,
-        None => model_style(&s.model).colour,
+        None => entries.styles.get(&s.model).colour,
     };
-
-    // Legend entries and the column they need.
-    let entries = rows::entries(plot, notes, &x_ok, &y_ok);
     let labels: Vec<String> = entries
         .rows
         .iter()
@@ -275,7 +274,18 @@ pub fn draw_annotated<DB: DrawingBackend>(
                 ))?;
             }
         } else if points.len() > 1 {
-            chart.draw_series(LineSeries::new(points, colour.stroke_width(stroke::LINE)))?;
+            match entries.styles.get(&s.model).line {
+                LineStyle::Solid => {
+                    chart
+                        .draw_series(LineSeries::new(points, colour.stroke_width(stroke::LINE)))?;
+                }
+                // Past the palette of a chart, unknown names differ by their dash.
+                line => {
+                    let pixels: Vec<(i32, i32)> =
+                        points.iter().map(|p| chart.backend_coord(p)).collect();
+                    canvas::polyline(root, &pixels, line, colour, stroke::LINE)?;
+                }
+            }
         }
         if s.points.len() == 1 {
             for p in &s.points {
@@ -304,7 +314,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
             .collect::<Vec<_>>()
     };
     for s in &plot.series {
-        let ms = model_style(&s.model);
+        let ms = entries.styles.get(&s.model);
         let look = notes.look(&s.model);
         for (_, at) in drawn(s) {
             match look {

@@ -9,8 +9,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{Annotations, FLAGGED_LABEL, LinePlot, Look};
 use crate::plot::DrawResult;
 use crate::plot::canvas::MARGIN;
+use crate::plot::canvas::polyline;
 use crate::plot::legend::{GAP, ROW, SAMPLE, text, wrap};
-use crate::plot::style::{self, Palette, draw_marker, model_style, size, stroke};
+use crate::plot::series_style::ChartStyles;
+use crate::plot::style::{self, LineStyle, Palette, draw_marker, size, stroke};
 
 /// Radius of a [`Look::Dots`] dot, in px.
 pub(super) const DOT: i32 = 5;
@@ -44,6 +46,8 @@ pub(super) struct Entries {
     pub rows: Vec<(String, Sample)>,
     /// How many rows are series; a small gap separates them from the rest.
     pub models: usize,
+    /// The colour, marker and line of each series drawn as a model.
+    pub styles: ChartStyles,
 }
 
 /// The legend rows of `plot` with `notes`; `x_ok` and `y_ok` say which values the axes can
@@ -103,7 +107,17 @@ pub(super) fn entries(
     if has_ring {
         rows.push((FLAGGED_LABEL.to_string(), Sample::Flagged));
     }
-    Entries { rows, models }
+    let styles = ChartStyles::new(
+        plot.series
+            .iter()
+            .filter(|s| notes.look(&s.model).is_none())
+            .map(|s| s.model.as_str()),
+    );
+    Entries {
+        rows,
+        models,
+        styles,
+    }
 }
 
 /// Blend of `colour` at `alpha` over `background`, as an opaque colour (SVG and PNG agree).
@@ -131,7 +145,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         let mid = (left + right) / 2;
         match sample {
             Sample::Model { model, line } => {
-                let ms = model_style(model);
+                let ms = entries.styles.get(model);
                 if let Line::Dashed = line {
                     legend_area.draw(&PathElement::new(
                         vec![(left, y), (left + 20, y)],
@@ -141,11 +155,19 @@ pub(super) fn draw<DB: DrawingBackend>(
                         vec![(right - 20, y), (right, y)],
                         ms.colour.stroke_width(stroke::GUIDE),
                     ))?;
-                } else if let Line::Solid = line {
+                } else if let (Line::Solid, LineStyle::Solid) = (line, ms.line) {
                     legend_area.draw(&PathElement::new(
                         vec![(left, y), (right, y)],
                         ms.colour.stroke_width(stroke::LINE),
                     ))?;
+                } else if let Line::Solid = line {
+                    polyline(
+                        legend_area,
+                        &[(left, y), (right, y)],
+                        ms.line,
+                        ms.colour,
+                        stroke::LINE,
+                    )?;
                 }
                 draw_marker(
                     legend_area,

@@ -58,7 +58,8 @@ pub enum YScale {
 /// One model's line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    /// The model; picks colour and marker, and is the legend text.
+    /// The model; picks colour, marker and line (a registry model's own, else an entry of
+    /// the chart's palette: [`crate::plot::series_style`]), and is the legend text.
     pub model: String,
     /// Points by worker count.
     pub points: Vec<Point>,
@@ -111,7 +112,8 @@ pub struct Annotations {
     pub spans: Vec<(f64, f64)>,
     /// Legend text for the shaded spans, when any is drawn.
     pub span_label: Option<String>,
-    /// Series drawn not as a model (colour and marker of [`model_style`]) but in the
+    /// Series drawn not as a model (colour and marker of the chart's
+    /// [`crate::plot::series_style::ChartStyles`]) but in the
     /// theme's own colours: (series, look).
     pub looks: Vec<(String, Look)>,
     /// Text under the legend, wrapped to its column, in the muted colour.

@@ -280,11 +280,15 @@ pub struct PlannedChart {
 /// Every chart of the run that has data, in report order: per workload (registry order) its
 /// charts in [`WORKLOAD_CHARTS`] order, then [`RUN_CHARTS`].
 pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
-    let subtitle = format!(
-        "{} · profile {}",
-        ctx.results.machine.summary_line(),
-        ctx.results.run.profile
-    );
+    // Imported data has no profile: its headline names the folder and the machine note.
+    let subtitle = match &ctx.results.source {
+        Some(source) => source.headline(),
+        None => format!(
+            "{} · profile {}",
+            ctx.results.machine.summary_line(),
+            ctx.results.run.profile
+        ),
+    };
     let mut planned = Vec::new();
     for workload in workloads_of(ctx.results) {
         let data = WorkloadData::new(ctx.results, ctx.fits, workload);

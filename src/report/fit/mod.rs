@@ -83,9 +83,10 @@ pub struct ModelFit {
 
 /// Fits every (workload, model) of a results file that has a speedup curve, in file order.
 /// Sequential is skipped (its speedup is 1 by definition). For `cpu` workloads only worker
-/// counts up to `results.machine.usable_cpus` are fitted (see the module docs).
+/// counts up to `results.machine.usable_cpus` are fitted (see the module docs); when the
+/// machine is unknown (0 usable CPUs, imported data) every worker count is.
 pub fn fit_results(results: &Results) -> Vec<ModelFit> {
-    let usable_cpus = results.machine.usable_cpus.max(1);
+    let usable_cpus = results.machine.usable_cpus;
     let mut fits: Vec<ModelFit> = Vec::new();
     for case in results.cases.iter().filter(|c| c.model != "sequential") {
         if fits
@@ -103,7 +104,7 @@ pub fn fit_results(results: &Results) -> Vec<ModelFit> {
         if all.is_empty() {
             continue;
         }
-        let worker_cap = case.kind.bounded_by_cpus().then_some(usable_cpus);
+        let worker_cap = (case.kind.bounded_by_cpus() && usable_cpus > 0).then_some(usable_cpus);
         let points: Vec<(f64, f64)> = all
             .iter()
             .filter(|(n, _)| worker_cap.is_none_or(|cap| *n <= cap))
