@@ -9,6 +9,8 @@
 use std::fmt::Write;
 
 use super::fit::{AmdahlFit, ModelFit, UslFit};
+use super::scaling::{Scaling, scaled_speedup};
+use super::view::View;
 use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
 use crate::plot::RenderedChart;
@@ -17,8 +19,19 @@ use crate::results::schema::{CaseRecord, Results};
 use crate::table::{format_duration, markdown};
 use crate::workload;
 
-/// The whole report.
+/// The whole report, in the default view (strong scaling, no notes).
 pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
+    render_view(results, fits, charts, &View::default())
+}
+
+/// The whole report in `view`: its notes (axis, scaling) follow the opening paragraph, and
+/// the tables give the view's ratio beside each time.
+pub fn render_view(
+    results: &Results,
+    fits: &[ModelFit],
+    charts: &[RenderedChart],
+    view: &View,
+) -> String {
     let m = &results.machine;
     let mut out = format!("# concbench report: {}\n\n", m.summary_line());
     let _ = writeln!(
@@ -59,6 +72,9 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
             }
         );
     }
+    for note in &view.notes {
+        let _ = writeln!(out, "{note}\n");
+    }
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
     out.push_str(&measurement_section(results, charts));
@@ -69,7 +85,7 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
         );
     }
     for name in workloads_in(results) {
-        out.push_str(&workload_section(results, charts, &name));
+        out.push_str(&workload_section(results, charts, &name, view.scaling));
     }
     out.push_str(&fits_section(fits));
     out.push_str(&overhead_section(results));
@@ -419,7 +435,12 @@ fn grid(
     markdown(&rows)
 }
 
-fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> String {
+fn workload_section(
+    results: &Results,
+    charts: &[RenderedChart],
+    name: &str,
+    scaling: Scaling,
+) -> String {
     let cases: Vec<&CaseRecord> = results
         .cases
         .iter()
@@ -456,12 +477,17 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
     workers.sort_unstable();
     workers.dedup();
 
-    out.push_str("Median time per batch (speedup over sequential):\n\n");
+    out.push_str(match scaling {
+        Scaling::Strong => "Median time per batch (speedup over sequential):\n\n",
+        Scaling::Weak => "Median time per batch (scaled speedup N × T(1) / T(N)):\n\n",
+    });
     out.push_str(&grid(&cases, &workers, |c| {
         let t = c.time.as_ref()?;
-        let speedup = results
-            .speedup(c)
-            .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
+        let speedup = match scaling {
+            Scaling::Strong => results.speedup(c),
+            Scaling::Weak => scaled_speedup(results, c),
+        }
+        .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
         Some(format!(
             "{}{speedup}",
             format_duration(t.median.point as u64)

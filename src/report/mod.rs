@@ -9,11 +9,16 @@
 //! [`fit`] (Amdahl and USL), and [`from_criterion`] (a results file built from any criterion
 //! output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
 
+pub mod axis;
 pub mod chart;
 pub mod csv;
 pub mod fit;
+pub mod foreign;
 pub mod markdown;
+pub mod param;
+pub mod scaling;
 pub mod sync_section;
+pub mod view;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,6 +35,7 @@ use crate::results::schema::{CaseRecord, Results, RunInfo};
 use crate::results::store::folder::{OutputFolder, Owner};
 use crate::workload::{self, Kind};
 use chart::ChartContext;
+use view::View;
 
 /// What to render and where.
 #[derive(Debug, Clone)]
@@ -72,9 +78,18 @@ fn holds_results(dir: &Path) -> bool {
 /// when the folder is a file or a new file would replace one concbench did not write
 /// (nothing is changed then), or a drawing or writing failure.
 pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+    render_view(results, options, &View::default())
+}
+
+/// As [`render`], in `view`: its charts, fits and notes ([`View`]).
+pub fn render_view(
+    results: &Results,
+    options: &ReportOptions,
+    view: &View,
+) -> anyhow::Result<ReportSummary> {
     let out = &options.out_dir;
     let folder = OutputFolder::open(out, OWNER)?;
-    let files = stage(results, options, folder.staging())?;
+    let files = stage(results, options, view, folder.staging())?;
     folder.commit()?;
     let bytes = files
         .iter()
@@ -89,21 +104,32 @@ pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<Repo
 }
 
 /// Writes every report file into `dir`; returns their paths relative to it.
-fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let fits = fit::fit_results(results);
+fn stage(
+    results: &Results,
+    options: &ReportOptions,
+    view: &View,
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let fits = view.fits(results);
     let flags = case_flags(results);
-    let charts = chart::render_all(&ChartContext {
-        results,
-        fits: &fits,
-        flags: &flags,
-        theme: options.theme,
-        formats: &options.formats,
-        out_dir: dir,
-    })
+    let charts = chart::render_set(
+        &ChartContext {
+            results,
+            fits: &fits,
+            flags: &flags,
+            theme: options.theme,
+            formats: &options.formats,
+            out_dir: dir,
+        },
+        view.charts(),
+    )
     .context("drawing charts")?;
     let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
     for (name, text) in [
-        ("report.md", markdown::render(results, &fits, &charts)),
+        (
+            "report.md",
+            markdown::render_view(results, &fits, &charts, view),
+        ),
         ("results.csv", csv::render(results)),
     ] {
         fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
