@@ -472,7 +472,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let view = report::view::View::for_results(&mut results, args.scaling, false);
             (
-                report::foreign::CriterionReport::Workers {
+                report::foreign::ReportInput::Workers {
                     results: Box::new(results),
                     view,
                 },

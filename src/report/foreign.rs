@@ -5,7 +5,7 @@
 //!
 //! Only the ids are read to choose the axis (criterion's `benchmark.json` files); the
 //! chosen reader then imports the measurements. To add an axis, add its arm to
-//! [`CriterionReport`], [`read`] and [`render`].
+//! [`ReportInput`], [`read`] and [`render`].
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -20,9 +20,10 @@ use super::{ReportOptions, ReportSummary, from_criterion, render_view};
 use crate::results::Results;
 use crate::results::criterion::{CriterionId, import};
 
-/// A criterion folder ready to render.
+/// A report ready to render: results on a workers axis (a results file, or a criterion
+/// folder read as workers), or a criterion folder read on a parameter axis.
 #[derive(Debug, Clone)]
-pub enum CriterionReport {
+pub enum ReportInput {
     /// Ids read as `<group>/<model>/<workers>`.
     Workers {
         /// The results built from the folder (the weak-scaling hint among its warnings).
@@ -49,7 +50,7 @@ pub fn ids(dir: &Path) -> anyhow::Result<Vec<CriterionId>> {
 /// Reads the criterion folder `dir` on `axis` (automatic when `None`) in the `scaling`
 /// view. Errors: the folder's ([`ids`], [`from_criterion`], [`param::import_param`]), and
 /// weak scaling asked of a parameter axis, which has no workers to scale.
-pub fn read(dir: &Path, axis: Option<Axis>, scaling: Scaling) -> anyhow::Result<CriterionReport> {
+pub fn read(dir: &Path, axis: Option<Axis>, scaling: Scaling) -> anyhow::Result<ReportInput> {
     let choice: AxisChoice = choose(&ids(dir)?, axis);
     match choice.axis {
         Axis::Param => {
@@ -60,13 +61,13 @@ pub fn read(dir: &Path, axis: Option<Axis>, scaling: Scaling) -> anyhow::Result<
                     weak_on_param(&choice)
                 );
             }
-            Ok(CriterionReport::Param(param::import_param(dir, &choice)?))
+            Ok(ReportInput::Param(param::import_param(dir, &choice)?))
         }
         Axis::Workers => {
             let mut results = from_criterion(dir)?;
             let mut view = View::for_results(&mut results, scaling, true);
             view.notes.insert(0, choice.line());
-            Ok(CriterionReport::Workers {
+            Ok(ReportInput::Workers {
                 results: Box::new(results),
                 view,
             })
@@ -86,9 +87,9 @@ fn weak_on_param(choice: &AxisChoice) -> String {
 }
 
 /// Renders `report` into `options.out_dir`.
-pub fn render(report: &CriterionReport, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+pub fn render(report: &ReportInput, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
     match report {
-        CriterionReport::Workers { results, view } => render_view(results, options, view),
-        CriterionReport::Param(param_report) => param::render(param_report, options),
+        ReportInput::Workers { results, view } => render_view(results, options, view),
+        ReportInput::Param(param_report) => param::render(param_report, options),
     }
 }

@@ -7,7 +7,10 @@
 //! usable and the user's own files are never touched. The
 //! parts: [`chart`] (one file per chart), [`markdown`] (with [`sync_section`]), [`csv`],
 //! [`fit`] (Amdahl and USL), and [`from_criterion`] (a results file built from any criterion
-//! output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
+//! output whose ids are `<model>/<workers>`). A criterion folder is read on the axis
+//! [`axis`] chooses ([`foreign`]): as workers, or as a parameter of the work ([`param`],
+//! its own charts and tables); [`view`] and [`scaling`] pick strong or weak scaling. To add
+//! an output file, write it in [`render`]'s staging step.
 
 pub mod axis;
 pub mod chart;

@@ -12,6 +12,9 @@
 //! already shows) is ringed, and the legend says "flagged: see Doubts": [`plan`] adds the
 //! rings, so a chart file only builds its lines.
 //!
+//! Under weak scaling (`--scaling weak`, [`WEAK_CHARTS`]) throughput and scaled speedup take
+//! the places of speedup and efficiency, and the summary heatmap is left out.
+//!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
 //! bands, guides, heatmap cells, or bars) and does no drawing: the renderers of
 //! [`crate::plot`] draw it, with the look every concbench chart shares. Adding a chart is
