@@ -128,7 +128,7 @@ struct ReportArgs {
     #[arg(required_unless_present = "criterion", conflicts_with = "criterion")]
     results: Option<PathBuf>,
     /// Instead of a results file: a criterion output folder whose benchmark ids are
-    /// <group>/<model>/<workers> (your own benches too).
+    /// <group>/<model>/<workers> (your own benches too) or <group>/<function>/<parameter>.
     #[arg(long, value_name = "DIR", requires = "out")]
     criterion: Option<PathBuf>,
     /// With --criterion: what you know about the machine that measured the folder (one
@@ -136,6 +136,16 @@ struct ReportArgs {
     /// told; without it the machine is "unknown".
     #[arg(long, value_name = "TEXT", requires = "criterion")]
     machine_note: Option<String>,
+    /// How --criterion reads the last id segment: as a worker count, or as a parameter of
+    /// the work such as an input size (time and time per unit, log-log; no speedup or fits).
+    /// Default: workers when every value is a whole number from 1 to 4096 after a model
+    /// name, else param; the report says which and why.
+    #[arg(long, value_enum, value_name = "workers|param", requires = "criterion")]
+    axis: Option<report::axis::Axis>,
+    /// strong: speedup T(1)/T(N) for a fixed total amount of work. weak: each worker does its
+    /// own fixed share; throughput N/T(N) and Gustafson's scaled speedup N×T(1)/T(N).
+    #[arg(long, value_enum, value_name = "strong|weak", default_value = "strong")]
+    scaling: report::scaling::Scaling,
     /// Report folder (default: the results file's folder).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -482,21 +492,28 @@ fn machine_note(text: &str) -> anyhow::Result<&str> {
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<()> {
-    let (results, default_out) = match (&args.results, &args.criterion) {
+    let (input, default_out) = match (&args.results, &args.criterion) {
         (Some(arg), _) => {
             let path = locate::resolve(arg)?;
-            let results = Results::read(&path)?;
+            let mut results = Results::read(&path)?;
             results.require_measurements(&path)?;
             let folder = path
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            (results, folder)
+            let view = report::view::View::for_results(&mut results, args.scaling, false);
+            (
+                report::foreign::ReportInput::Workers {
+                    results: Box::new(results),
+                    view,
+                },
+                folder,
+            )
         }
         // Everything that can go wrong importing is about the folder the user named.
         (None, Some(dir)) => {
             let note = args.machine_note.as_deref().map(machine_note).transpose()?;
             (
-                report::from_criterion(dir, note).map_err(BadInput)?,
+                report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
                 PathBuf::new(),
             )
         }
@@ -509,7 +526,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
     };
     let start = std::time::Instant::now();
     // An unusable --out names its own path; other failures say what was being rendered.
-    let summary = report::render(&results, &options).map_err(|e| {
+    let summary = report::foreign::render(&input, &options).map_err(|e| {
         if e.is::<OutputError>() {
             e
         } else {
@@ -519,8 +536,10 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             ))
         }
     })?;
-    for warning in report::origin::warnings(&results) {
-        eprintln!("warning: {warning}");
+    if let report::foreign::ReportInput::Workers { results, .. } = &input {
+        for warning in report::origin::warnings(results) {
+            eprintln!("warning: {warning}");
+        }
     }
     print_stdout(&format!(
         "report: {} ({} files, {:.1} MiB, {:.1} s)\n",

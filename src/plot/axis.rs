@@ -187,6 +187,31 @@ pub fn linear_ticks(hi: f64) -> (f64, Vec<(f64, String)>) {
     (end, labelled)
 }
 
+/// The label of a tick placed at a data point on a log axis: whole numbers as they are up to
+/// 99 999 (worker counts), larger ones with k, M, G or T (`100M` for 100 000 000), others
+/// with three significant digits (`0.25`, `0.333`).
+pub fn point_label(value: f64) -> String {
+    let three = |v: f64| {
+        let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+        trim_number(v, digits)
+    };
+    if !value.is_finite() || value == 0.0 {
+        return trim_number(value, 0);
+    }
+    let whole = value.round();
+    if (value - whole).abs() > 1e-9 * value.abs().max(1.0) {
+        return three(value);
+    }
+    if whole.abs() < 1e5 {
+        return trim_number(whole, 0);
+    }
+    let (size, suffix) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(size, _)| whole.abs() >= *size)
+        .unwrap_or((1.0, ""));
+    format!("{}{suffix}", three(whole / size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +246,18 @@ mod tests {
     fn log_axis_thins_wide_ranges() {
         let (_, _, ticks, _, _) = log_axis(1.0, 1e9);
         assert!(ticks.len() <= 10, "{ticks:?}");
+    }
+
+    #[test]
+    fn point_labels_keep_worker_counts_and_shorten_sizes_and_fractions() {
+        assert_eq!(point_label(16.0), "16");
+        assert_eq!(point_label(4096.0), "4096");
+        assert_eq!(point_label(100_000_000f64.log2().exp2()), "100M");
+        assert_eq!(point_label(123_456.0), "123k");
+        assert_eq!(point_label(2.5e12), "2.5T");
+        assert_eq!(point_label(0.75f64.log2().exp2()), "0.75");
+        assert_eq!(point_label(1.0 / 3.0), "0.333");
+        assert_eq!(point_label(1.5), "1.5");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub const HEADER: &[&str] = &[
 ];
 
 /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

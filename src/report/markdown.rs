@@ -11,6 +11,8 @@ use std::fmt::Write;
 
 use super::fit::{AmdahlFit, ModelFit, UslFit};
 use super::origin::{escape, headline, source_section, warnings};
+use super::scaling::{Scaling, scaled_speedup};
+use super::view::View;
 use crate::machine::drift::SMOOTHING_WINDOW;
 use crate::model::MODELS;
 use crate::plot::RenderedChart;
@@ -20,16 +22,30 @@ use crate::table::markdown;
 use crate::units::format_ns;
 use crate::workload;
 
-/// The whole report.
+/// The whole report, in the default view (strong scaling, no notes).
 pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
+    render_view(results, fits, charts, &View::default())
+}
+
+/// The whole report in `view`: its notes (axis, scaling) follow the opening paragraph, and
+/// the tables give the view's ratio beside each time.
+pub fn render_view(
+    results: &Results,
+    fits: &[ModelFit],
+    charts: &[RenderedChart],
+    view: &View,
+) -> String {
     let m = &results.machine;
     let mut out = format!("# concbench report: {}\n\n", escape(&headline(results)));
     // Imported data: its source section says what is known; no profile, date or machine.
     if let Some(source) = &results.source {
         out.push_str(&source_section(results, source));
+        for note in &view.notes {
+            let _ = writeln!(out, "{note}\n");
+        }
         out.push_str(&warnings_section(results));
         out.push_str(&measurement_section(results, charts));
-        return rest(out, results, fits, charts);
+        return rest(out, results, fits, charts, view);
     }
     let _ = writeln!(
         out,
@@ -69,15 +85,24 @@ pub fn render(results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) ->
             }
         );
     }
+    for note in &view.notes {
+        let _ = writeln!(out, "{note}\n");
+    }
     out.push_str(&machine_section(results));
     out.push_str(&warnings_section(results));
     out.push_str(&measurement_section(results, charts));
-    rest(out, results, fits, charts)
+    rest(out, results, fits, charts, view)
 }
 
 /// Everything after the measurement section: the summary chart, the workloads, the fits,
 /// the overheads and the sync section, appended to `out`.
-fn rest(mut out: String, results: &Results, fits: &[ModelFit], charts: &[RenderedChart]) -> String {
+fn rest(
+    mut out: String,
+    results: &Results,
+    fits: &[ModelFit],
+    charts: &[RenderedChart],
+    view: &View,
+) -> String {
     if let Some(file) = chart_file(charts, None, "summary-heatmap") {
         let _ = writeln!(
             out,
@@ -85,7 +110,7 @@ fn rest(mut out: String, results: &Results, fits: &[ModelFit], charts: &[Rendere
         );
     }
     for name in workloads_in(results) {
-        out.push_str(&workload_section(results, charts, &name));
+        out.push_str(&workload_section(results, charts, &name, view.scaling));
     }
     out.push_str(&fits_section(fits));
     out.push_str(&overhead_section(results));
@@ -446,7 +471,12 @@ fn grid(
     markdown(&rows)
 }
 
-fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> String {
+fn workload_section(
+    results: &Results,
+    charts: &[RenderedChart],
+    name: &str,
+    scaling: Scaling,
+) -> String {
     let cases: Vec<&CaseRecord> = results
         .cases
         .iter()
@@ -483,12 +513,17 @@ fn workload_section(results: &Results, charts: &[RenderedChart], name: &str) -> 
     workers.sort_unstable();
     workers.dedup();
 
-    out.push_str("Median time per batch (speedup over sequential):\n\n");
+    out.push_str(match scaling {
+        Scaling::Strong => "Median time per batch (speedup over sequential):\n\n",
+        Scaling::Weak => "Median time per batch (scaled speedup N × T(1) / T(N)):\n\n",
+    });
     out.push_str(&grid(&cases, &workers, |c| {
         let t = c.time.as_ref()?;
-        let speedup = results
-            .speedup(c)
-            .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
+        let speedup = match scaling {
+            Scaling::Strong => results.speedup(c),
+            Scaling::Weak => scaled_speedup(results, c),
+        }
+        .map_or(String::new(), |s| format!(" ({:.2}x)", s.point));
         Some(format!("{}{speedup}", format_ns(t.median.point)))
     }));
     if cases.iter().any(|c| c.memory.is_some() || c.cpu.is_some()) {

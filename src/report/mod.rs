@@ -8,14 +8,22 @@
 //! parts: [`chart`] (one file per chart), [`markdown`] (with [`sync_section`]), [`csv`],
 //! [`fit`] (Amdahl and USL), [`origin`] (what a report says about where its data came from:
 //! the machine, or the folder of imported data), and [`from_criterion`] (a results file
-//! built from any criterion output whose ids are `<model>/<workers>`). To add an output file, write it in [`render`]'s staging step.
+//! built from any criterion output whose ids are `<model>/<workers>`). A criterion folder is
+//! read on the axis [`axis`] chooses ([`foreign`]): as workers, or as a parameter of the work
+//! ([`param`], its own charts and tables); [`view`] and [`scaling`] pick strong or weak
+//! scaling. To add an output file, write it in [`render`]'s staging step.
 
+pub mod axis;
 pub mod chart;
 pub mod csv;
 pub mod fit;
+pub mod foreign;
 pub mod markdown;
 pub mod origin;
+pub mod param;
+pub mod scaling;
 pub mod sync_section;
+pub mod view;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,6 +41,7 @@ use crate::results::source::{Source, SourceBenchmark, SourceTool};
 use crate::results::store::folder::{OutputFolder, Owner};
 use crate::workload::{self, Kind};
 use chart::ChartContext;
+use view::View;
 
 /// What to render and where.
 #[derive(Debug, Clone)]
@@ -75,9 +84,18 @@ fn holds_results(dir: &Path) -> bool {
 /// when the folder is a file or a new file would replace one concbench did not write
 /// (nothing is changed then), or a drawing or writing failure.
 pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+    render_view(results, options, &View::default())
+}
+
+/// As [`render`], in `view`: its charts, fits and notes ([`View`]).
+pub fn render_view(
+    results: &Results,
+    options: &ReportOptions,
+    view: &View,
+) -> anyhow::Result<ReportSummary> {
     let out = &options.out_dir;
     let folder = OutputFolder::open(out, OWNER)?;
-    let files = stage(results, options, folder.staging())?;
+    let files = stage(results, options, view, folder.staging())?;
     folder.commit()?;
     let bytes = files
         .iter()
@@ -92,24 +110,32 @@ pub fn render(results: &Results, options: &ReportOptions) -> anyhow::Result<Repo
 }
 
 /// Writes every report file into `dir`; returns their paths relative to it.
-fn stage(results: &Results, options: &ReportOptions, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let fits = fit::fit_results(results);
+fn stage(
+    results: &Results,
+    options: &ReportOptions,
+    view: &View,
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let fits = view.fits(results);
     let flags = case_flags(results);
-    let charts = chart::render_all(&ChartContext {
-        results,
-        fits: &fits,
-        flags: &flags,
-        theme: options.theme,
-        formats: &options.formats,
-        out_dir: dir,
-    })
+    let charts = chart::render_set(
+        &ChartContext {
+            results,
+            fits: &fits,
+            flags: &flags,
+            theme: options.theme,
+            formats: &options.formats,
+            out_dir: dir,
+        },
+        view.charts(),
+    )
     .context("drawing charts")?;
     let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
-    let report_md = markdown::render(results, &fits, &charts);
+    let report_md = markdown::render_view(results, &fits, &charts, view);
     let raw_json =
         serde_json::to_string(results).context("encoding the results for report.html")?;
     let report_html = crate::page::render(&crate::page::PageInput {
-        title: &format!("concbench report: {}", results.machine.summary_line()),
+        title: &format!("concbench report: {}", origin::headline(results)),
         markdown: &report_md,
         base_dir: dir,
         raw_json: &raw_json,

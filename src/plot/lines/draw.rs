@@ -7,7 +7,9 @@ use plotters::prelude::*;
 
 use super::legend::{self as rows, DOT, RING, RING_WIDTH, blend_over};
 use super::{Annotations, GuideKind, LinePlot, Look, Series, XScale, YScale};
-use crate::plot::axis::{TickedAxis, clip_runs, linear_axis, log_axis, min_max, tight_linear_axis};
+use crate::plot::axis::{
+    TickedAxis, clip_runs, linear_axis, log_axis, min_max, point_label, tight_linear_axis,
+};
 use crate::plot::canvas::{self, MARGIN};
 use crate::plot::legend;
 use crate::plot::style::{self, LineStyle, draw_marker, size, stroke, trim_number};
@@ -117,7 +119,7 @@ pub fn draw_annotated<DB: DrawingBackend>(
     };
     let x_format = |v: &f64| {
         if log_x {
-            trim_number(v.exp2(), 0)
+            point_label(v.exp2())
         } else {
             trim_number(*v, x_decimals)
         }

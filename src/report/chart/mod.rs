@@ -12,6 +12,9 @@
 //! already shows) is ringed, and the legend says "flagged: see Doubts": [`plan`] adds the
 //! rings, so a chart file only builds its lines.
 //!
+//! Under weak scaling (`--scaling weak`, [`WEAK_CHARTS`]) throughput and scaled speedup take
+//! the places of speedup and efficiency, and the summary heatmap is left out.
+//!
 //! Each chart is one file here that turns the results into a [`Figure`] (plain data: lines,
 //! bands, guides, heatmap cells, or bars) and does no drawing: the renderers of
 //! [`crate::plot`] draw it, with the look every concbench chart shares. Adding a chart is
@@ -22,6 +25,7 @@ mod cpu;
 mod drift;
 mod efficiency;
 mod memory;
+mod scaled_speedup;
 mod speedup;
 mod summary_heatmap;
 mod sync_counter;
@@ -31,7 +35,8 @@ mod sync_race;
 mod sync_semaphore;
 mod sync_wakeup;
 mod threads;
-mod time;
+mod throughput;
+pub(crate) mod time;
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +78,43 @@ pub const RUN_CHARTS: &[&dyn RunChart] = &[
     &sync_wakeup::SyncWakeup,
     &sync_semaphore::SyncSemaphore,
 ];
+
+/// The charts of one view: per workload and for the whole run.
+#[derive(Clone, Copy)]
+pub struct ChartSet {
+    /// Drawn once per workload, in this order.
+    pub workload: &'static [&'static dyn WorkloadChart],
+    /// Drawn once for the run, in this order.
+    pub run: &'static [&'static dyn RunChart],
+}
+
+/// The strong-scaling view, the default: [`WORKLOAD_CHARTS`] and [`RUN_CHARTS`].
+pub const STRONG_CHARTS: ChartSet = ChartSet {
+    workload: WORKLOAD_CHARTS,
+    run: RUN_CHARTS,
+};
+
+/// The weak-scaling view (`--scaling weak`, [`crate::report::scaling`]): throughput and
+/// scaled speedup take the places of speedup and efficiency, and the summary heatmap of
+/// best speedups is left out.
+pub const WEAK_CHARTS: ChartSet = ChartSet {
+    workload: &[
+        &throughput::Throughput,
+        &scaled_speedup::ScaledSpeedup,
+        &time::Time,
+        &memory::Memory,
+        &cpu::Cpu,
+        &threads::Threads,
+    ],
+    run: &[
+        &drift::Drift,
+        &sync_counter::SyncCounter,
+        &sync_race::SyncRace,
+        &sync_queue::SyncQueue,
+        &sync_wakeup::SyncWakeup,
+        &sync_semaphore::SyncSemaphore,
+    ],
+};
 
 /// What [`render_all`] draws and where.
 pub struct ChartContext<'a> {
@@ -280,6 +322,11 @@ pub struct PlannedChart {
 /// Every chart of the run that has data, in report order: per workload (registry order) its
 /// charts in [`WORKLOAD_CHARTS`] order, then [`RUN_CHARTS`].
 pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
+    plan_set(ctx, STRONG_CHARTS)
+}
+
+/// As [`plan`], with the charts of `set`.
+pub fn plan_set(ctx: &ChartContext<'_>, set: ChartSet) -> Vec<PlannedChart> {
     // Imported data has no profile: its headline names the folder and the machine note.
     let subtitle = match &ctx.results.source {
         Some(source) => source.headline(),
@@ -292,7 +339,7 @@ pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
     let mut planned = Vec::new();
     for workload in workloads_of(ctx.results) {
         let data = WorkloadData::new(ctx.results, ctx.fits, workload);
-        for chart in WORKLOAD_CHARTS {
+        for chart in set.workload {
             if let Some(figure) = chart.figure(&data) {
                 let figure = figure.with_flags(ctx.flags, workload);
                 planned.push(PlannedChart {
@@ -308,7 +355,7 @@ pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
             }
         }
     }
-    for chart in RUN_CHARTS {
+    for chart in set.run {
         if let Some(figure) = chart.figure(ctx) {
             planned.push(PlannedChart {
                 workload: None,
@@ -329,11 +376,16 @@ pub fn plan(ctx: &ChartContext<'_>) -> Vec<PlannedChart> {
 /// (created if missing). Charts without data are skipped and not listed. Charts are drawn in
 /// parallel; the list keeps the order of [`plan`].
 pub fn render_all(ctx: &ChartContext<'_>) -> Result<Vec<RenderedChart>, ChartError> {
+    render_set(ctx, STRONG_CHARTS)
+}
+
+/// As [`render_all`], with the charts of `set`.
+pub fn render_set(ctx: &ChartContext<'_>, set: ChartSet) -> Result<Vec<RenderedChart>, ChartError> {
     register_fonts();
     if ctx.formats.is_empty() {
         return Ok(Vec::new());
     }
-    plan(ctx)
+    plan_set(ctx, set)
         .into_par_iter()
         .map(|job| {
             let drawing = ReportDrawing {

@@ -51,7 +51,7 @@ impl WorkloadChart for Time {
 }
 
 /// The unit for times up to `largest_ns` and its size in ns.
-fn time_unit(largest_ns: f64) -> (&'static str, f64) {
+pub(crate) fn time_unit(largest_ns: f64) -> (&'static str, f64) {
     if largest_ns >= 1e9 {
         ("s", 1e9)
     } else if largest_ns >= 1e6 {

@@ -1,0 +1,104 @@
+//! `concbench report --criterion DIR`: a criterion folder, read on the axis
+//! [`crate::report::axis::choose`] picks (or `--axis` names) and in the scaling view
+//! `--scaling` names, rendered as a workers report ([`crate::report::from_criterion`] and
+//! [`crate::report::render_view`]) or a parameter report ([`crate::report::param`]).
+//!
+//! Only the ids are read to choose the axis (criterion's `benchmark.json` files); the
+//! chosen reader then imports the measurements. To add an axis, add its arm to
+//! [`ReportInput`], [`read`] and [`render`].
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use super::axis::{Axis, AxisChoice, Reason, choose};
+use super::param::{self, ParamReport};
+use super::scaling::Scaling;
+use super::view::View;
+use super::{ReportOptions, ReportSummary, from_criterion, render_view};
+use crate::results::Results;
+use crate::results::criterion::{CriterionId, import};
+
+/// A report ready to render: results on a workers axis (a results file, or a criterion
+/// folder read as workers), or a criterion folder read on a parameter axis.
+#[derive(Debug, Clone)]
+pub enum ReportInput {
+    /// Ids read as `<group>/<model>/<workers>`.
+    Workers {
+        /// The results built from the folder (the weak-scaling hint among its warnings).
+        results: Box<Results>,
+        /// The axis and scaling notes, and the scaling.
+        view: View,
+    },
+    /// Ids read as `<group>/<function>/<parameter>`.
+    Param(ParamReport),
+}
+
+/// Every id of the criterion folder `dir`, in folder order, reading nothing but the
+/// `benchmark.json` files. Errors: the folder is missing, or a `benchmark.json` is corrupt.
+pub fn ids(dir: &Path) -> anyhow::Result<Vec<CriterionId>> {
+    let seen = RefCell::new(Vec::new());
+    import(dir, |id: &CriterionId| {
+        seen.borrow_mut().push(id.clone());
+        false
+    })
+    .with_context(|| format!("importing criterion output from {}", dir.display()))?;
+    Ok(seen.into_inner())
+}
+
+/// Reads the criterion folder `dir` on `axis` (automatic when `None`) in the `scaling`
+/// view; `machine_note` is what the user said about the machine that measured it. Errors: the folder's ([`ids`], [`from_criterion`], [`param::import_param`]), and
+/// weak scaling asked of a parameter axis, which has no workers to scale.
+pub fn read(
+    dir: &Path,
+    axis: Option<Axis>,
+    scaling: Scaling,
+    machine_note: Option<&str>,
+) -> anyhow::Result<ReportInput> {
+    let choice: AxisChoice = choose(&ids(dir)?, axis);
+    match choice.axis {
+        Axis::Param => {
+            if scaling == Scaling::Weak {
+                bail!(
+                    "--scaling weak needs worker counts, but {}: {}",
+                    dir.display(),
+                    weak_on_param(&choice)
+                );
+            }
+            Ok(ReportInput::Param(param::import_param(
+                dir,
+                &choice,
+                machine_note,
+            )?))
+        }
+        Axis::Workers => {
+            let mut results = from_criterion(dir, machine_note)?;
+            let mut view = View::for_results(&mut results, scaling, true);
+            view.notes.insert(0, choice.line());
+            Ok(ReportInput::Workers {
+                results: Box::new(results),
+                view,
+            })
+        }
+    }
+}
+
+/// Why a parameter axis has no workers, and the fix, for the error of weak scaling on it.
+fn weak_on_param(choice: &AxisChoice) -> String {
+    let why = match &choice.reason {
+        Reason::NotWorkers { id, why } => {
+            format!("the last segment of `{id}` is {why}, so it was read as a parameter")
+        }
+        _ => "`--axis param` reads the last id segment as a parameter".to_string(),
+    };
+    format!("{why}; pass `--axis workers` if it is a worker count, or leave out `--scaling weak`")
+}
+
+/// Renders `report` into `options.out_dir`.
+pub fn render(report: &ReportInput, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+    match report {
+        ReportInput::Workers { results, view } => render_view(results, options, view),
+        ReportInput::Param(param_report) => param::render(param_report, options),
+    }
+}

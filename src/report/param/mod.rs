@@ -1,0 +1,210 @@
+//! Reports of criterion folders whose last id segment is a parameter of the work (an input
+//! size, a ratio), not a worker count: `concbench report --criterion DIR --axis param`, or
+//! the automatic choice of [`crate::report::axis`].
+//!
+//! Per criterion group, two charts against the parameter, both log-log: the median time
+//! ([`chart`]) and the time per unit of the parameter (median ÷ parameter: ns per element
+//! for an input size). There is no speedup, efficiency or scalability fit: nothing here
+//! says how many workers ran. `report.md` and `results.csv` ([`text`]) hold a
+//! parameter-by-function table. Series are criterion's function ids, or the group name
+//! for ids made with `BenchmarkId::from_parameter` (no function). Ids whose last segment is
+//! not a number above 0 cannot be placed on a log axis: they are left out and listed.
+//!
+//! The folder is written as [`crate::report::render`] writes one: through
+//! [`OutputFolder`] with the report's own manifest, so the user's files are never touched.
+//! To add a chart, add a function to [`chart`] and a line to [`chart::figures`].
+
+pub mod chart;
+pub mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use super::axis::{AxisChoice, param_value};
+use super::{OWNER, ReportOptions, ReportSummary};
+use crate::results::TimeEstimate;
+use crate::results::criterion::{CriterionId, import};
+use crate::results::store::folder::OutputFolder;
+
+/// One point: a benchmark at one parameter value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamPoint {
+    /// The last id segment as criterion wrote it, e.g. `100000000`.
+    pub label: String,
+    /// Its value (> 0).
+    pub value: f64,
+    /// criterion's estimate, in ns per iteration.
+    pub time: TimeEstimate,
+}
+
+impl ParamPoint {
+    /// Median time per unit of the parameter, in ns (median ÷ value).
+    pub fn per_unit_ns(&self) -> f64 {
+        self.time.median.point / self.value
+    }
+}
+
+/// One function of a group: its points by parameter value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamSeries {
+    /// criterion's function id, or the group name when the ids have none.
+    pub name: String,
+    /// Points, ascending by value.
+    pub points: Vec<ParamPoint>,
+}
+
+/// One criterion group.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamGroup {
+    /// criterion's group id.
+    pub name: String,
+    /// Its functions, by name.
+    pub series: Vec<ParamSeries>,
+}
+
+impl ParamGroup {
+    /// Every parameter value of the group, ascending, once each, with its label.
+    pub fn values(&self) -> Vec<(f64, String)> {
+        let mut all: Vec<(f64, String)> = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| (p.value, p.label.clone())))
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all
+    }
+}
+
+/// A criterion folder read on a parameter axis.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamReport {
+    /// The criterion folder.
+    pub source: PathBuf,
+    /// Which axis and why, one line ([`AxisChoice::line`]).
+    pub axis_line: String,
+    /// Groups by name.
+    pub groups: Vec<ParamGroup>,
+    /// Ids with a last segment that is not a number above 0, left out.
+    pub left_out: Vec<String>,
+    /// What the user said about the machine that measured the folder (`--machine-note`).
+    pub machine_note: Option<String>,
+}
+
+impl ParamReport {
+    /// The machine as the report names it: the user's note, else `unknown`.
+    pub fn machine(&self) -> String {
+        match &self.machine_note {
+            Some(note) => format!("{note} (as told, not read)"),
+            None => "unknown".to_string(),
+        }
+    }
+}
+
+/// Reads every benchmark of the criterion folder `dir` that has a last id segment, for a
+/// report on the parameter axis `choice` chose. Errors: the import's (a missing folder, a
+/// corrupt or incomplete benchmark, naming the file), or no id with a number above 0 as its
+/// last segment.
+pub fn import_param(
+    dir: &Path,
+    choice: &AxisChoice,
+    machine_note: Option<&str>,
+) -> anyhow::Result<ParamReport> {
+    let imported = import(dir, |id: &CriterionId| id.value.is_some())
+        .with_context(|| format!("importing criterion output from {}", dir.display()))?;
+    let mut groups: Vec<ParamGroup> = Vec::new();
+    let mut left_out = Vec::new();
+    for b in imported {
+        let Some(value) = param_value(&b.id) else {
+            left_out.push(b.id.to_string());
+            continue;
+        };
+        let series_name = b.id.function.clone().unwrap_or_else(|| b.id.group.clone());
+        let point = ParamPoint {
+            label: b.id.value.clone().unwrap_or_default().trim().to_string(),
+            value,
+            time: b.time_estimate(),
+        };
+        let group = match groups.iter_mut().position(|g| g.name == b.id.group) {
+            Some(i) => &mut groups[i],
+            None => {
+                groups.push(ParamGroup {
+                    name: b.id.group.clone(),
+                    series: Vec::new(),
+                });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        match group.series.iter_mut().find(|s| s.name == series_name) {
+            Some(s) => s.points.push(point),
+            None => group.series.push(ParamSeries {
+                name: series_name,
+                points: vec![point],
+            }),
+        }
+    }
+    if groups.is_empty() {
+        bail!(
+            "{} holds no benchmark whose last id segment is a number above 0, so there is no parameter to chart; pass `--axis workers` if the ids are <group>/<model>/<workers>",
+            dir.display()
+        );
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    for g in &mut groups {
+        g.series.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in &mut g.series {
+            s.points.sort_by(|a, b| a.value.total_cmp(&b.value));
+        }
+    }
+    Ok(ParamReport {
+        source: dir.to_path_buf(),
+        axis_line: choice.line(),
+        groups,
+        left_out,
+        machine_note: machine_note.map(str::to_string),
+    })
+}
+
+/// Renders `report` into `options.out_dir` as [`crate::report::render`] does (the same
+/// manifest, the same refusal of files concbench did not write): per group `time` and
+/// `time-per-unit` charts, then `report.md`, `report.html` and `results.csv`.
+pub fn render(report: &ParamReport, options: &ReportOptions) -> anyhow::Result<ReportSummary> {
+    let out = &options.out_dir;
+    let folder = OutputFolder::open(out, OWNER)?;
+    let staging = folder.staging().to_path_buf();
+    let charts = chart::render_all(report, options, &staging).context("drawing charts")?;
+    let mut files: Vec<PathBuf> = charts.iter().flat_map(|c| c.files.clone()).collect();
+    let report_md = text::markdown(report, &charts);
+    let raw_json = serde_json::to_string(report).context("encoding the report for report.html")?;
+    let report_html = crate::page::render(&crate::page::PageInput {
+        title: &format!(
+            "concbench report: criterion folder {}",
+            report.source.display()
+        ),
+        markdown: &report_md,
+        base_dir: &staging,
+        raw_json: &raw_json,
+        raw_name: "the criterion folder's times",
+    })?;
+    for (name, body) in [
+        ("report.md", report_md),
+        ("report.html", report_html),
+        ("results.csv", text::csv(report)),
+    ] {
+        fs::write(staging.join(name), body).with_context(|| format!("writing {name}"))?;
+        files.push(PathBuf::from(name));
+    }
+    folder.commit()?;
+    let bytes = files
+        .iter()
+        .filter_map(|f| fs::metadata(out.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    Ok(ReportSummary {
+        dir: out.clone(),
+        files,
+        bytes,
+    })
+}
