@@ -125,22 +125,28 @@ struct ProbeArgs {
 struct ReportArgs {
     /// A results file written by `cargo bench` (reports/<machine>/results.json), or the
     /// machine folder holding it (reports/<machine>).
-    #[arg(required_unless_present = "criterion", conflicts_with = "criterion")]
+    #[arg(required_unless_present = "imported", conflicts_with = "imported")]
     results: Option<PathBuf>,
     /// Instead of a results file: a criterion output folder whose benchmark ids are
     /// <group>/<model>/<workers> (your own benches too) or <group>/<function>/<parameter>.
-    #[arg(long, value_name = "DIR", requires = "out")]
+    /// The report folder also gets a results.json of it, for `report` and `compare`.
+    #[arg(long, value_name = "DIR", requires = "out", group = "imported")]
     criterion: Option<PathBuf>,
-    /// With --criterion: what you know about the machine that measured the folder (one
-    /// line, up to 200 characters), e.g. "CI runner, 4 vCPUs". The report prints it as
-    /// told; without it the machine is "unknown".
-    #[arg(long, value_name = "TEXT", requires = "criterion")]
+    /// Instead of a results file: a hyperfine scan exported with --export-json (e.g.
+    /// `hyperfine -P threads 1 16 'cmd -t {threads}' --export-json scan.json`), the scanned
+    /// parameter read as workers (or as a parameter, see --axis). Also writes results.json.
+    #[arg(long, value_name = "FILE.json", requires = "out", group = "imported")]
+    hyperfine: Option<PathBuf>,
+    /// With --criterion or --hyperfine: what you know about the machine that measured the
+    /// data (one line, up to 200 characters), e.g. "CI runner, 4 vCPUs". The report prints
+    /// it as told; without it the machine is "unknown".
+    #[arg(long, value_name = "TEXT", requires = "imported")]
     machine_note: Option<String>,
-    /// How --criterion reads the last id segment: as a worker count, or as a parameter of
-    /// the work such as an input size (time and time per unit, log-log; no speedup or fits).
-    /// Default: workers when every value is a whole number from 1 to 4096 after a model
-    /// name, else param; the report says which and why.
-    #[arg(long, value_enum, value_name = "workers|param", requires = "criterion")]
+    /// How --criterion reads the last id segment (--hyperfine the scanned parameter): as a
+    /// worker count, or as a parameter of the work such as an input size (time and time per
+    /// unit, log-log; no speedup or fits). Default: workers when every value is a whole
+    /// number from 1 to 4096 (after a model name), else param; the report says which and why.
+    #[arg(long, value_enum, value_name = "workers|param", requires = "imported")]
     axis: Option<report::axis::Axis>,
     /// strong: speedup T(1)/T(N) for a fixed total amount of work. weak: each worker does its
     /// own fixed share; throughput N/T(N) and Gustafson's scaled speedup N×T(1)/T(N).
@@ -492,15 +498,17 @@ fn machine_note(text: &str) -> anyhow::Result<&str> {
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<()> {
-    let (input, default_out) = match (&args.results, &args.criterion) {
-        (Some(arg), _) => {
+    let note = args.machine_note.as_deref().map(machine_note).transpose()?;
+    let (input, default_out) = match (&args.results, &args.criterion, &args.hyperfine) {
+        (Some(arg), _, _) => {
             let path = locate::resolve(arg)?;
             let mut results = Results::read(&path)?;
             results.require_measurements(&path)?;
             let folder = path
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let view = report::view::View::for_results(&mut results, args.scaling, false);
+            let say_scaling = results.source.is_some();
+            let view = report::view::View::for_results(&mut results, args.scaling, say_scaling);
             (
                 report::foreign::ReportInput::Workers {
                     results: Box::new(results),
@@ -510,14 +518,16 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             )
         }
         // Everything that can go wrong importing is about the folder the user named.
-        (None, Some(dir)) => {
-            let note = args.machine_note.as_deref().map(machine_note).transpose()?;
-            (
-                report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
-                PathBuf::new(),
-            )
-        }
-        (None, None) => unreachable!("clap requires one of them"),
+        (None, Some(dir), _) => (
+            report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
+            PathBuf::new(),
+        ),
+        (None, None, Some(file)) => (
+            report::foreign::read_hyperfine(file, args.axis, args.scaling, note)
+                .map_err(BadInput)?,
+            PathBuf::new(),
+        ),
+        (None, None, None) => unreachable!("clap requires one of them"),
     };
     let options = report::ReportOptions {
         out_dir: args.out.unwrap_or(default_out),

@@ -134,6 +134,7 @@ fn synthetic() -> Results {
                     cpu: Some(CpuUsage::new(busy * 0.5, 0.0, 0.5)),
                     peak_threads: Some(n as u64 + 1),
                     measured_in: None,
+                    id: None,
                 };
                 if workload == "sleep" && info.name == "tokio-current" && n == 64 {
                     case.time = None;
@@ -162,6 +163,7 @@ fn synthetic() -> Results {
         cpu: None,
         peak_threads: None,
         measured_in: None,
+        id: None,
     });
     results
 }

@@ -332,6 +332,7 @@ fn record(
         cpu: Some(CpuUsage::new(probe.user_s, probe.sys_s, probe.wall_s)),
         peak_threads: probe.peak_threads,
         measured_in: Some(started_at.to_string()),
+        id: None,
     }
 }
 

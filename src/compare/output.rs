@@ -70,6 +70,7 @@ pub const OWNER: Owner = Owner {
     manifest: ".concbench-compare-files",
     staging: ".compare-staging",
     earlier: holds_comparison,
+    only_listed: &[],
 };
 
 fn holds_comparison(dir: &Path) -> bool {

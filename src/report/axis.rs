@@ -14,7 +14,7 @@ use crate::results::criterion::CriterionId;
 
 /// The largest last segment the automatic choice reads as a worker count: 4 x 1024. Larger
 /// values are input sizes, iteration counts or the like, never workers.
-pub const MAX_AUTO_WORKERS: u64 = 4 * 1024;
+pub const MAX_AUTO_WORKERS: u64 = crate::results::import::MAX_WORKERS_IN_ID;
 
 /// How the last id segment is read (`--axis`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

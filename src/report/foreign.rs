@@ -3,6 +3,9 @@
 //! `--scaling` names, rendered as a workers report ([`crate::report::from_criterion`] and
 //! [`crate::report::render_view`]) or a parameter report ([`crate::report::param`]).
 //!
+//! `concbench report --hyperfine FILE` reads a hyperfine scan the same way
+//! ([`read_hyperfine`]): the scanned parameter as workers or as a parameter.
+//!
 //! Only the ids are read to choose the axis (criterion's `benchmark.json` files); the
 //! chosen reader then imports the measurements. To add an axis, add its arm to
 //! [`ReportInput`], [`read`] and [`render`].
@@ -19,6 +22,7 @@ use super::view::View;
 use super::{ReportOptions, ReportSummary, from_criterion, render_view};
 use crate::results::Results;
 use crate::results::criterion::{CriterionId, import};
+use crate::results::hyperfine;
 
 /// A report ready to render: results on a workers axis (a results file, or a criterion
 /// folder read as workers), or a criterion folder read on a parameter axis.
@@ -74,8 +78,71 @@ pub fn read(
         }
         Axis::Workers => {
             let mut results = from_criterion(dir, machine_note)?;
-            let mut view = View::for_results(&mut results, scaling, true);
-            view.notes.insert(0, choice.line());
+            if let Some(source) = results.source.as_mut() {
+                source.notes.push(choice.line());
+            }
+            let view = View::for_results(&mut results, scaling, true);
+            Ok(ReportInput::Workers {
+                results: Box::new(results),
+                view,
+            })
+        }
+    }
+}
+
+/// Reads the hyperfine export `file` (a scan, `hyperfine -P NAME FROM TO`) on `axis`
+/// (automatic when `None`: workers when every value is a whole number from 1 to 4096) in
+/// the `scaling` view. Errors: the file's ([`hyperfine::read_scan`]), values that are not
+/// worker counts on a workers axis, and weak scaling on a parameter axis.
+pub fn read_hyperfine(
+    file: &Path,
+    axis: Option<Axis>,
+    scaling: Scaling,
+    machine_note: Option<&str>,
+) -> anyhow::Result<ReportInput> {
+    let scan = hyperfine::read_scan(file)?;
+    let choice = match (axis, scan.not_workers()) {
+        (Some(axis), _) => AxisChoice {
+            axis,
+            reason: Reason::Asked,
+        },
+        (None, None) => AxisChoice {
+            axis: Axis::Workers,
+            reason: Reason::AllWorkerCounts,
+        },
+        (None, Some((i, value))) => AxisChoice {
+            axis: Axis::Param,
+            reason: Reason::NotWorkers {
+                id: scan.points[i].command.replace('`', "'"),
+                why: format!(
+                    "`{}`, not a whole number of workers from 1 to {}",
+                    value.replace('`', "'"),
+                    super::axis::MAX_AUTO_WORKERS
+                ),
+            },
+        },
+    };
+    match choice.axis {
+        Axis::Param => {
+            if scaling == Scaling::Weak {
+                bail!(
+                    "--scaling weak needs worker counts, but {}: {}",
+                    file.display(),
+                    weak_on_param(&choice)
+                );
+            }
+            Ok(ReportInput::Param(param::from_scan(
+                &scan,
+                choice.line(),
+                machine_note,
+            )?))
+        }
+        Axis::Workers => {
+            let mut results = hyperfine::results(&scan, machine_note)?;
+            if let Some(source) = results.source.as_mut() {
+                source.notes.push(choice.line());
+            }
+            let view = View::for_results(&mut results, scaling, true);
             Ok(ReportInput::Workers {
                 results: Box::new(results),
                 view,

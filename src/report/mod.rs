@@ -28,18 +28,17 @@ pub mod view;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
-use crate::machine::{Machine, now_rfc3339};
-use crate::model;
+#[cfg(doc)]
+use crate::machine::Machine;
 use crate::plot::{Format, Theme};
-use crate::profile::Profile;
 use crate::results::checks::case_flags;
-use crate::results::criterion::{CriterionId, import_sorted};
-use crate::results::schema::{CaseRecord, Results, RunInfo};
-use crate::results::source::{Source, SourceBenchmark, SourceTool};
+use crate::results::import::{self, Ids};
+use crate::results::schema::Results;
+#[cfg(doc)]
+use crate::results::source::Source;
 use crate::results::store::folder::{OutputFolder, Owner};
-use crate::workload::{self, Kind};
 use chart::ChartContext;
 use view::View;
 
@@ -71,6 +70,8 @@ pub const OWNER: Owner = Owner {
     manifest: ".concbench-report-files",
     staging: ".report-staging",
     earlier: holds_results,
+    // A bench run's results.json beside its report is not the report's to replace.
+    only_listed: &[crate::results::locate::RESULTS_FILE],
 };
 
 fn holds_results(dir: &Path) -> bool {
@@ -149,97 +150,29 @@ fn stage(
         fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
         files.push(PathBuf::from(name));
     }
+    // Imported data has no results file of its own: the report keeps one, so that
+    // `concbench report OUT` and `compare` read it back.
+    if results.source.is_some() {
+        let name = crate::results::locate::RESULTS_FILE;
+        fs::write(dir.join(name), results.to_json()).with_context(|| format!("writing {name}"))?;
+        files.push(PathBuf::from(name));
+    }
     Ok(files)
 }
 
 /// Builds a results file from any criterion output folder whose benchmark ids are
-/// `<group>/<model>/<workers>` (each group a workload). Speedups need a `sequential/1`
-/// benchmark in the group. Nothing is read of this machine: the results' machine is
-/// [`Machine::unknown`] and their [`Source`] names the folder, criterion's sample count and
-/// sampling mode per id, and `machine_note` (what the user said about the machine that
-/// measured it, if anything). Ids of another shape are left out and listed in the
-/// warnings. Errors: the folder does not import, or no id has the shape.
+/// `<group>/<model>/<workers>` (each group a workload), as
+/// [`crate::results::import::from_criterion`] does, with the ids of another shape left out
+/// and listed in the warnings. Speedups need a `sequential/1` benchmark in the group.
+/// Nothing is read of this machine: the results' machine is [`Machine::unknown`] and
+/// their [`Source`] names the folder, criterion's sample count and sampling mode per id,
+/// and `machine_note`. Errors: the folder does not import, or no id has the shape.
 pub fn from_criterion(dir: &Path, machine_note: Option<&str>) -> anyhow::Result<Results> {
-    let sorted = import_sorted(dir, |id: &CriterionId| {
-        id.function.is_some() && id.value_number().is_some_and(|n| n >= 1)
-    })
-    .with_context(|| format!("importing criterion output from {}", dir.display()))?;
-    let imported = sorted.kept;
-    if imported.is_empty() {
-        bail!(
-            "{} holds no benchmark with an id of the form <group>/<model>/<workers>; name them with BenchmarkId::new(model, workers) inside a group",
-            dir.display()
-        );
-    }
-    let now = now_rfc3339();
-    let mut workers: Vec<usize> = Vec::new();
-    let mut pairs: Vec<(CaseRecord, SourceBenchmark)> = Vec::new();
-    for b in imported {
-        let count = b.id.value_number().unwrap_or(1) as usize;
-        workers.push(count);
-        let known = workload::find(&b.id.group).ok();
-        let model = b.id.function.clone().unwrap_or_default();
-        let benchmark = SourceBenchmark {
-            id: b.id.to_string(),
-            case: format!("{}/{model}/{count}", b.id.group),
-            samples: b.samples(),
-            sampling_mode: b.sampling_mode.clone(),
-        };
-        let case = CaseRecord {
-            workload: b.id.group.clone(),
-            kind: known.map_or(Kind::Other, |w| w.kind),
-            model,
-            workers: count,
-            params: Default::default(),
-            checksum: 0,
-            verified: false,
-            time: Some(b.time_estimate()),
-            memory: None,
-            cpu: None,
-            peak_threads: None,
-            measured_in: None,
-        };
-        pairs.push((case, benchmark));
-    }
-    workers.sort_unstable();
-    workers.dedup();
-    let model_pos = |m: &str| model::MODELS.iter().position(|i| i.name == m);
-    pairs.sort_by(|(a, _), (b, _)| {
-        (&a.workload, model_pos(&a.model), &a.model, a.workers).cmp(&(
-            &b.workload,
-            model_pos(&b.model),
-            &b.model,
-            b.workers,
-        ))
-    });
-    let (cases, benchmarks): (Vec<CaseRecord>, Vec<SourceBenchmark>) = pairs.into_iter().unzip();
-    let mut warnings = vec![format!(
-        "built from the criterion folder {}: times only (no memory, CPU or checksum verification); the machine, the date and the settings of the measurement are not known",
-        dir.display()
-    )];
-    warnings.extend(origin::left_out_warning(&sorted.left_out, benchmarks.len()));
-    let mut results = Results::new(
-        Machine::unknown(),
-        RunInfo {
-            // Placeholders a report of imported data does not show (see `Results::source`).
-            profile: Profile::Default,
-            started_at: now.clone(),
-            finished_at: now,
-            wall_s: 0.0,
-            workers,
-            criterion: Profile::Default.criterion(),
-            warnings,
-            rounds: None,
-            drift: None,
-            earlier: Vec::new(),
-        },
-    );
-    results.cases = cases;
-    results.source = Some(Source {
-        tool: SourceTool::Criterion,
-        path: dir.display().to_string(),
-        machine_note: machine_note.map(str::to_string),
-        benchmarks,
-    });
+    let imported = import::from_criterion(dir, None, Ids::Workers, machine_note)?;
+    let mut results = imported.results;
+    results.run.warnings.extend(origin::left_out_warning(
+        &imported.left_out,
+        results.cases.len(),
+    ));
     Ok(results)
 }

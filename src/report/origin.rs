@@ -13,7 +13,7 @@ use std::fmt::Write;
 use crate::results::checks::{FlagKind, WIDE_INTERVAL, case_flags};
 use crate::results::criterion::CriterionId;
 use crate::results::schema::Results;
-use crate::results::source::Source;
+use crate::results::source::{Source, SourceTool};
 use crate::table::markdown;
 
 /// How many left-out ids a warning names before it only counts the rest.
@@ -123,7 +123,15 @@ pub fn source_section(results: &Results, source: &Source) -> String {
         vec![String::new(), String::new()],
         vec![
             "data".to_string(),
-            format!("{tool} folder {}", escape(&source.path)),
+            format!(
+                "{tool} {} {}{}",
+                source.tool.holder(),
+                escape(&source.path),
+                source
+                    .baseline
+                    .as_deref()
+                    .map_or_else(String::new, |b| format!(", baseline {}", escape(b)))
+            ),
         ],
         vec!["machine".to_string(), machine],
         vec![
@@ -151,9 +159,13 @@ pub fn source_section(results: &Results, source: &Source) -> String {
                 .map_or_else(|| "not recorded".to_string(), escape),
         ]);
     }
+    let what = match source.tool {
+        SourceTool::Criterion => "its sample count and how it chose the iterations of each sample",
+        SourceTool::Hyperfine => "the command as run and its number of runs",
+    };
     let _ = write!(
         out,
-        "What {tool} recorded per benchmark (its sample count and how it chose the iterations of each sample):\n\n{}\n",
+        "What {tool} recorded per benchmark ({what}):\n\n{}\n",
         markdown(&per_id)
     );
     out

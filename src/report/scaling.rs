@@ -248,6 +248,7 @@ mod tests {
             cpu: None,
             peak_threads: None,
             measured_in: None,
+            id: None,
         }
     }
 

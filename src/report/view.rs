@@ -26,13 +26,19 @@ impl View {
     /// concbench's registry, a warning suggesting `--scaling weak` is added to `results`.
     pub fn for_results(results: &mut Results, scaling: Scaling, say_scaling: bool) -> View {
         if let Some(hint) = weak_hint(results, scaling) {
-            results.run.warnings.push(hint);
+            // A results file a report of imported data wrote holds it already.
+            if !results.run.warnings.contains(&hint) {
+                results.run.warnings.push(hint);
+            }
         }
-        let notes = if say_scaling || scaling != Scaling::default() {
-            vec![scaling.line()]
-        } else {
-            Vec::new()
-        };
+        // How imported data was read (the axis), as the first report of it said.
+        let mut notes: Vec<String> = results
+            .source
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.notes.clone());
+        if say_scaling || results.source.is_some() || scaling != Scaling::default() {
+            notes.push(scaling.line());
+        }
         View { scaling, notes }
     }
 

@@ -6,7 +6,9 @@
 //! usually `target/criterion`). Folder names are mangled (`/`, `:` and others become `_`,
 //! long names are cut), so ids are read from `benchmark.json`, never from the folders. The
 //! `keep` filter picks this run's benchmarks; everything else (other projects' groups,
-//! criterion's `report/` folders, saved baselines) is ignored.
+//! criterion's `report/` folders, saved baselines) is ignored. [`import_baseline`] reads a
+//! saved baseline (`base`, or a `--save-baseline NAME`) instead of `new`, and [`baselines`]
+//! lists the ones a folder has.
 //!
 //! Files are read as JSON values and fields are picked by name, so extra fields from a newer
 //! criterion are accepted and every error names the file and the field. To read another
@@ -188,11 +190,28 @@ pub fn import_sorted(
     dir: &Path,
     keep: impl Fn(&CriterionId) -> bool,
 ) -> Result<Sorted, ImportError> {
+    import_baseline(dir, LATEST, keep)
+}
+
+/// The folder name of criterion's latest measurement of each benchmark.
+pub const LATEST: &str = "new";
+
+/// As [`import_sorted`], reading the baseline `baseline` of each benchmark instead of its
+/// latest measurement ([`LATEST`], `new`): criterion keeps the previous run as `base` and
+/// named ones (`--save-baseline NAME`) in folders of that name beside `new`, each with the
+/// same three files. Apart from `new`, a folder counts as a baseline only when it holds
+/// `benchmark.json`, so a group or function that happens to share the name is searched
+/// further. A baseline no benchmark has gives an empty [`Sorted`]; see [`baselines`].
+pub fn import_baseline(
+    dir: &Path,
+    baseline: &str,
+    keep: impl Fn(&CriterionId) -> bool,
+) -> Result<Sorted, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.to_path_buf()));
     }
     let mut new_dirs = Vec::new();
-    find_new_dirs(dir, 0, &mut new_dirs)?;
+    find_baseline_dirs(dir, baseline, 0, &mut new_dirs)?;
     new_dirs.sort();
     let mut out = Vec::new();
     let mut left_out = Vec::new();
@@ -221,8 +240,14 @@ pub fn import_sorted(
     })
 }
 
-/// Collects every folder named `new` below `dir`, not descending into them.
-fn find_new_dirs(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+/// Collects every folder named `baseline` below `dir` (for a name other than `new`, only
+/// those holding `benchmark.json`), not descending into them.
+fn find_baseline_dirs(
+    dir: &Path,
+    baseline: &str,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ImportError> {
     let io = |source| ImportError::Io {
         path: dir.to_path_buf(),
         source,
@@ -232,13 +257,46 @@ fn find_new_dirs(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(),
         if !entry.file_type().map_err(io)?.is_dir() {
             continue;
         }
-        if entry.file_name() == "new" {
-            out.push(entry.path());
+        let path = entry.path();
+        let is_baseline = entry.file_name() == baseline
+            && (baseline == LATEST || path.join("benchmark.json").is_file());
+        if is_baseline {
+            out.push(path);
         } else if depth < MAX_DEPTH {
-            find_new_dirs(&entry.path(), depth + 1, out)?;
+            find_baseline_dirs(&path, baseline, depth + 1, out)?;
         }
     }
     Ok(())
+}
+
+/// The names of the baselines any benchmark under `dir` has (`new`, `base`, and those saved
+/// with `--save-baseline NAME`): every folder name that holds a `benchmark.json`, sorted.
+/// Empty when `dir` holds no criterion output (or is no folder).
+pub fn baselines(dir: &Path) -> Vec<String> {
+    fn walk(dir: &Path, depth: usize, out: &mut std::collections::BTreeSet<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                continue;
+            }
+            if path.join("benchmark.json").is_file() {
+                out.insert(entry.file_name().to_string_lossy().into_owned());
+            } else if depth < MAX_DEPTH {
+                walk(&path, depth + 1, out);
+            }
+        }
+    }
+    let mut names = std::collections::BTreeSet::new();
+    walk(dir, 0, &mut names);
+    names.into_iter().collect()
+}
+
+/// True when `dir` holds criterion output: some benchmark folder with a `benchmark.json`.
+pub fn is_criterion_folder(dir: &Path) -> bool {
+    !baselines(dir).is_empty()
 }
 
 /// The id a `new` folder's path suggests (mangled names and all): for error messages only.

@@ -5,6 +5,8 @@
 //!   compare commands use;
 //! - [`criterion`]: reads this run's cases from criterion's output folder
 //!   (`target/criterion/<group>/<function>/<value>/new/*.json`);
+//! - [`import`]: results built from a criterion folder (any baseline) and [`hyperfine`]:
+//!   from a hyperfine scan, with a [`source::Source`] in place of a machine reading;
 //! - [`source`]: what a file built from another tool's data knows about where it came from
 //!   (the folder, the tool's sample counts, a machine note) in place of a machine reading;
 //! - [`store`]: writes a file atomically (temp file, fsync, rename), so a failure never leaves
@@ -21,6 +23,8 @@
 
 pub mod checks;
 pub mod criterion;
+pub mod hyperfine;
+pub mod import;
 pub mod locate;
 pub mod rounds;
 pub mod schema;

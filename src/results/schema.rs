@@ -162,6 +162,13 @@ pub struct CaseRecord {
     /// files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measured_in: Option<String>,
+    /// An imported benchmark's whole id (criterion's `group/function/value`) when it names
+    /// no worker count: one or two segments, or a last segment that is a parameter of the
+    /// work. `model` is then the id after the group (the group itself for a one-segment id)
+    /// and `workers` is 1, which counts nothing; compare joins such cases on this id and
+    /// charts only cases without one. `None` for cases with a worker count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Criterion's estimate of one batch's time, all values in nanoseconds.
@@ -356,11 +363,17 @@ impl Results {
         serde_json::to_string_pretty(self).expect("results serialize to JSON")
     }
 
-    /// The record of one case, if the run has it.
+    /// The record of one case with a worker count, if the run has it (cases with an
+    /// [`CaseRecord::id`] are found by [`Results::case_by_id`]).
     pub fn case(&self, workload: &str, model: &str, workers: usize) -> Option<&CaseRecord> {
-        self.cases
-            .iter()
-            .find(|c| c.workload == workload && c.model == model && c.workers == workers)
+        self.cases.iter().find(|c| {
+            c.id.is_none() && c.workload == workload && c.model == model && c.workers == workers
+        })
+    }
+
+    /// The record of the imported case with the whole id `id`, if the run has it.
+    pub fn case_by_id(&self, id: &str) -> Option<&CaseRecord> {
+        self.cases.iter().find(|c| c.id.as_deref() == Some(id))
     }
 
     /// The calibration series of the run that measured `case`: an earlier run's when its

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub enum SourceTool {
     /// A criterion output folder (`target/criterion` or a copy of it).
     Criterion,
+    /// A hyperfine JSON export (`--export-json`) of a parameter scan.
+    Hyperfine,
 }
 
 impl SourceTool {
@@ -22,6 +24,15 @@ impl SourceTool {
     pub fn name(self) -> &'static str {
         match self {
             SourceTool::Criterion => "criterion",
+            SourceTool::Hyperfine => "hyperfine",
+        }
+    }
+
+    /// What the tool's output is: a `folder` for criterion, a `file` for hyperfine.
+    pub fn holder(self) -> &'static str {
+        match self {
+            SourceTool::Criterion => "folder",
+            SourceTool::Hyperfine => "file",
         }
     }
 }
@@ -33,6 +44,15 @@ pub struct Source {
     pub tool: SourceTool,
     /// The folder (or file) it was read from, as the user named it.
     pub path: String,
+    /// The criterion baseline read (`base`, or a name given to `--save-baseline`); `None`:
+    /// the latest measurement (`new`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Lines a report prints about how the data was read, e.g. which axis the last id
+    /// segment was read on and why; kept so that a report of this results file says them
+    /// again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// What the user said about the machine that measured it (`--machine-note`); `None`:
     /// the machine is unknown. The results file's `machine` is then a placeholder with no
     /// reading of any machine (see [`crate::machine::Machine::unknown`]).
@@ -67,11 +87,16 @@ impl Source {
     }
 
     /// One line for titles and chart subtitles: `criterion folder target/criterion ·
-    /// machine: unknown`.
+    /// machine: unknown` (with `, baseline base` after the folder when one was read).
     pub fn headline(&self) -> String {
+        let baseline = self
+            .baseline
+            .as_ref()
+            .map_or_else(String::new, |b| format!(", baseline {b}"));
         format!(
-            "{} folder {} · machine: {}",
+            "{} {} {}{baseline} · machine: {}",
             self.tool.name(),
+            self.tool.holder(),
             self.path,
             self.machine()
         )
@@ -86,6 +111,8 @@ mod tests {
         Source {
             tool: SourceTool::Criterion,
             path: "their/criterion".to_string(),
+            baseline: None,
+            notes: Vec::new(),
             machine_note: note.map(str::to_string),
             benchmarks: vec![SourceBenchmark {
                 id: "Sort/Rayon par_sort/4".to_string(),

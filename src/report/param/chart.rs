@@ -129,7 +129,8 @@ pub fn render_all(
 ) -> Result<Vec<RenderedChart>, ChartError> {
     register_fonts();
     let subtitle = format!(
-        "criterion folder {} · machine: {}",
+        "{} {} · machine: {}",
+        report.what(),
         report.source.display(),
         report.machine()
     );

@@ -1,6 +1,7 @@
 //! Reports of criterion folders whose last id segment is a parameter of the work (an input
 //! size, a ratio), not a worker count: `concbench report --criterion DIR --axis param`, or
-//! the automatic choice of [`crate::report::axis`].
+//! the automatic choice of [`crate::report::axis`]; and of hyperfine scans of such a
+//! parameter (`report --hyperfine FILE --axis param`, [`from_scan`]).
 //!
 //! Per criterion group, two charts against the parameter, both log-log: the median time
 //! ([`chart`]) and the time per unit of the parameter (median ÷ parameter: ns per element
@@ -26,6 +27,8 @@ use super::axis::{AxisChoice, param_value};
 use super::{OWNER, ReportOptions, ReportSummary};
 use crate::results::TimeEstimate;
 use crate::results::criterion::{CriterionId, import};
+use crate::results::hyperfine::Scan;
+use crate::results::source::SourceTool;
 use crate::results::store::folder::OutputFolder;
 
 /// One point: a benchmark at one parameter value.
@@ -78,10 +81,12 @@ impl ParamGroup {
     }
 }
 
-/// A criterion folder read on a parameter axis.
+/// A criterion folder (or a hyperfine scan, [`from_scan`]) read on a parameter axis.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ParamReport {
-    /// The criterion folder.
+    /// The tool whose output this is.
+    pub tool: SourceTool,
+    /// The criterion folder or the hyperfine file.
     pub source: PathBuf,
     /// Which axis and why, one line ([`AxisChoice::line`]).
     pub axis_line: String,
@@ -94,6 +99,11 @@ pub struct ParamReport {
 }
 
 impl ParamReport {
+    /// What the data is, for titles: `criterion folder`, `hyperfine file`.
+    pub fn what(&self) -> String {
+        format!("{} {}", self.tool.name(), self.tool.holder())
+    }
+
     /// The machine as the report names it: the user's note, else `unknown`.
     pub fn machine(&self) -> String {
         match &self.machine_note {
@@ -159,9 +169,67 @@ pub fn import_param(
         }
     }
     Ok(ParamReport {
+        tool: SourceTool::Criterion,
         source: dir.to_path_buf(),
         axis_line: choice.line(),
         groups,
+        left_out,
+        machine_note: machine_note.map(str::to_string),
+    })
+}
+
+/// A hyperfine scan on a parameter axis: one group (the file's stem), a series per
+/// command. Values that are not numbers above 0 are left out and listed. Errors: no value
+/// is such a number.
+pub fn from_scan(
+    scan: &Scan,
+    axis_line: String,
+    machine_note: Option<&str>,
+) -> anyhow::Result<ParamReport> {
+    let mut group = ParamGroup {
+        name: scan.workload.clone(),
+        series: Vec::new(),
+    };
+    let mut left_out = Vec::new();
+    for p in &scan.points {
+        let value = p
+            .value
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0);
+        let Some(value) = value else {
+            left_out.push(p.command.clone());
+            continue;
+        };
+        let point = ParamPoint {
+            label: p.value.clone(),
+            value,
+            time: p.time.clone(),
+        };
+        match group.series.iter_mut().find(|s| s.name == p.model) {
+            Some(s) => s.points.push(point),
+            None => group.series.push(ParamSeries {
+                name: p.model.clone(),
+                points: vec![point],
+            }),
+        }
+    }
+    if group.series.is_empty() {
+        bail!(
+            "{}: no value of the parameter `{}` is a number above 0, so there is nothing to chart",
+            scan.path,
+            scan.parameter
+        );
+    }
+    group.series.sort_by(|a, b| a.name.cmp(&b.name));
+    for s in &mut group.series {
+        s.points.sort_by(|a, b| a.value.total_cmp(&b.value));
+    }
+    Ok(ParamReport {
+        tool: SourceTool::Hyperfine,
+        source: PathBuf::from(&scan.path),
+        axis_line,
+        groups: vec![group],
         left_out,
         machine_note: machine_note.map(str::to_string),
     })
@@ -180,13 +248,14 @@ pub fn render(report: &ParamReport, options: &ReportOptions) -> anyhow::Result<R
     let raw_json = serde_json::to_string(report).context("encoding the report for report.html")?;
     let report_html = crate::page::render(&crate::page::PageInput {
         title: &format!(
-            "concbench report: criterion folder {}",
+            "concbench report: {} {}",
+            report.what(),
             report.source.display()
         ),
         markdown: &report_md,
         base_dir: &staging,
         raw_json: &raw_json,
-        raw_name: "the criterion folder's times",
+        raw_name: "the imported times",
     })?;
     for (name, body) in [
         ("report.md", report_md),

@@ -27,13 +27,14 @@ pub const CSV_HEADER: &[&str] = &[
 
 /// The whole `report.md`.
 pub fn markdown(report: &ParamReport, charts: &[RenderedChart]) -> String {
+    let what = report.what();
     let mut out = format!(
-        "# concbench report: criterion folder {}\n\n",
+        "# concbench report: {what} {}\n\n",
         md(&report.source.display().to_string())
     );
     let _ = writeln!(
         out,
-        "Built from the criterion folder {}: times only (no memory, CPU or checksum verification). Machine: {}.\n",
+        "Built from the {what} {}: times only (no memory, CPU or checksum verification). Machine: {}.\n",
         md(&report.source.display().to_string()),
         md(&report.machine())
     );

@@ -98,6 +98,9 @@ pub struct Owner {
     /// True when a folder without a manifest holds this command's output from a concbench
     /// that wrote no manifest.
     pub earlier: fn(&Path) -> bool,
+    /// Files (relative paths) replaced only when the manifest lists them, never on the
+    /// strength of `earlier`: e.g. a report's `results.json`, which a bench run writes.
+    pub only_listed: &'static [&'static str],
 }
 
 /// An output folder with a staging folder inside it; the staging folder is removed on drop.
@@ -162,7 +165,8 @@ impl OutputFolder {
         let earlier = old.is_none() && (self.owner.earlier)(&self.out);
         let old = old.unwrap_or_default();
         for file in &new {
-            check(&self.out, file, &old, earlier)?;
+            let listed_only = self.owner.only_listed.iter().any(|f| file == Path::new(f));
+            check(&self.out, file, &old, earlier && !listed_only)?;
         }
         Ok(Plan { new, old })
     }

@@ -14,6 +14,7 @@ const OWNER: Owner = Owner {
     manifest: MANIFEST,
     staging: ".test-staging",
     earlier: never,
+    only_listed: &[],
 };
 
 fn scratch(name: &str) -> PathBuf {
@@ -190,6 +191,13 @@ fn a_folder_without_manifest_is_replaced_only_when_it_looks_like_ours() {
         earlier: holds_marker,
         ..OWNER
     };
+    let guarded = Owner {
+        only_listed: &["r.md"],
+        ..owner
+    };
+    // A file only the manifest may hand over is not replaced on the strength of `earlier`.
+    let err = write(&out, guarded, &[("r.md", "new")]).unwrap_err();
+    assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
     write(&out, owner, &[("r.md", "new")]).unwrap();
     assert_eq!(fs::read_to_string(out.join("r.md")).unwrap(), "new");
     assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "{}");
