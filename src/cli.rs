@@ -170,10 +170,14 @@ Examples:
   concbench compare a/results.json b/results.json c/results.json --out cmp/
   concbench compare base.json new.json --format json --threshold 5% --fail-on-regression
   concbench compare fleet/ --baseline laptop --out fleet/compare
+  concbench compare target/criterion --baselines base,new
 
 A folder without results.json is a folder of machine folders (reports/, or the folder a CI \
 job gathers its legs' folders into): it stands for every folder in it that holds \
-results.json, in name order, except its compare/ folder. With more than three machines the \
+results.json, in name order, except its compare/ folder. A folder of criterion output \
+(target/criterion) is an input as it is, or one input per name of --baselines \
+(concbench compare target/criterion --baselines base,new); its ids that name no worker \
+count are joined on the whole id. With more than three machines the \
 output leads with a fleet table (per machine: CPU, usable CPUs, memory, busy flag, and per \
 workload the best model and its speedup) and, with --out, a fleet chart per workload \
 (<workload>/fleet.svg|png: the speedup of each model at each machine's usable CPU count, a \
@@ -198,6 +202,11 @@ struct CompareArgs {
     /// The machine the others are compared with: an input's label or folder name.
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
+    /// Criterion baselines to read from each criterion folder among the inputs, each one
+    /// input, e.g. `--baselines base,new` (criterion keeps the previous run as base, and
+    /// runs saved with --save-baseline NAME); default: the latest run only (new).
+    #[arg(long, value_name = "NAME,NAME", value_delimiter = ',', value_parser = baseline_name)]
+    baselines: Vec<String>,
     /// Table format on standard output: md, json or csv (charts: see --chart-format).
     #[arg(long, alias = "output", value_name = "md|json|csv", default_value = "md",
           value_parser = <crate::compare::TableFormat as std::str::FromStr>::from_str)]
@@ -565,6 +574,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let options = crate::compare::CompareOptions {
         inputs: args.inputs,
         baseline: args.baseline,
+        baselines: args.baselines,
         threshold: args.threshold,
         allow_profile_mismatch: args.allow_profile_mismatch,
         out_dir: args.out,
@@ -617,6 +627,17 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
             args.format
         )),
     }
+}
+
+/// One name of `--baselines`: a folder name criterion could have written.
+fn baseline_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+        return Err(format!(
+            "'{text}' is not a baseline name; give names like base,new (the folders criterion keeps beside each benchmark's new/)"
+        ));
+    }
+    Ok(name.to_string())
 }
 
 /// `compare --fail-on-regression` found slower cases (named in the text): a failure, exit

@@ -96,7 +96,10 @@ pub enum CompareFigure {
 pub fn speedup_overlay(inputs: &[Input], workload: &str) -> Option<SpeedupOverlay> {
     let mut models: Vec<&str> = Vec::new();
     for c in inputs.iter().flat_map(|i| &i.results.cases) {
-        if c.workload == workload && c.model != "sequential" && !models.contains(&c.model.as_str())
+        if c.workload == workload
+            && c.id.is_none()
+            && c.model != "sequential"
+            && !models.contains(&c.model.as_str())
         {
             models.push(&c.model);
         }
@@ -109,7 +112,7 @@ pub fn speedup_overlay(inputs: &[Input], workload: &str) -> Option<SpeedupOverla
                 .results
                 .cases
                 .iter()
-                .filter(|c| c.workload == workload && c.model == model)
+                .filter(|c| c.workload == workload && c.model == model && c.id.is_none())
                 .filter_map(|c| {
                     let s = input.results.speedup(c)?;
                     s.point.is_finite().then_some((c.workers as f64, s.point))
@@ -136,7 +139,11 @@ pub fn speedup_overlay(inputs: &[Input], workload: &str) -> Option<SpeedupOverla
 pub fn ratio_bars(inputs: &[Input], workload: &str) -> Option<RatioBars> {
     let base = &inputs[0].results;
     let mut models: Vec<&str> = Vec::new();
-    for c in base.cases.iter().filter(|c| c.workload == workload) {
+    for c in base
+        .cases
+        .iter()
+        .filter(|c| c.workload == workload && c.id.is_none())
+    {
         if !models.contains(&c.model.as_str()) {
             models.push(&c.model);
         }
@@ -153,7 +160,7 @@ pub fn ratio_bars(inputs: &[Input], workload: &str) -> Option<RatioBars> {
         let common = base
             .cases
             .iter()
-            .filter(|c| c.workload == workload && c.model == model)
+            .filter(|c| c.workload == workload && c.model == model && c.id.is_none())
             .map(|c| c.workers)
             .filter(|&w| inputs.iter().all(|i| timed(&i.results, model, w).is_some()))
             .max();

@@ -79,10 +79,13 @@ pub struct WorkloadComparison {
 /// One (model, workers) across the inputs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    /// Model name.
+    /// Model name (for an imported id without a worker count: the id after its group).
     pub model: String,
-    /// Worker count.
+    /// Worker count (1, counting nothing, when `id` is set).
     pub workers: usize,
+    /// The whole id of imported benchmarks that name no worker count, joined on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// One per input, in input order.
     pub cells: Vec<Cell>,
 }
@@ -109,8 +112,11 @@ pub struct Cell {
 pub struct OneSided {
     /// Model name.
     pub model: String,
-    /// Worker count.
+    /// Worker count (1, counting nothing, when `id` is set).
     pub workers: usize,
+    /// The whole id of an imported benchmark that names no worker count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Labels of the inputs that have it.
     pub on: Vec<String>,
 }
@@ -162,11 +168,12 @@ impl Comparison {
             .iter()
             .take(SHOWN)
             .map(|r| {
+                let case = match &r.row.id {
+                    Some(id) => id.clone(),
+                    None => format!("{} {} x{}", r.workload, r.row.model, r.row.workers),
+                };
                 format!(
-                    "{} {} x{} on {} ({:.2}x)",
-                    r.workload,
-                    r.row.model,
-                    r.row.workers,
+                    "{case} on {} ({:.2}x)",
                     r.cell.machine,
                     r.cell.ratio.unwrap_or(f64::NAN)
                 )

@@ -82,8 +82,12 @@ pub fn csv(c: &Comparison) -> String {
                 fields[..7].clone_from_slice(&[
                     w.workload.clone(),
                     w.kind.name().to_string(),
-                    case.model.clone(),
-                    case.workers.to_string(),
+                    case.id.clone().unwrap_or_else(|| case.model.clone()),
+                    if case.id.is_some() {
+                        String::new()
+                    } else {
+                        case.workers.to_string()
+                    },
                     label.clone(),
                     (label == c.base()).to_string(),
                     "true".to_string(),
@@ -119,8 +123,12 @@ fn case_row(w: &WorkloadComparison, row: &Row, cell: &Cell, base: bool) -> Vec<S
     vec![
         w.workload.clone(),
         w.kind.name().to_string(),
-        row.model.clone(),
-        row.workers.to_string(),
+        row.id.clone().unwrap_or_else(|| row.model.clone()),
+        if row.id.is_some() {
+            String::new()
+        } else {
+            row.workers.to_string()
+        },
         cell.machine.clone(),
         base.to_string(),
         cell.present.to_string(),

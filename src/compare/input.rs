@@ -20,6 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::CompareError;
+use crate::results::criterion;
+use crate::results::import::{self, Ids};
 use crate::results::locate::{self, canonical, is_machine_folder};
 use crate::results::schema::Results;
 
@@ -60,41 +62,85 @@ impl Input {
     }
 }
 
-/// The arguments as results files.
+/// What one input is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputFile {
+    /// A results file.
+    Results(PathBuf),
+    /// One baseline of a criterion folder (`None`: criterion's latest, `new`).
+    Criterion {
+        /// The criterion folder, as given.
+        dir: PathBuf,
+        /// The baseline's name (`base`, or a `--save-baseline NAME`).
+        baseline: Option<String>,
+    },
+}
+
+impl InputFile {
+    /// The file or folder it reads.
+    pub fn path(&self) -> &Path {
+        match self {
+            InputFile::Results(path) => path,
+            InputFile::Criterion { dir, .. } => dir,
+        }
+    }
+}
+
+/// The arguments as inputs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Expanded {
-    /// One results file per input, in argument order, a folder's machines in name order.
-    pub files: Vec<PathBuf>,
+    /// One per input, in argument order, a folder's machines in name order, a criterion
+    /// folder's baselines in the order `--baselines` names them.
+    pub files: Vec<InputFile>,
     /// Folders inside a folder argument left out because they hold no `results.json`
     /// (hidden folders and `compare/` are left out without a word).
     pub skipped: Vec<PathBuf>,
 }
 
-/// Turns every argument into results files: a file stays itself, a machine folder gives its
-/// `results.json`, and a folder without one gives the `results.json` of each folder in it
-/// that has one, in name order, except `compare/` and hidden folders. A folder with
-/// neither is an error; so are folders of machine folders that give fewer than two inputs
-/// in all (a lone results file or machine folder is left to the join to refuse).
-pub fn expand(args: &[PathBuf]) -> Result<Expanded, CompareError> {
+/// Turns every argument into inputs: a file stays itself, a machine folder gives its
+/// `results.json`, a folder without one gives the `results.json` of each folder in it
+/// that has one, in name order, except `compare/` and hidden folders, and a folder of
+/// criterion output gives each of `baselines` (criterion's latest, `new`, when empty). A
+/// folder with none of these is an error, as is a baseline a criterion folder does not
+/// have, `baselines` without a criterion folder, and folders of machine folders that give
+/// fewer than two inputs in all (a lone results file or machine folder is left to the join
+/// to refuse).
+pub fn expand(args: &[PathBuf], baselines: &[String]) -> Result<Expanded, CompareError> {
     let mut out = Expanded::default();
     let mut folders: Vec<&Path> = Vec::new();
+    let mut criterion_folders = 0;
     for arg in args {
         if !arg.is_dir() || is_machine_folder(arg) {
-            out.files.push(locate::resolve(arg)?);
+            out.files.push(InputFile::Results(locate::resolve(arg)?));
             continue;
         }
-        let machines = machine_folders(arg, &mut out.skipped)?;
+        let mut skipped = Vec::new();
+        let machines = machine_folders(arg, &mut skipped)?;
         if machines.is_empty() {
+            if criterion::is_criterion_folder(arg) {
+                criterion_folders += 1;
+                out.files.extend(criterion_inputs(arg, baselines)?);
+                continue;
+            }
             return Err(CompareError::NoResultsInFolder {
                 path: arg.to_path_buf(),
             });
         }
-        out.files
-            .extend(machines.iter().map(|m| m.join(RESULTS_FILE)));
+        out.skipped.extend(skipped);
+        out.files.extend(
+            machines
+                .iter()
+                .map(|m| InputFile::Results(m.join(RESULTS_FILE))),
+        );
         folders.push(arg);
     }
+    if !baselines.is_empty() && criterion_folders == 0 {
+        return Err(CompareError::BaselinesWithoutCriterion {
+            baselines: baselines.join(","),
+        });
+    }
     if !folders.is_empty() && out.files.len() < 2 {
-        let labels: Vec<String> = out.files.iter().map(|f| label_of(f)).collect();
+        let labels: Vec<String> = out.files.iter().map(|f| label_of(f.path())).collect();
         return Err(CompareError::TooFewMachines {
             folders: folders
                 .iter()
@@ -109,6 +155,35 @@ pub fn expand(args: &[PathBuf]) -> Result<Expanded, CompareError> {
         });
     }
     Ok(out)
+}
+
+/// The inputs of the criterion folder `dir`: one per baseline of `baselines` (its latest
+/// measurement when empty). A name the folder has no benchmark under is
+/// [`CompareError::UnknownCriterionBaseline`].
+fn criterion_inputs(dir: &Path, baselines: &[String]) -> Result<Vec<InputFile>, CompareError> {
+    if baselines.is_empty() {
+        return Ok(vec![InputFile::Criterion {
+            dir: dir.to_path_buf(),
+            baseline: None,
+        }]);
+    }
+    let has = criterion::baselines(dir);
+    baselines
+        .iter()
+        .map(|name| {
+            if !has.contains(name) {
+                return Err(CompareError::UnknownCriterionBaseline {
+                    dir: dir.to_path_buf(),
+                    name: name.clone(),
+                    has: has.join(", "),
+                });
+            }
+            Ok(InputFile::Criterion {
+                dir: dir.to_path_buf(),
+                baseline: Some(name.clone()),
+            })
+        })
+        .collect()
 }
 
 /// The folders of `dir` that hold `results.json`, sorted by name; the others (but hidden
@@ -137,29 +212,54 @@ fn machine_folders(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf
     Ok(machines)
 }
 
-/// Reads and labels the arguments, in order, after [`expand`]ing them.
+/// Reads and labels the arguments, in order, after [`expand`]ing them (criterion folders
+/// at their latest measurement).
 pub fn load(args: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
-    read(&expand(args)?.files)
+    read(&expand(args, &[])?.files)
 }
 
-/// Reads every results file, in order, and labels them. One file named twice is
-/// [`CompareError::SameFile`].
-pub fn read(files: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
+/// Reads every input, in order, and labels them. One results file (or one baseline of a
+/// criterion folder) named twice is [`CompareError::SameFile`].
+pub fn read(files: &[InputFile]) -> Result<Vec<Input>, CompareError> {
     refuse_repeats(files)?;
-    let mut read: Vec<(PathBuf, Results)> = Vec::new();
-    for path in files {
-        let results = Results::read(path)?;
-        read.push((path.clone(), results));
-    }
-    let named: Vec<(&Path, Option<&str>)> = read
+    let criterion_dirs: Vec<Option<PathBuf>> = files
         .iter()
-        .map(|(path, results)| (path.as_path(), results.machine.name.as_deref()))
+        .filter_map(|f| match f {
+            InputFile::Criterion { dir, .. } => Some(canonical(dir)),
+            InputFile::Results(_) => None,
+        })
+        .collect();
+    let one_criterion_folder = criterion_dirs.windows(2).all(|w| w[0] == w[1]);
+    let mut read: Vec<(PathBuf, Results, String)> = Vec::new();
+    for file in files {
+        let (results, path_label) = match file {
+            InputFile::Results(path) => (Results::read(path)?, label_of(path)),
+            InputFile::Criterion { dir, baseline } => {
+                let imported = import::from_criterion(dir, baseline.as_deref(), Ids::Any, None)
+                    .map_err(|e| CompareError::Criterion {
+                        message: format!("{e:#}"),
+                    })?;
+                let folder = label_of_folder(dir);
+                let which = baseline.as_deref().unwrap_or(criterion::LATEST);
+                let label = match (baseline, one_criterion_folder) {
+                    (None, _) => folder,
+                    (Some(_), true) => which.to_string(),
+                    (Some(_), false) => format!("{folder}@{which}"),
+                };
+                (imported.results, label)
+            }
+        };
+        read.push((file.path().to_path_buf(), results, path_label));
+    }
+    let named: Vec<(&str, Option<&str>)> = read
+        .iter()
+        .map(|(_, results, label)| (label.as_str(), results.machine.name.as_deref()))
         .collect();
     let labels = labels(&named);
     Ok(read
         .into_iter()
         .zip(labels)
-        .map(|((path, results), label)| Input {
+        .map(|((path, results, _), label)| Input {
             label,
             path,
             results,
@@ -169,26 +269,33 @@ pub fn read(files: &[PathBuf]) -> Result<Vec<Input>, CompareError> {
 
 /// The first file of `files` that is an earlier one under another (or the same) spelling,
 /// as an error naming both; files that do not exist are left to the read.
-fn refuse_repeats(files: &[PathBuf]) -> Result<(), CompareError> {
-    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+fn refuse_repeats(files: &[InputFile]) -> Result<(), CompareError> {
+    let mut seen: Vec<((PathBuf, Option<&String>), PathBuf)> = Vec::new();
     for file in files {
-        let Some(real) = canonical(file) else {
+        let Some(real) = canonical(file.path()) else {
             continue;
         };
-        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+        let (key, shown) = match file {
+            InputFile::Results(path) => ((real, None), path.clone()),
+            InputFile::Criterion { dir, baseline } => {
+                let which = baseline.as_deref().unwrap_or(criterion::LATEST);
+                ((real, baseline.as_ref()), dir.join(which))
+            }
+        };
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             return Err(CompareError::SameFile {
-                first: (*first).clone(),
-                second: file.clone(),
+                first: first.clone(),
+                second: shown,
             });
         }
-        seen.push((real, file));
+        seen.push((key, shown));
     }
     Ok(())
 }
 
-/// One unique label per (path, machine name) input, in order: the name when it is set and
-/// no other input has it, else the path's label; repeats get `#2`, `#3`.
-fn labels(inputs: &[(&Path, Option<&str>)]) -> Vec<String> {
+/// One unique label per (path label, machine name) input, in order: the name when it is
+/// set and no other input has it, else the path's label; repeats get `#2`, `#3`.
+fn labels(inputs: &[(&str, Option<&str>)]) -> Vec<String> {
     fn name_of(name: Option<&str>) -> Option<&str> {
         name.map(str::trim).filter(|n| !n.is_empty())
     }
@@ -201,7 +308,7 @@ fn labels(inputs: &[(&Path, Option<&str>)]) -> Vec<String> {
                 .count()
                 == 1
         });
-        let base = unique_name.map_or_else(|| label_of(path), str::to_string);
+        let base = unique_name.unwrap_or(path).to_string();
         let mut label = base.clone();
         let mut n = 2;
         while out.contains(&label) {
@@ -234,6 +341,18 @@ pub fn put_first(inputs: &mut Vec<Input>, name: &str) -> Result<(), CompareError
     let base = inputs.remove(position);
     inputs.insert(0, base);
     Ok(())
+}
+
+/// The label a criterion folder suggests: its name (`criterion` for `target/criterion`).
+fn label_of_folder(dir: &Path) -> String {
+    dir.canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(dir)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "criterion".to_string())
 }
 
 /// The label a results file's path suggests.
@@ -299,9 +418,12 @@ mod tests {
     #[test]
     fn a_readable_name_labels_its_run_unless_another_run_shares_it() {
         fn labels_of(inputs: &[(&str, Option<&str>)]) -> Vec<String> {
-            let inputs: Vec<(&Path, Option<&str>)> = inputs
+            let path_labels: Vec<String> =
+                inputs.iter().map(|(p, _)| label_of(Path::new(p))).collect();
+            let inputs: Vec<(&str, Option<&str>)> = inputs
                 .iter()
-                .map(|(path, name)| (Path::new(*path), *name))
+                .zip(&path_labels)
+                .map(|((_, name), label)| (label.as_str(), *name))
                 .collect();
             labels(&inputs)
         }

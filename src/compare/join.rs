@@ -1,4 +1,5 @@
-//! Joining the inputs on (workload, model, workers): rows where the base and at least one
+//! Joining the inputs on (workload, model, workers), or on the whole id for imported
+//! benchmarks whose id names no worker count ([`crate::results::CaseRecord::id`]): rows where the base and at least one
 //! other input have a case, the rest listed as one-sided; the profile check; the notes on
 //! parameters that differ; the fleet table when there are more than three inputs.
 //!
@@ -22,13 +23,16 @@ pub fn compare(
     let [base, _, ..] = inputs else {
         return Err(CompareError::TooFewInputs(inputs.len()));
     };
-    let profiles_differ = inputs[1..]
-        .iter()
-        .any(|i| i.results.run.profile != base.results.run.profile);
+    // Imported data has no profile: its placeholder is never compared.
+    let own = |i: &Input| i.results.source.is_none();
+    let profiles_differ = own(base)
+        && inputs[1..]
+            .iter()
+            .any(|i| own(i) && i.results.run.profile != base.results.run.profile);
     if profiles_differ && !allow_profile_mismatch {
         let other = inputs[1..]
             .iter()
-            .find(|i| i.results.run.profile != base.results.run.profile)
+            .find(|i| own(i) && i.results.run.profile != base.results.run.profile)
             .unwrap_or(&inputs[1]);
         return Err(CompareError::ProfileMismatch {
             base: base.path.clone(),
@@ -109,11 +113,15 @@ pub fn workload_names(runs: &[&Results]) -> Vec<String> {
     names
 }
 
-/// The (model, workers) keys of `workload` on any input: models in registry order, then by
-/// worker count.
-fn case_keys(inputs: &[Input], workload: &str) -> Vec<(String, usize)> {
+/// A case's join key: (model, workers) for cases with a worker count, the whole id for
+/// imported ones without.
+type Key = (String, usize, Option<String>);
+
+/// The keys of `workload` on any input: cases with a worker count first, models in
+/// registry order, then by worker count; then imported ids, by id.
+fn case_keys(inputs: &[Input], workload: &str) -> Vec<Key> {
     let mut models: Vec<&str> = Vec::new();
-    let mut keys: Vec<(String, usize)> = Vec::new();
+    let mut keys: Vec<Key> = Vec::new();
     for case in inputs
         .iter()
         .flat_map(|i| &i.results.cases)
@@ -122,16 +130,16 @@ fn case_keys(inputs: &[Input], workload: &str) -> Vec<(String, usize)> {
         if !models.contains(&case.model.as_str()) {
             models.push(&case.model);
         }
-        if !keys
-            .iter()
-            .any(|(m, w)| *m == case.model && *w == case.workers)
-        {
-            keys.push((case.model.clone(), case.workers));
+        let key = (case.model.clone(), case.workers, case.id.clone());
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
     sort_models(&mut models);
     let rank = |m: &str| models.iter().position(|x| *x == m);
-    keys.sort_by_key(|a| (rank(&a.0), a.1));
+    keys.sort_by(|a, b| {
+        (a.2.is_some(), &a.2, rank(&a.0), a.1).cmp(&(b.2.is_some(), &b.2, rank(&b.0), b.1))
+    });
     keys
 }
 
@@ -143,10 +151,13 @@ fn compare_workload(inputs: &[Input], workload: &str, threshold: f64) -> Workloa
         .map_or(Kind::Other, |c| c.kind);
     let mut rows = Vec::new();
     let mut one_sided = Vec::new();
-    for (model, workers) in case_keys(inputs, workload) {
+    for (model, workers, id) in case_keys(inputs, workload) {
         let found: Vec<_> = inputs
             .iter()
-            .map(|i| i.results.case(workload, &model, workers))
+            .map(|i| match &id {
+                Some(id) => i.results.case_by_id(id),
+                None => i.results.case(workload, &model, workers),
+            })
             .collect();
         let base_time = found[0].and_then(|c| c.time.as_ref());
         if found[0].is_none() || found[1..].iter().all(Option::is_none) {
@@ -159,6 +170,7 @@ fn compare_workload(inputs: &[Input], workload: &str, threshold: f64) -> Workloa
                     .collect(),
                 model,
                 workers,
+                id,
             });
             continue;
         }
@@ -176,7 +188,9 @@ fn compare_workload(inputs: &[Input], workload: &str, threshold: f64) -> Workloa
                     machine: input.label.clone(),
                     present: case.is_some(),
                     time_ns: time.map(|t| t.median),
-                    speedup: case.and_then(|c| input.results.speedup(c)),
+                    speedup: case
+                        .filter(|c| c.id.is_none())
+                        .and_then(|c| input.results.speedup(c)),
                     ratio: judgement.map(|j| j.ratio),
                     judgement,
                 }
@@ -185,6 +199,7 @@ fn compare_workload(inputs: &[Input], workload: &str, threshold: f64) -> Workloa
         rows.push(Row {
             model,
             workers,
+            id,
             cells,
         });
     }

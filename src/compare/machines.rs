@@ -24,6 +24,13 @@ pub struct MachineRow {
     pub differs: bool,
 }
 
+/// The rows that say something about imported data too; every other row reads
+/// [`NOT_KNOWN`] for it.
+const IMPORT_KNOWS: &[&str] = &["data", "concbench", "cases", "run warnings"];
+
+/// What the machine table says of a fact imported data does not carry.
+const NOT_KNOWN: &str = "not known (imported)";
+
 /// The rows of the machine table, in display order.
 pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
     let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
@@ -38,7 +45,15 @@ pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
             .map(|r| r.machine.cpu_id.as_ref().and_then(f))
             .collect()
     };
-    vec![
+    let mut rows = vec![
+        row(
+            "data",
+            r(|r| match &r.source {
+                Some(s) => s.headline(),
+                None => "measured by concbench".to_string(),
+            }),
+            false,
+        ),
         row(
             "name",
             m(|m| m.name.clone().unwrap_or_else(|| "(not set)".into())),
@@ -137,7 +152,26 @@ pub fn rows(inputs: &[Input]) -> Vec<MachineRow> {
             r(|r| format!("{:.1} min", r.run.wall_s / 60.0)),
             false,
         ),
-    ]
+    ];
+    // Imported data (a criterion folder, a hyperfine scan) carries none of these: its
+    // placeholders are not shown, nor compared.
+    for row in rows
+        .iter_mut()
+        .filter(|row| !IMPORT_KNOWS.contains(&row.field))
+    {
+        let mut any = false;
+        for (value, run) in row.values.iter_mut().zip(&runs) {
+            if run.source.is_some() {
+                *value = NOT_KNOWN.to_string();
+                any = true;
+            }
+        }
+        if any {
+            row.differs = false;
+        }
+    }
+    rows.retain(|row| row.values.iter().any(|v| v != NOT_KNOWN));
+    rows
 }
 
 fn row(field: &'static str, values: Vec<String>, compared: bool) -> MachineRow {

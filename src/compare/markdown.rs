@@ -237,7 +237,10 @@ fn workload_section(c: &Comparison, w: &WorkloadComparison, charts: &[RenderedCh
         let mut by_side: Vec<(String, Vec<String>)> = Vec::new();
         for case in &w.one_sided {
             let key = case.on.join(", ");
-            let name = format!("{} x{}", case.model, case.workers);
+            let name = match &case.id {
+                Some(id) => escape(id),
+                None => format!("{} x{}", case.model, case.workers),
+            };
             match by_side.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, list)) => list.push(name),
                 None => by_side.push((key, vec![name])),
@@ -262,7 +265,10 @@ fn table_rows(c: &Comparison, w: &WorkloadComparison) -> Vec<Vec<String>> {
     header.extend(others.iter().map(|m| format!("verdict {}", m.label)));
     let mut rows = vec![header];
     for row in &w.rows {
-        let mut cells = vec![row.model.clone(), row.workers.to_string()];
+        let mut cells = match &row.id {
+            Some(id) => vec![escape(id), "—".to_string()],
+            None => vec![row.model.clone(), row.workers.to_string()],
+        };
         cells.extend(
             row.cells
                 .iter()

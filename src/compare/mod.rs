@@ -1,7 +1,9 @@
 //! `concbench compare A B [C ...]` and `concbench compare FOLDER`: two or more runs side by
 //! side, or a whole fleet of machine folders.
 //!
-//! Records are joined on (workload, model, workers). The first input is the base (or the
+//! Records are joined on (workload, model, workers); imported benchmarks whose criterion id
+//! names no worker count (one or two segments, a size as the last segment) on their whole
+//! id, and only the cases with a worker count are charted. The first input is the base (or the
 //! one `--baseline` names): every other machine's time is given as a ratio to it, with a
 //! verdict from [`verdict`] (faster, slower, or the same within the noise or the
 //! threshold). Speedups stay per machine (over the same machine's sequential time), so
@@ -10,8 +12,9 @@
 //! only some inputs have are listed, never dropped.
 //!
 //! The parts, one concern each:
-//! - [`input`]: arguments to results files (a folder of machine folders expands to them),
-//!   read, labelled, and the base put first;
+//! - [`input`]: arguments to inputs (a folder of machine folders expands to its results
+//!   files, a criterion folder to one input per baseline), read, labelled, and the base put
+//!   first;
 //! - [`fleet`]: the fleet table and the data of the fleet charts;
 //! - [`join`]: the join into a [`Comparison`] ([`comparison`] holds the types), the profile
 //!   check and the no-common-case error;
@@ -72,14 +75,43 @@ pub enum CompareError {
         "compare needs at least two results files or machine folders, got {0}; e.g. concbench compare reports/laptop reports/server, or a folder of machine folders: concbench compare reports/"
     )]
     TooFewInputs(usize),
-    /// A folder argument without `results.json` and without machine folders holding one.
+    /// A folder argument without `results.json`, without machine folders holding one and
+    /// without criterion output.
     #[error(
-        "{} is a folder without results.json and without machine folders holding one; pass a results file, a machine folder (e.g. reports/<machine>) or a folder of machine folders (e.g. reports/)",
+        "{} is a folder without results.json, without machine folders holding one and without criterion output; pass a results file, a machine folder (e.g. reports/<machine>), a folder of machine folders (e.g. reports/) or a criterion folder (e.g. target/criterion)",
         path.display()
     )]
     NoResultsInFolder {
         /// The folder.
         path: PathBuf,
+    },
+    /// `--baselines` names a baseline a criterion folder has no benchmark under.
+    #[error(
+        "the criterion folder {} has no baseline '{name}'; its baselines are {has}; pass --baselines with two of them, e.g. --baselines base,new (criterion saves one with cargo bench -- --save-baseline NAME)",
+        dir.display()
+    )]
+    UnknownCriterionBaseline {
+        /// The criterion folder.
+        dir: PathBuf,
+        /// The name given.
+        name: String,
+        /// The baselines it has, comma-separated.
+        has: String,
+    },
+    /// `--baselines` without any criterion folder among the inputs.
+    #[error(
+        "--baselines {baselines} reads baselines of a criterion folder, but no input is one; pass the folder criterion writes, e.g. concbench compare target/criterion --baselines base,new"
+    )]
+    BaselinesWithoutCriterion {
+        /// The names given, comma-separated.
+        baselines: String,
+    },
+    /// A criterion folder that does not import (a corrupt or incomplete benchmark, naming
+    /// the file).
+    #[error("{message}")]
+    Criterion {
+        /// The import's error, with its causes.
+        message: String,
     },
     /// One results file given twice (by two spellings, or as a folder and its
     /// `results.json`): it would be compared with itself, every case the same.
@@ -250,6 +282,9 @@ pub struct CompareOptions {
     pub inputs: Vec<PathBuf>,
     /// The base's label or folder name; `None`: the first input.
     pub baseline: Option<String>,
+    /// Baselines to read from each criterion folder among the inputs, each an input
+    /// (`base`, `new`, or names saved with `--save-baseline`); empty: the latest (`new`).
+    pub baselines: Vec<String>,
     /// Relative size a significant difference must exceed to count (0.05 = 5%).
     pub threshold: f64,
     /// Compare runs of different profiles anyway.
@@ -279,7 +314,7 @@ pub struct Outcome {
 /// Expands and reads the inputs, puts the base first, joins them, and writes `out_dir`
 /// when given.
 pub fn run(options: &CompareOptions) -> Result<Outcome, CompareError> {
-    let expanded = input::expand(&options.inputs)?;
+    let expanded = input::expand(&options.inputs, &options.baselines)?;
     let mut inputs = input::read(&expanded.files)?;
     if let Some(name) = &options.baseline {
         input::put_first(&mut inputs, name)?;

@@ -29,7 +29,9 @@ use crate::workload::Kind;
 #[derive(Debug, Error)]
 pub enum HyperfineError {
     /// The file cannot be read.
-    #[error("cannot read the hyperfine export {path}: {message}; pass the file hyperfine wrote with --export-json")]
+    #[error(
+        "cannot read the hyperfine export {path}: {message}; pass the file hyperfine wrote with --export-json"
+    )]
     Read {
         /// The file.
         path: String,
@@ -242,7 +244,12 @@ fn read_run(entry: &Value, i: usize) -> Result<Run, (String, String)> {
             .get(name)
             .and_then(Value::as_f64)
             .filter(|v| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| (at(name), "should be a time in seconds, 0 or more".to_string()))
+            .ok_or_else(|| {
+                (
+                    at(name),
+                    "should be a time in seconds, 0 or more".to_string(),
+                )
+            })
     };
     let command = entry
         .get("command")

@@ -105,13 +105,8 @@ pub fn from_criterion(
             ),
         }
     }
-    let parameters = values_are_parameters(
-        &sorted
-            .kept
-            .iter()
-            .map(|b| b.id.clone())
-            .collect::<Vec<_>>(),
-    );
+    let parameters =
+        values_are_parameters(&sorted.kept.iter().map(|b| b.id.clone()).collect::<Vec<_>>());
     let pairs: Vec<(CaseRecord, SourceBenchmark)> = sorted
         .kept
         .iter()
@@ -261,7 +256,10 @@ mod tests {
     #[test]
     fn worker_counts_need_a_function_and_a_whole_number_up_to_4096() {
         assert_eq!(workers_of(&id("g", Some("threads"), Some("8"))), Some(8));
-        assert_eq!(workers_of(&id("g", Some("threads"), Some("4096"))), Some(4096));
+        assert_eq!(
+            workers_of(&id("g", Some("threads"), Some("4096"))),
+            Some(4096)
+        );
         assert_eq!(workers_of(&id("g", Some("threads"), Some("4097"))), None);
         assert_eq!(workers_of(&id("g", Some("threads"), Some("0"))), None);
         assert_eq!(workers_of(&id("g", None, Some("8"))), None);
