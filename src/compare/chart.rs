@@ -201,9 +201,25 @@ pub fn render_all(
 ) -> Result<Vec<RenderedChart>, ChartError> {
     register_fonts();
     let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
-    let mut profiles: Vec<String> = runs.iter().map(|r| r.run.profile.to_string()).collect();
+    // Imported data has no profile: it is named by its tool instead.
+    let mut profiles: Vec<String> = Vec::new();
+    let mut tools: Vec<&str> = Vec::new();
+    for r in &runs {
+        match &r.source {
+            Some(source) => tools.push(source.tool.name()),
+            None => profiles.push(r.run.profile.to_string()),
+        }
+    }
     profiles.dedup();
-    let profile = format!("profile {}", profiles.join("/"));
+    tools.dedup();
+    let mut parts = Vec::new();
+    if !profiles.is_empty() {
+        parts.push(format!("profile {}", profiles.join("/")));
+    }
+    if !tools.is_empty() {
+        parts.push(format!("{} data", tools.join("/")));
+    }
+    let profile = parts.join(" · ");
     let styles: Vec<String> = inputs
         .iter()
         .enumerate()

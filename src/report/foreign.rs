@@ -101,6 +101,7 @@ pub fn read_hyperfine(
     machine_note: Option<&str>,
 ) -> anyhow::Result<ReportInput> {
     let scan = hyperfine::read_scan(file)?;
+    let name = scan.parameter.replace('`', "'");
     let choice = match (axis, scan.not_workers()) {
         (Some(axis), _) => AxisChoice {
             axis,
@@ -133,14 +134,14 @@ pub fn read_hyperfine(
             }
             Ok(ReportInput::Param(param::from_scan(
                 &scan,
-                choice.line(),
+                scan_line(&choice, &name),
                 machine_note,
             )?))
         }
         Axis::Workers => {
             let mut results = hyperfine::results(&scan, machine_note)?;
             if let Some(source) = results.source.as_mut() {
-                source.notes.push(choice.line());
+                source.notes.push(scan_line(&choice, &name));
             }
             let view = View::for_results(&mut results, scaling, true);
             Ok(ReportInput::Workers {
@@ -148,6 +149,28 @@ pub fn read_hyperfine(
                 view,
             })
         }
+    }
+}
+
+/// The axis line of a hyperfine scan of `parameter`: the axis, why, and the flag for the
+/// other.
+fn scan_line(choice: &AxisChoice, parameter: &str) -> String {
+    let other = match choice.axis {
+        Axis::Workers => "--axis param",
+        Axis::Param => "--axis workers",
+    };
+    match &choice.reason {
+        Reason::AllWorkerCounts => format!(
+            "Axis: workers, chosen automatically: every value of the scanned parameter `{parameter}` is a whole number from 1 to {}; if it is an input size or another parameter, pass `{other}`.",
+            super::axis::MAX_AUTO_WORKERS
+        ),
+        Reason::NotWorkers { id, why } => format!(
+            "Axis: parameter, chosen automatically: the scanned parameter `{parameter}` of `{id}` is {why}, so it is read as a parameter of the work, with no speedup, efficiency or scalability fit; pass `{other}` to read it the other way."
+        ),
+        Reason::Asked | Reason::NoValues => format!(
+            "Axis: {} (the scanned parameter `{parameter}`, as asked; pass `{other}` to read it the other way).",
+            choice.axis.name()
+        ),
     }
 }
 

@@ -265,10 +265,14 @@ fn measurement_section(results: &Results, charts: &[RenderedChart]) -> String {
 
 fn rounds_paragraph(results: &Results) -> String {
     let Some(rounds) = results.run.rounds else {
+        let tool = results.source.as_ref().map(|s| s.tool.name());
         let how = if results.schema == "concbench.results/1" {
-            "Cases were measured in one block per case (results from before rounds)"
+            "Cases were measured in one block per case (results from before rounds)".to_string()
         } else {
-            "Cases were measured by criterion in one block per case"
+            format!(
+                "Cases were measured by {} in one block per case",
+                tool.unwrap_or("criterion")
+            )
         };
         return format!(
             "{how}; speedups are not paired: each is the sequential median over the case's median, its bounds from both intervals, so a change of the machine's speed between the two blocks moves it.\n\n"

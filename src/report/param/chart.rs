@@ -139,9 +139,14 @@ pub fn render_all(
         return Ok(out);
     }
     for group in &report.groups {
-        for (chart, what, plot) in figures(group) {
+        for (chart, what, mut plot) in figures(group) {
             if plot.is_empty() {
                 continue;
+            }
+            // A hyperfine scan names its parameter and times whole runs.
+            if let Some(name) = &report.parameter {
+                plot.x_label = format!("parameter {name} (log scale)");
+                plot.y_label = plot.y_label.replace("per iteration", "per run");
             }
             let header = Header {
                 title: format!("{}: {what}", group.name),

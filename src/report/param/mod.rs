@@ -96,6 +96,9 @@ pub struct ParamReport {
     pub left_out: Vec<String>,
     /// What the user said about the machine that measured the folder (`--machine-note`).
     pub machine_note: Option<String>,
+    /// The scanned parameter's name of a hyperfine scan; `None` for criterion's last id
+    /// segment.
+    pub parameter: Option<String>,
 }
 
 impl ParamReport {
@@ -175,6 +178,7 @@ pub fn import_param(
         groups,
         left_out,
         machine_note: machine_note.map(str::to_string),
+        parameter: None,
     })
 }
 
@@ -232,6 +236,7 @@ pub fn from_scan(
         groups: vec![group],
         left_out,
         machine_note: machine_note.map(str::to_string),
+        parameter: Some(scan.parameter.clone()),
     })
 }
 
