@@ -192,7 +192,8 @@ rounds, on criterion's samples, else non-overlapping confidence intervals. Other
 
 Exit status: 0 done; 1 --fail-on-regression found a slower case (the cases are named on \
 stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, a folder \
-without machine folders, fewer than two machines, an unknown --baseline, different profiles \
+without machine folders or criterion output, fewer than two machines, an unknown \
+--baseline, a name of --baselines the criterion folder does not have, different profiles \
 without --allow-profile-mismatch, no common case).")]
 struct CompareArgs {
     /// Results files, machine folders holding results.json, or folders of machine folders
@@ -527,10 +528,15 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             )
         }
         // Everything that can go wrong importing is about the folder the user named.
-        (None, Some(dir), _) => (
-            report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
-            PathBuf::new(),
-        ),
+        (None, Some(dir), _) => {
+            if let Some(out) = &args.out {
+                refuse_out_around(out, dir)?;
+            }
+            (
+                report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
+                PathBuf::new(),
+            )
+        }
         (None, None, Some(file)) => (
             report::foreign::read_hyperfine(file, args.axis, args.scaling, note)
                 .map_err(BadInput)?,
@@ -638,6 +644,52 @@ fn baseline_name(text: &str) -> Result<String, String> {
         ));
     }
     Ok(name.to_string())
+}
+
+/// `path` made absolute with links resolved, through its longest existing ancestor (the
+/// rest need not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path.to_path_buf();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.file_name(), at.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                at = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// Refuses a report `--out` that is the criterion folder `input`, lies inside it or holds
+/// it: the report would mix its files with criterion's (and a later read of the folder
+/// would take it for a report folder).
+fn refuse_out_around(out: &Path, input: &Path) -> anyhow::Result<()> {
+    let (o, i) = (resolved(out), resolved(input));
+    if o.starts_with(&i) || i.starts_with(&o) {
+        let how = if o == i {
+            "is the criterion folder it reads"
+        } else if o.starts_with(&i) {
+            "is inside the criterion folder it reads"
+        } else {
+            "holds the criterion folder it reads"
+        };
+        return Err(BadInput(anyhow::anyhow!(
+            "--out {} {how} ({}); choose a folder beside it, e.g. --out criterion-report",
+            out.display(),
+            input.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// `compare --fail-on-regression` found slower cases (named in the text): a failure, exit

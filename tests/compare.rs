@@ -56,6 +56,7 @@ fn options(inputs: &[&str]) -> CompareOptions {
     CompareOptions {
         inputs: inputs.iter().map(|n| fixture(n)).collect(),
         baseline: None,
+        baselines: Vec::new(),
         threshold: 0.05,
         allow_profile_mismatch: false,
         out_dir: None,

@@ -209,6 +209,7 @@ fn weak_scaling_charts_throughput_and_scaled_speedup() {
             "report.html",
             "report.md",
             "results.csv",
+            "results.json",
             "spawn-own-work/scaled-speedup.svg",
             "spawn-own-work/throughput.svg",
             "spawn-own-work/time.svg",

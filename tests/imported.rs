@@ -359,3 +359,28 @@ fn a_file_that_is_no_hyperfine_scan_is_refused() {
     assert!(line.contains("hyperfine -P"), "{line}");
     assert!(!out_dir.exists(), "nothing written");
 }
+
+#[test]
+fn a_report_into_the_criterion_folder_it_reads_is_refused_and_nothing_changes() {
+    let dir = scratch("imported", "inside");
+    let input = dir.join("criterion");
+    fs::create_dir_all(&input).unwrap();
+    for file in files_under(&baselines()) {
+        let to = input.join(&file);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(baselines().join(&file), to).unwrap();
+    }
+    let before = files_under(&dir);
+    for out in [input.clone(), input.join("report"), dir.clone()] {
+        let line = refused(&concbench(&[
+            "report",
+            "--criterion",
+            s(&input),
+            "--out",
+            s(&out),
+        ]));
+        assert!(line.contains("the criterion folder it reads"), "{line}");
+        assert!(line.contains("choose a folder beside it"), "{line}");
+        assert_eq!(files_under(&dir), before);
+    }
+}

@@ -267,6 +267,38 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_imports_every_id_and_keys_the_misfits_by_their_whole_id() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion/baselines");
+        assert_eq!(criterion::baselines(&dir), ["base", "new"]);
+        let base = from_criterion(&dir, Some("base"), Ids::Any, None).unwrap();
+        let cases = &base.results.cases;
+        assert_eq!(cases.len(), 5);
+        let ids: Vec<(&str, &str, Option<&str>)> = cases
+            .iter()
+            .map(|c| (c.workload.as_str(), c.model.as_str(), c.id.as_deref()))
+            .collect();
+        assert!(ids.contains(&("fib", "fib", Some("fib"))), "{ids:?}");
+        assert!(
+            ids.contains(&("parse", "serde json", Some("parse/serde json"))),
+            "{ids:?}"
+        );
+        assert!(ids.contains(&("sum", "threads", None)), "{ids:?}");
+        let source = base.results.source.unwrap();
+        assert_eq!(source.baseline.as_deref(), Some("base"));
+        assert_eq!(source.benchmarks.len(), 5);
+        // On a workers axis the misfits are left out, for the report to list.
+        let workers = from_criterion(&dir, None, Ids::Workers, None).unwrap();
+        assert_eq!(workers.results.cases.len(), 3);
+        assert_eq!(workers.left_out.len(), 2);
+        // A baseline no benchmark has names the ones there are.
+        let err = from_criterion(&dir, Some("nightly"), Ids::Any, None).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("its baselines are base, new"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
     fn one_size_beyond_the_limit_makes_every_value_a_parameter() {
         let sizes = [
             id("sort", Some("std"), Some("1000")),
