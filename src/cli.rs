@@ -646,34 +646,11 @@ fn baseline_name(text: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
-/// `path` made absolute with links resolved, through its longest existing ancestor (the
-/// rest need not exist yet).
-fn resolved(path: &Path) -> PathBuf {
-    let mut rest = Vec::new();
-    let mut at = path.to_path_buf();
-    loop {
-        if let Ok(real) = at.canonicalize() {
-            return rest.iter().rev().fold(real, |p, part| p.join(part));
-        }
-        match (at.file_name(), at.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                at = if parent.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    parent.to_path_buf()
-                };
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
-}
-
 /// Refuses a report `--out` that is the criterion folder `input`, lies inside it or holds
 /// it: the report would mix its files with criterion's (and a later read of the folder
 /// would take it for a report folder).
 fn refuse_out_around(out: &Path, input: &Path) -> anyhow::Result<()> {
-    let (o, i) = (resolved(out), resolved(input));
+    let (o, i) = (locate::resolved(out), locate::resolved(input));
     if o.starts_with(&i) || i.starts_with(&o) {
         let how = if o == i {
             "is the criterion folder it reads"

@@ -40,6 +40,29 @@ pub fn canonical(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
 }
 
+/// `path` made absolute with links resolved, through its longest existing ancestor (the
+/// rest need not exist yet).
+pub fn resolved(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path.to_path_buf();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.file_name(), at.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                at = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;
@@ -93,6 +116,21 @@ mod tests {
         let dotted = canonical(&machine.join("..").join("laptop").join(RESULTS_FILE)).unwrap();
         assert_eq!(plain, dotted);
         assert_eq!(canonical(&dir.join("nowhere.json")), None);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_path_that_does_not_exist_yet_resolves_through_its_existing_folders() {
+        let dir = scratch("resolved");
+        fs::create_dir_all(dir.join("criterion")).unwrap();
+        let real = canonical(&dir).unwrap();
+        let later = dir
+            .join("criterion")
+            .join("..")
+            .join("criterion")
+            .join("out/new");
+        assert_eq!(resolved(&later), real.join("criterion/out/new"));
+        assert!(resolved(&later).starts_with(resolved(&dir.join("criterion"))));
         fs::remove_dir_all(dir).unwrap();
     }
 }
