@@ -15,7 +15,8 @@
 //!   text table;
 //! - [`bench`]: the `cargo bench` pipeline: which cases run, the session of the models
 //!   bench, memory and CPU probes in fresh processes, the lists of the other benches;
-//! - [`results`]: the versioned results file and the import of criterion's output;
+//! - [`results`]: the versioned results file and the import of criterion folders (any
+//!   baseline) and hyperfine scans;
 //! - [`plot`]: the drawing toolkit every chart uses (canvas, axes, legend, styles keyed by
 //!   name, line/heatmap/bar renderers, SVG and PNG output);
 //! - [`page`]: the self-contained HTML page (`report.html`, `compare.html`) built from a
