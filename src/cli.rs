@@ -519,8 +519,13 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
         (None, None) => unreachable!("clap requires one of them"),
     };
+    let out_dir = args.out.unwrap_or(default_out);
+    // A report of a criterion folder is never written among the folder's own files.
+    if let Some(dir) = &args.criterion {
+        crate::results::store::folder::refuse_holding(&out_dir, dir)?;
+    }
     let options = report::ReportOptions {
-        out_dir: args.out.unwrap_or(default_out),
+        out_dir,
         formats: args.format,
         theme: args.theme,
     };

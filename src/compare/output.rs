@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::input::RESULTS_FILE;
 use super::{CompareError, Comparison, Input, SCHEMA, chart, export, markdown};
 use crate::plot::{Format, RenderedChart, Theme};
-use crate::results::store::folder::{OutputError, OutputFolder, Owner};
+use crate::results::store::folder::{OutputError, OutputFolder, Owner, refuse_holding};
 
 /// What [`write()`] produced.
 #[derive(Debug, Clone)]
@@ -41,6 +41,9 @@ pub fn write(
             path: dir.to_path_buf(),
         }
         .into());
+    }
+    for input in inputs {
+        refuse_holding(dir, &input.path)?;
     }
     if dir.join(RESULTS_FILE).exists() {
         return Err(CompareError::OutIsReportFolder {

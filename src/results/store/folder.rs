@@ -56,6 +56,30 @@ pub enum OutputError {
         /// The first such path.
         path: PathBuf,
     },
+    /// The folder already holds files and no manifest of this command, and does not look
+    /// like an earlier output of it: concbench would be writing among someone else's files.
+    #[error(
+        "{} already holds files concbench did not write (it has no {manifest}); give --out a new or empty folder",
+        path.display()
+    )]
+    Unmarked {
+        /// The folder.
+        path: PathBuf,
+        /// The manifest it lacks.
+        manifest: &'static str,
+    },
+    /// The output folder is, or contains, what the command reads.
+    #[error(
+        "--out {} holds the input {}; give --out a folder outside it",
+        out.display(),
+        input.display()
+    )]
+    HoldsInput {
+        /// The output folder.
+        out: PathBuf,
+        /// The input inside it.
+        input: PathBuf,
+    },
     /// The folder's manifest is not one concbench wrote.
     #[error(
         "{} is not a concbench list of output files ({problem}); choose another --out folder or move it away",
@@ -122,6 +146,12 @@ impl OutputFolder {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
         };
+        if holds_others(out, owner).map_err(io(out))? {
+            return Err(OutputError::Unmarked {
+                path: out.to_path_buf(),
+                manifest: owner.manifest,
+            });
+        }
         fs::create_dir_all(out).map_err(io(out))?;
         for n in 0u32.. {
             let staging = out.join(format!("{}-{}-{n}", owner.staging, std::process::id()));
@@ -198,6 +228,42 @@ impl OutputFolder {
         write_manifest(&manifest, kept.iter())?;
         Ok(new)
     }
+}
+
+/// True when `out` is a folder with entries (other than this owner's staging folders) but
+/// without this owner's manifest, and does not look like the owner's earlier output.
+fn holds_others(out: &Path, owner: Owner) -> io::Result<bool> {
+    let entries = match fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if fs::symlink_metadata(out.join(owner.manifest)).is_ok() || (owner.earlier)(out) {
+        return Ok(false);
+    }
+    for entry in entries {
+        let name = entry?.file_name();
+        if !name.to_string_lossy().starts_with(owner.staging) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Refuses an output folder that is `input` or holds it (a criterion folder, a results file,
+/// a folder of machine folders), so a command never writes among what it reads. A path that
+/// does not exist yet holds nothing. Errors: [`OutputError::HoldsInput`].
+pub fn refuse_holding(out: &Path, input: &Path) -> Result<(), OutputError> {
+    let (Ok(out_real), Ok(input_real)) = (out.canonicalize(), input.canonicalize()) else {
+        return Ok(());
+    };
+    if input_real.starts_with(&out_real) {
+        return Err(OutputError::HoldsInput {
+            out: out.to_path_buf(),
+            input: input.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// The staged files (relative, sorted) and those the old manifest lists.
