@@ -51,8 +51,9 @@ pub const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// Settings of a [`ProcessPool`].
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
-    /// How long a worker may spend on one task without answering. Start-up and shutdown get
-    /// at least [`SETUP_TIMEOUT`].
+    /// How long a worker may spend on one task without answering (a chunk, answered at its
+    /// end, counts as one: chunks hold a fraction of a millisecond of work). Start-up and
+    /// shutdown get at least [`SETUP_TIMEOUT`].
     pub task_timeout: Duration,
     /// A failure to inject into the workers, for tests.
     #[doc(hidden)]
