@@ -19,7 +19,8 @@
 //!
 //! To extend: new worker answers are matched where [`ProcessPool::start`],
 //! [`ProcessPool::run`] and [`ProcessPool::shutdown`] drain frames; new failure kinds become a
-//! `Failure` variant (in `slot.rs`) mapped to a [`PoolError`] in `ProcessPool::fail`.
+//! `Failure` variant (in `slot.rs`) mapped to a [`PoolError`] in `ProcessPool::fail`
+//! (`pool_failure.rs`, with the rest of how the pool gives up on a worker).
 
 use std::collections::VecDeque;
 use std::io;
@@ -31,10 +32,14 @@ use std::time::{Duration, Instant};
 use super::chunk::{chunk_size, mean_task_ns};
 use super::protocol::{self, Fault, FromWorker, Hello, PROTOCOL_VERSION, ToWorker};
 use super::slot::{Failure, Outgoing, Slot, Unit};
-use super::{Phase, PoolError, describe_status};
+use super::{Phase, PoolError};
 use crate::checksum::BatchChecksum;
 use crate::model::WorkerUsage;
 use crate::workload::{SharedState, Workload, WorkloadSpec};
+
+#[path = "pool_failure.rs"]
+mod failure;
+use failure::unexpected;
 
 /// Units (a task or a chunk of tasks) in flight per worker: one running, one queued in its
 /// pipe.
@@ -444,99 +449,6 @@ impl ProcessPool {
         }
         Ok(())
     }
-
-    /// How long worker `i` may stay busy: the task timeout while it has tasks.
-    fn limit(&self, i: usize) -> Duration {
-        match self.slots[i].in_flight.is_empty() {
-            true => self.timeout.max(SETUP_TIMEOUT),
-            false => self.timeout,
-        }
-    }
-
-    fn phase_of(&self, i: usize) -> Phase {
-        match self.slots[i].in_flight.front() {
-            Some(unit) => unit.phase(),
-            None => self.phase,
-        }
-    }
-
-    /// Gives up on worker `i`: collects its exit status (killing it unless it is already
-    /// on its way out), builds the error, then kills and reaps every other worker.
-    fn fail(&mut self, i: usize, failure: Failure) -> PoolError {
-        let (phase, timeout) = (self.phase_of(i), self.limit(i));
-        let slot = &mut self.slots[i];
-        slot.stdin = None;
-        let status = match failure {
-            Failure::Eof | Failure::Reported(_) => slot.wait_bounded(),
-            _ => {
-                let _ = slot.child.kill();
-                slot.child.wait()
-            }
-        };
-        let status = match status {
-            Ok(status) => describe_status(status),
-            Err(e) => format!("exit status unknown: {e}"),
-        };
-        let pid = slot.pid;
-        let err = match failure {
-            Failure::Eof => PoolError::Died { pid, phase, status },
-            Failure::Timeout => PoolError::Hung {
-                pid,
-                phase,
-                timeout,
-                status,
-            },
-            Failure::Bad(problem) => PoolError::BadFrame {
-                pid,
-                phase,
-                problem,
-                status,
-            },
-            Failure::Reported(message) => PoolError::Failed {
-                pid,
-                phase,
-                message,
-                status,
-            },
-            Failure::Io(source) => PoolError::Pipe {
-                pid,
-                phase,
-                source,
-                status,
-            },
-        };
-        self.fail_all(err)
-    }
-
-    /// Kills and reaps every worker, marks the pool unusable and passes `err` through.
-    fn fail_all(&mut self, err: PoolError) -> PoolError {
-        self.kill_all();
-        self.broken = Some(err.to_string());
-        err
-    }
-
-    fn kill_all(&mut self) {
-        for slot in &mut self.slots {
-            slot.stdin = None;
-            slot.live = false;
-            slot.out = None;
-            slot.busy_since = None;
-            slot.in_flight.clear();
-            // Both are no-ops on a worker that was already reaped.
-            let _ = slot.child.kill();
-            let _ = slot.child.wait();
-        }
-    }
-}
-
-impl Drop for ProcessPool {
-    fn drop(&mut self) {
-        self.kill_all();
-    }
-}
-
-fn unexpected(frame: &FromWorker) -> Failure {
-    Failure::Bad(format!("unexpected frame {frame:?}"))
 }
 
 fn pollfd(fd: i32, events: i16) -> libc::pollfd {
