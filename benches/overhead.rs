@@ -28,11 +28,18 @@
 //!   uses too. It needs
 //!   no external program (`cat` may be missing) and nothing in the `concbench` CLI. Compare
 //!   `process` at batch 1: one task there and its checksum back.
+//! - `pipe-pipelined`: 1000 16-byte messages to another forked process and back, at most 64
+//!   in flight, each written with a `write` of its own at both ends and read back as they
+//!   come ([`concbench::bench::pipe_floor`]): what a pool moving one frame per task pays
+//!   per task once round trips overlap. Compare `process` at batch 1000, where the pool
+//!   keeps several tasks in flight per worker and, once its warm-up has measured the task
+//!   size, puts many near-empty tasks in one frame (so it can go below this floor).
 //! - `process-spawn-wait`: `concbench --version` started and waited for: what a fresh
 //!   process per task would cost, which the process model's persistent pool avoids.
 //!
 //! The batch-1000 floors repeat the primitive 1000 times in one go (one `install`, one
-//! `block_on`); the thread, pipe and process floors are per operation. A model can go below
+//! `block_on`, 1000 messages with 64 in flight); the thread, ping-pong and process floors are
+//! per operation. A model can go below
 //! its floor: rayon runs a 1-task batch without any `join`, and a pool that splits 1000 tasks
 //! into a few chunks pays the primitive far less than once per task.
 //!
@@ -55,10 +62,11 @@ use concbench::bench::list::{
     ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
 };
 use concbench::bench::overhead::{
-    self as lib, FLOOR, OVERHEAD, OverheadBench, PIPE_PING_PONG, PROCESS_SPAWN_WAIT, RAYON_JOIN,
-    THREAD_SPAWN_JOIN, TOKIO_CURRENT_SPAWN_AWAIT, TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS,
-    all_benches,
+    self as lib, FLOOR, OVERHEAD, OverheadBench, PIPE_PING_PONG, PIPE_PIPELINED,
+    PROCESS_SPAWN_WAIT, RAYON_JOIN, THREAD_SPAWN_JOIN, TOKIO_CURRENT_SPAWN_AWAIT,
+    TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS, all_benches,
 };
+use concbench::bench::pipe_floor::PipelinedEcho;
 use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::measure::VerifiedCase;
 use concbench::model::{self, ModelConfig};
@@ -224,6 +232,8 @@ fn bench_floors(
             .context("stopping the pipe-ping-pong echo process")?;
     }
 
+    bench_pipe_pipelined(group, &wanted(PIPE_PIPELINED))?;
+
     for bench in wanted(PROCESS_SPAWN_WAIT) {
         let exe = Path::new(env!("CARGO_BIN_EXE_concbench"));
         let status = lib::spawn_wait(exe).with_context(|| format!("starting {}", exe.display()))?;
@@ -237,6 +247,29 @@ fn bench_floors(
                 assert!(status.success(), "`concbench --version` failed: {status}");
             })
         });
+    }
+    Ok(())
+}
+
+/// Times the `pipe-pipelined` floor: `batch` messages through a forked echo process with
+/// many in flight, per timed iteration.
+fn bench_pipe_pipelined(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    benches: &[&OverheadBench],
+) -> anyhow::Result<()> {
+    for bench in benches {
+        let mut echo =
+            PipelinedEcho::start().context("starting the pipe-pipelined echo process")?;
+        echo.run(bench.batch).context("pipe-pipelined")?;
+        let batch = bench.batch;
+        group.bench_function(criterion_id(bench), |b| {
+            b.iter(|| {
+                echo.run(batch)
+                    .unwrap_or_else(|e| panic!("pipe-pipelined failed: {e}"))
+            })
+        });
+        echo.stop()
+            .context("stopping the pipe-pipelined echo process")?;
     }
     Ok(())
 }

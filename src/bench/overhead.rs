@@ -6,7 +6,9 @@
 //! of [`BATCHES`] tasks with [`WORKERS`] workers, as `overhead/<model>/<batch>`; floors run
 //! alone as `floor/<primitive>/<batch>`. Batch time / batch size is the per-task dispatch
 //! cost. Each [`Floor`] names the models it should be compared with, so the table reads
-//! "this model costs n times its floor".
+//! "this model costs n times its floor". A model may have a floor per batch ([`floor_at`]):
+//! `process` is held against the one-at-a-time `pipe-ping-pong` at batch 1 and against the
+//! `pipe-pipelined` floor (many messages in flight, [`super::pipe_floor`]) at batch 1000.
 //!
 //! To add a floor: a [`Floor`] entry in [`FLOORS`] (name, batches, models it underlies), a
 //! primitive here if it needs more than a line, and its arm in the bench's `bench_floors`.
@@ -54,6 +56,9 @@ pub const TOKIO_SPAWN_AWAIT: &str = "tokio-spawn-await";
 pub const TOKIO_CURRENT_SPAWN_AWAIT: &str = "tokio-current-spawn-await";
 /// One byte to another process and back over two pipes, per operation.
 pub const PIPE_PING_PONG: &str = "pipe-ping-pong";
+/// 16-byte messages to another process and back over two pipes, 64 in flight, a `write` per
+/// message at both ends ([`super::pipe_floor`]); per message.
+pub const PIPE_PIPELINED: &str = "pipe-pipelined";
 /// `concbench --version` started and waited for, per operation.
 pub const PROCESS_SPAWN_WAIT: &str = "process-spawn-wait";
 
@@ -87,18 +92,48 @@ pub const FLOORS: &[Floor] = &[
         compared_with: &["process"],
     },
     Floor {
+        name: PIPE_PIPELINED,
+        batches: &[1000],
+        compared_with: &["process"],
+    },
+    Floor {
         name: PROCESS_SPAWN_WAIT,
         batches: &[1],
         compared_with: &[],
     },
 ];
 
-/// The floor `model` should be compared with, if any.
+/// The first floor listed for `model`, if any (see [`floor_at`] for the one of a batch).
 pub fn floor_of(model: &str) -> Option<&'static str> {
     FLOORS
         .iter()
         .find(|f| f.compared_with.contains(&model))
         .map(|f| f.name)
+}
+
+/// The floor `model` should be compared with at `batch` tasks: among the floors listed for
+/// it, the one measured at that batch, else the first (a floor measured per operation is its
+/// own per-task figure at any batch).
+pub fn floor_at(model: &str, batch: usize) -> Option<&'static str> {
+    let mut listed = FLOORS.iter().filter(|f| f.compared_with.contains(&model));
+    listed
+        .clone()
+        .find(|f| f.batches.contains(&batch))
+        .or_else(|| listed.next())
+        .map(|f| f.name)
+}
+
+/// The "compare with" cell of `model`'s row: its floor, or its floor at each batch when
+/// they differ.
+fn floor_cell(model: &str) -> String {
+    match (floor_at(model, BATCHES[0]), floor_at(model, BATCHES[1])) {
+        (Some(one), Some(many)) if one != many => format!(
+            "floor {one} (batch {}), floor {many} (batch {})",
+            BATCHES[0], BATCHES[1]
+        ),
+        (Some(f), _) | (None, Some(f)) => format!("floor {f}"),
+        (None, None) => "—".to_string(),
+    }
 }
 
 /// One benchmark of the overhead bench: `<group>/<function>/<batch>`.
@@ -255,13 +290,12 @@ pub fn table(records: &[OverheadRecord]) -> String {
         if one.is_none() && many.is_none() {
             continue;
         }
-        let floor = floor_of(m.name);
         // A floor measured per operation only is its own per-task figure at any batch.
-        let floor_at = |batch: usize| {
-            let f = floor?;
+        let floor_point = |batch: usize| {
+            let f = floor_at(m.name, batch)?;
             point(FLOOR, f, batch).or_else(|| point(FLOOR, f, 1))
         };
-        let ratio = |model: Option<f64>, batch: usize| match (model, floor_at(batch)) {
+        let ratio = |model: Option<f64>, batch: usize| match (model, floor_point(batch)) {
             (Some(m), Some(f)) if f > 0.0 => times(m / f),
             _ => "—".to_string(),
         };
@@ -269,7 +303,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
             format!("{} ({})", m.name, m.effective_workers(WORKERS)),
             cell(one),
             cell(many),
-            floor.map_or_else(|| "—".to_string(), |f| format!("floor {f}")),
+            floor_cell(m.name),
             ratio(one, BATCHES[0]),
             ratio(many, BATCHES[1]),
         ]);
@@ -344,10 +378,26 @@ mod tests {
         for f in FLOORS {
             for m in f.compared_with {
                 assert!(MODELS.iter().any(|info| info.name == *m), "{m}");
-                assert_eq!(floor_of(m), Some(f.name));
+                for &batch in f.batches {
+                    assert_eq!(floor_at(m, batch), Some(f.name), "{m} at {batch}");
+                }
             }
         }
         assert_eq!(floor_of("sequential"), None);
+        assert_eq!(floor_at("sequential", 1000), None);
+    }
+
+    #[test]
+    fn the_process_pool_has_a_floor_per_batch() {
+        assert_eq!(floor_at("process", 1), Some(PIPE_PING_PONG));
+        assert_eq!(floor_at("process", 1000), Some(PIPE_PIPELINED));
+        // Per-operation floors stand for every batch.
+        assert_eq!(floor_at("threads", 1000), Some(THREAD_SPAWN_JOIN));
+        assert!(
+            all_benches()
+                .iter()
+                .any(|b| b.id() == "floor/pipe-pipelined/1000")
+        );
     }
 
     #[test]
@@ -358,7 +408,9 @@ mod tests {
             record("floor/rayon-join/1", 2_000.0),
             record("floor/rayon-join/1000", 20.0),
             record("overhead/process/1", 90_000.0),
+            record("overhead/process/1000", 500.0),
             record("floor/pipe-ping-pong/1", 45_000.0),
+            record("floor/pipe-pipelined/1000", 1_000.0),
         ];
         let text = table(&records);
         let row = |start: &str| {
@@ -374,10 +426,20 @@ mod tests {
         );
         assert!(rayon.contains("floor rayon-join"), "{rayon}");
         assert_eq!(rayon.matches("2.0×").count(), 2, "{rayon}");
-        // The pipe floor is per operation: batch 1000 of the pool is held against it too.
+        // The pool at batch 1 is held against the ping-pong, at 1000 against the pipelined
+        // floor.
         let process = row("process (2)");
-        assert!(process.contains("2.0×"), "{process}");
+        assert!(
+            process.contains("2.0×") && process.contains("0.50×"),
+            "{process}"
+        );
+        assert!(
+            process.contains("floor pipe-ping-pong (batch 1), floor pipe-pipelined (batch 1000)"),
+            "{process}"
+        );
         assert!(row("floor pipe-ping-pong").contains("(per op)"));
+        let pipelined = row("floor pipe-pipelined");
+        assert!(pipelined.contains(" 1.00 |"), "{pipelined}");
         // Models without figures get no row.
         assert!(!text.contains("| threads ("), "{text}");
     }
