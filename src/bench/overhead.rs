@@ -439,7 +439,7 @@ mod tests {
         );
         assert!(row("floor pipe-ping-pong").contains("(per op)"));
         let pipelined = row("floor pipe-pipelined");
-        assert!(pipelined.contains(" 1.00 |"), "{pipelined}");
+        assert!(pipelined.contains(" 1.00 µs |"), "{pipelined}");
         // Models without figures get no row.
         assert!(!text.contains("| threads ("), "{text}");
     }
