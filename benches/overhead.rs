@@ -45,6 +45,11 @@
 //! (the cases of an existing file are kept as they are), and a table is printed. Settings:
 //! `CONCBENCH_PROFILE` (smoke: criterion's minimum, seconds in all; default: about a minute)
 //! and `CONCBENCH_REPORTS_DIR`; criterion's own arguments work as usual.
+//!
+//! The table's last column sets each row beside its Python twin, measured right after
+//! criterion by `python/overhead_twins.py` when `python3` is on `PATH`
+//! ([`concbench::bench::python_twins`]); without Python the column says so, and a failing
+//! script is a warning line.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +64,7 @@ use concbench::bench::overhead::{
     THREAD_SPAWN_JOIN, TOKIO_CURRENT_SPAWN_AWAIT, TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS,
     all_benches,
 };
+use concbench::bench::python_twins::{self, PythonTwins, Twin};
 use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::measure::VerifiedCase;
 use concbench::model::{self, ModelConfig};
@@ -301,12 +307,23 @@ fn store(
                 .unwrap_or(usize::MAX)
         },
     );
+    let python = python_twins(selected);
+    warnings.extend(python.warning());
     replace_warnings(&mut results, WARNING_PREFIX, &warnings);
-    println!("{}", lib::table(&results.overhead));
+    println!("{}", lib::table(&results.overhead, &python));
     for warning in &warnings {
         println!("warning: {warning}");
     }
     // The models bench rendered the report before these figures existed: render it again
     // so report.md has its overhead table.
     write_and_render(&path, &results, !results.cases.is_empty())
+}
+
+/// Runs the Python twins' script when a selected row has a twin, right after criterion
+/// measured, so that both sides come from one run on one machine state.
+fn python_twins(selected: &[OverheadBench]) -> PythonTwins {
+    if !selected.iter().any(|b| Twin::of(b.function).is_some()) {
+        return PythonTwins::NotRun;
+    }
+    python_twins::measure(python_twins::INTERPRETER, Path::new(python_twins::SCRIPT))
 }

@@ -16,6 +16,7 @@ use std::io;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
+use super::python_twins::{PythonTwins, Twin};
 use crate::model::MODELS;
 use crate::profile::Profile;
 use crate::results::criterion::CriterionId;
@@ -216,7 +217,7 @@ pub fn spawn_wait(exe: &Path) -> io::Result<ExitStatus> {
 }
 
 /// A ratio with two significant digits or so: `3.7×`, `0.52×`, `0.0031×`.
-fn times(ratio: f64) -> String {
+pub(crate) fn times(ratio: f64) -> String {
     let digits = match ratio {
         r if r >= 10.0 => 0,
         r if r >= 1.0 => 1,
@@ -229,8 +230,11 @@ fn times(ratio: f64) -> String {
 
 /// The table the bench prints: one row per model and floor, time per task at batch 1 and at
 /// batch 1000, and for a model the floor it should be compared with and how many times that
-/// floor it costs at each batch. `records` are the results file's overhead list.
-pub fn table(records: &[OverheadRecord]) -> String {
+/// floor it costs at each batch. `records` are the results file's overhead list. The last
+/// column holds how many times cheaper than its Python twin (see [`Twin::of`]) a row is, from
+/// `python`, measured in the same run: a model at batch 1000, a per-operation floor per
+/// operation.
+pub fn table(records: &[OverheadRecord], python: &PythonTwins) -> String {
     let point = |group: &str, function: &str, batch: usize| {
         let name = format!("{group}/{function}/{batch}");
         records
@@ -246,6 +250,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
         "compare with".to_string(),
         "× floor, batch 1".to_string(),
         "× floor, batch 1000".to_string(),
+        "× cheaper than Python's twin".to_string(),
     ]];
     for m in MODELS {
         let (one, many) = (
@@ -272,6 +277,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
             floor.map_or_else(|| "—".to_string(), |f| format!("floor {f}")),
             ratio(one, BATCHES[0]),
             ratio(many, BATCHES[1]),
+            python.cell(Twin::of(m.name), many),
         ]);
     }
     for f in FLOORS {
@@ -291,10 +297,12 @@ pub fn table(records: &[OverheadRecord]) -> String {
             "—".to_string(),
             "—".to_string(),
             "—".to_string(),
+            python.cell(Twin::of(f.name), one),
         ]);
     }
     format!(
-        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers)\n\n{}",
+        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers); {}\n\n{}",
+        python.caption(),
         markdown(&rows)
     )
 }
@@ -360,7 +368,7 @@ mod tests {
             record("overhead/process/1", 90_000.0),
             record("floor/pipe-ping-pong/1", 45_000.0),
         ];
-        let text = table(&records);
+        let text = table(&records, &PythonTwins::Absent);
         let row = |start: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("| {start}")))
@@ -380,6 +388,24 @@ mod tests {
         assert!(row("floor pipe-ping-pong").contains("(per op)"));
         // Models without figures get no row.
         assert!(!text.contains("| threads ("), "{text}");
+        // Without Python the last column says so where a twin exists, and nothing elsewhere.
+        assert!(process.ends_with("no python3 here |"), "{process}");
+        assert!(rayon.ends_with("— |"), "{rayon}");
+        assert!(text.contains("no python3"), "{text}");
+        let measured = PythonTwins::Measured(crate::bench::python_twins::parse(
+            "python-version 3.12.3\nprocess-pool-executor 118\n",
+        ));
+        let text = table(&records, &measured);
+        assert!(text.contains("Python 3.12.3"), "{text}");
+        let process = text
+            .lines()
+            .find(|l| l.starts_with("| process (2)"))
+            .unwrap();
+        // 118 µs in Python against 90 µs per task at batch 1 only: no batch-1000 figure.
+        assert!(
+            process.contains("— (ProcessPoolExecutor 118.000 µs)"),
+            "{process}"
+        );
     }
 
     #[test]
