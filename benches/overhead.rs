@@ -16,8 +16,11 @@
 //!   `threads-gil`, which spawn their threads per batch.
 //! - `rayon-join`: `pool.install(|| rayon::join(|| (), || ()))` on a 2-thread pool; at batch
 //!   1000, 1000 joins inside one `install`. Compare `rayon`.
-//! - `tokio-spawn-await`: `block_on(spawn(async {}))` on a 2-worker multi-thread runtime; at
-//!   batch 1000, 1000 spawns then 1000 awaits in one `block_on`. Compare `tokio`.
+//! - `tokio-spawn-await`: on a 2-worker multi-thread runtime with I/O and timers on (as the
+//!   `tokio` model builds it), one task spawned from `block_on` spawns the batch's empty
+//!   tasks and awaits them, as the model drives a batch: at batch 1 one hand-over to a
+//!   worker and back around one spawn and await, at batch 1000 spawn and await from a
+//!   worker. Compare `tokio`.
 //! - `tokio-current-spawn-await`: the same on a current-thread runtime, where no other thread
 //!   has to be woken. Compare `tokio-current`.
 //! - `pipe-ping-pong`: one byte to another process and back over two pipes. The other
@@ -193,9 +196,12 @@ fn bench_floors(
         let rt = if name == TOKIO_SPAWN_AWAIT {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(WORKERS)
+                .enable_all()
                 .build()
         } else {
-            tokio::runtime::Builder::new_current_thread().build()
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
         }
         .with_context(|| format!("building the tokio runtime for the {name} floor"))?;
         for bench in benches {

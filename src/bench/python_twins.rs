@@ -19,6 +19,9 @@ use std::time::Duration;
 use thiserror::Error;
 use wait_timeout::ChildExt;
 
+use super::overhead::times;
+use crate::units::format_ns;
+
 /// The script, in the crate's `python/` folder.
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/overhead_twins.py");
 /// The interpreter looked up on `PATH`.
@@ -251,11 +254,12 @@ impl PythonTwins {
             PythonTwins::NotRun => "not measured in this run".to_string(),
             PythonTwins::Measured(figures) => match (figures.micros_of(twin), ours_ns) {
                 (Some(us), Some(ns)) if ns > 0.0 => format!(
-                    "{} ({} {us:.3} µs)",
-                    super::overhead::times(us * 1e3 / ns),
-                    twin.label()
+                    "{} ({} {})",
+                    times(us * 1e3 / ns),
+                    twin.label(),
+                    format_ns(us * 1e3)
                 ),
-                (Some(us), _) => format!("— ({} {us:.3} µs)", twin.label()),
+                (Some(us), _) => format!("— ({} {})", twin.label(), format_ns(us * 1e3)),
                 (None, _) => "—".to_string(),
             },
         }
@@ -325,7 +329,7 @@ unknown-twin 3
     fn a_cell_divides_the_twin_by_the_model() {
         let twins = PythonTwins::Measured(parse(OUTPUT));
         let cell = twins.cell(Twin::of("tokio"), Some(500.0));
-        assert_eq!(cell, "12× (asyncio gather 5.950 µs)");
+        assert_eq!(cell, "12× (asyncio gather 5.95 µs)");
         assert_eq!(twins.cell(Twin::of("rayon"), Some(20.0)), "—");
         assert!(twins.warning().is_none());
     }

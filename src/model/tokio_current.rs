@@ -6,8 +6,9 @@
 //!
 //! The batch's driver (the loop that takes a permit and spawns the next task) is itself a
 //! task of the runtime ([`super::tokio_rt::run_on_runtime`]): a finishing task that hands
-//! its permit back wakes the driver through the runtime's own run queue, whereas waking the
-//! future of `block_on` goes through the runtime's I/O driver (a system call) every time.
+//! its permit back puts the driver on the run queue behind the other tasks. As the future of
+//! `block_on` it would run only once the run queue is empty, and tokio polls its I/O driver
+//! (a system call) before it polls that future: once every W tasks.
 
 use std::sync::Arc;
 

@@ -123,10 +123,7 @@ fn a_task_panic_reaches_the_caller() {
             let mut built = build(name, probe, 2);
             let caught = catch_unwind(AssertUnwindSafe(|| built.run()))
                 .expect_err("a panicking task must not give a checksum");
-            let message = caught
-                .downcast_ref::<String>()
-                .cloned()
-                .unwrap_or_default();
+            let message = caught.downcast_ref::<String>().cloned().unwrap_or_default();
             assert!(
                 message.contains("probe task 7 fails"),
                 "{name}, async {async_path}: {message:?}"
