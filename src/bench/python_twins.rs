@@ -19,7 +19,7 @@ use std::time::Duration;
 use thiserror::Error;
 use wait_timeout::ChildExt;
 
-use super::overhead::times;
+use super::overhead::{THREAD_SPAWN_JOIN, times};
 use crate::units::format_ns;
 
 /// The script, in the crate's `python/` folder.
@@ -78,7 +78,7 @@ impl Twin {
             "threads" | "threads-gil" => Some(Twin::ThreadPoolExecutor),
             "process" => Some(Twin::ProcessPoolExecutor),
             "tokio" | "tokio-current" => Some(Twin::AsyncioGather),
-            "thread-spawn-join" => Some(Twin::ThreadStartJoin),
+            THREAD_SPAWN_JOIN => Some(Twin::ThreadStartJoin),
             _ => None,
         }
     }
