@@ -16,8 +16,11 @@
 //!   `threads-gil`, which spawn their threads per batch.
 //! - `rayon-join`: `pool.install(|| rayon::join(|| (), || ()))` on a 2-thread pool; at batch
 //!   1000, 1000 joins inside one `install`. Compare `rayon`.
-//! - `tokio-spawn-await`: `block_on(spawn(async {}))` on a 2-worker multi-thread runtime; at
-//!   batch 1000, 1000 spawns then 1000 awaits in one `block_on`. Compare `tokio`.
+//! - `tokio-spawn-await`: on a 2-worker multi-thread runtime with I/O and timers on (as the
+//!   `tokio` model builds it), one task spawned from `block_on` spawns the batch's empty
+//!   tasks and awaits them, as the model drives a batch: at batch 1 one hand-over to a
+//!   worker and back around one spawn and await, at batch 1000 spawn and await from a
+//!   worker. Compare `tokio`.
 //! - `tokio-current-spawn-await`: the same on a current-thread runtime, where no other thread
 //!   has to be woken. Compare `tokio-current`.
 //! - `pipe-ping-pong`: one byte to another process and back over two pipes. The other
@@ -52,6 +55,11 @@
 //! (the cases of an existing file are kept as they are), and a table is printed. Settings:
 //! `CONCBENCH_PROFILE` (smoke: criterion's minimum, seconds in all; default: about a minute)
 //! and `CONCBENCH_REPORTS_DIR`; criterion's own arguments work as usual.
+//!
+//! The table's last column sets each row beside its Python twin, measured right after
+//! criterion by `python/overhead_twins.py` when `python3` is on `PATH`
+//! ([`concbench::bench::python_twins`]); without Python the column says so, and a failing
+//! script is a warning line.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +75,7 @@ use concbench::bench::overhead::{
     TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS, all_benches,
 };
 use concbench::bench::pipe_floor::PipelinedEcho;
+use concbench::bench::python_twins::{self, PythonTwins, Twin};
 use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::measure::VerifiedCase;
 use concbench::model::{self, ModelConfig};
@@ -195,9 +204,12 @@ fn bench_floors(
         let rt = if name == TOKIO_SPAWN_AWAIT {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(WORKERS)
+                .enable_all()
                 .build()
         } else {
-            tokio::runtime::Builder::new_current_thread().build()
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
         }
         .with_context(|| format!("building the tokio runtime for the {name} floor"))?;
         for bench in benches {
@@ -334,12 +346,23 @@ fn store(
                 .unwrap_or(usize::MAX)
         },
     );
+    let python = python_twins(selected);
+    warnings.extend(python.warning());
     replace_warnings(&mut results, WARNING_PREFIX, &warnings);
-    println!("{}", lib::table(&results.overhead));
+    println!("{}", lib::table(&results.overhead, &python));
     for warning in &warnings {
         println!("warning: {warning}");
     }
     // The models bench rendered the report before these figures existed: render it again
     // so report.md has its overhead table.
     write_and_render(&path, &results, !results.cases.is_empty())
+}
+
+/// Runs the Python twins' script when a selected row has a twin, right after criterion
+/// measured, so that both sides come from one run on one machine state.
+fn python_twins(selected: &[OverheadBench]) -> PythonTwins {
+    if !selected.iter().any(|b| Twin::of(b.function).is_some()) {
+        return PythonTwins::NotRun;
+    }
+    python_twins::measure(python_twins::INTERPRETER, Path::new(python_twins::SCRIPT))
 }

@@ -18,6 +18,7 @@ use std::io;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
+use super::python_twins::{PythonTwins, Twin};
 use crate::model::MODELS;
 use crate::profile::Profile;
 use crate::results::criterion::CriterionId;
@@ -50,7 +51,8 @@ pub struct Floor {
 pub const THREAD_SPAWN_JOIN: &str = "thread-spawn-join";
 /// `rayon::join` of two empty closures inside a 2-thread pool's `install`.
 pub const RAYON_JOIN: &str = "rayon-join";
-/// `spawn` then `await` of an empty task on a 2-worker multi-thread tokio runtime.
+/// `spawn` then `await` of an empty task, from a task of a 2-worker multi-thread tokio runtime
+/// built as the `tokio` model builds its own.
 pub const TOKIO_SPAWN_AWAIT: &str = "tokio-spawn-await";
 /// The same on a current-thread runtime.
 pub const TOKIO_CURRENT_SPAWN_AWAIT: &str = "tokio-current-spawn-await";
@@ -228,15 +230,21 @@ pub fn rayon_joins(pool: &rayon::ThreadPool, batch: usize) {
 }
 
 /// The [`TOKIO_SPAWN_AWAIT`] and [`TOKIO_CURRENT_SPAWN_AWAIT`] floors: `batch` empty tasks
-/// spawned on `runtime`, then awaited, in one `block_on`.
+/// spawned, then awaited, by one task of `runtime` that the calling thread waits for, as the
+/// tokio models drive a batch. At batch 1 this is one hand-over to the runtime and back
+/// around one spawn and await; at batch 1000, spawn and await as a runtime task pays them.
 pub fn spawn_await(runtime: &tokio::runtime::Runtime, batch: usize) {
-    runtime.block_on(async {
-        let handles: Vec<_> = (0..batch)
-            .map(|_| tokio::spawn(async { black_box(()) }))
-            .collect();
-        for h in handles {
-            h.await.expect("an empty task does not panic");
-        }
+    runtime.block_on(async move {
+        tokio::spawn(async move {
+            let handles: Vec<_> = (0..batch)
+                .map(|_| tokio::spawn(async { black_box(()) }))
+                .collect();
+            for h in handles {
+                h.await.expect("an empty task does not panic");
+            }
+        })
+        .await
+        .expect("the floor's driver does not panic")
     })
 }
 
@@ -251,7 +259,7 @@ pub fn spawn_wait(exe: &Path) -> io::Result<ExitStatus> {
 }
 
 /// A ratio with two significant digits or so: `3.7×`, `0.52×`, `0.0031×`.
-fn times(ratio: f64) -> String {
+pub(crate) fn times(ratio: f64) -> String {
     let digits = match ratio {
         r if r >= 10.0 => 0,
         r if r >= 1.0 => 1,
@@ -264,8 +272,11 @@ fn times(ratio: f64) -> String {
 
 /// The table the bench prints: one row per model and floor, time per task at batch 1 and at
 /// batch 1000, and for a model the floor it should be compared with and how many times that
-/// floor it costs at each batch. `records` are the results file's overhead list.
-pub fn table(records: &[OverheadRecord]) -> String {
+/// floor it costs at each batch. `records` are the results file's overhead list. The last
+/// column holds how many times cheaper than its Python twin (see [`Twin::of`]) a row is, from
+/// `python`, measured in the same run: a model at batch 1000, a per-operation floor per
+/// operation.
+pub fn table(records: &[OverheadRecord], python: &PythonTwins) -> String {
     let point = |group: &str, function: &str, batch: usize| {
         let name = format!("{group}/{function}/{batch}");
         records
@@ -281,6 +292,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
         "compare with".to_string(),
         "× floor, batch 1".to_string(),
         "× floor, batch 1000".to_string(),
+        "× cheaper than Python's twin".to_string(),
     ]];
     for m in MODELS {
         let (one, many) = (
@@ -306,6 +318,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
             floor_cell(m.name),
             ratio(one, BATCHES[0]),
             ratio(many, BATCHES[1]),
+            python.cell(Twin::of(m.name), many),
         ]);
     }
     for f in FLOORS {
@@ -325,10 +338,12 @@ pub fn table(records: &[OverheadRecord]) -> String {
             "—".to_string(),
             "—".to_string(),
             "—".to_string(),
+            python.cell(Twin::of(f.name), one),
         ]);
     }
     format!(
-        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers)\n\n{}",
+        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers); {}\n\n{}",
+        python.caption(),
         markdown(&rows)
     )
 }
@@ -412,7 +427,7 @@ mod tests {
             record("floor/pipe-ping-pong/1", 45_000.0),
             record("floor/pipe-pipelined/1000", 1_000.0),
         ];
-        let text = table(&records);
+        let text = table(&records, &PythonTwins::Absent);
         let row = |start: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("| {start}")))
@@ -442,6 +457,24 @@ mod tests {
         assert!(pipelined.contains(" 1.00 µs |"), "{pipelined}");
         // Models without figures get no row.
         assert!(!text.contains("| threads ("), "{text}");
+        // Without Python the last column says so where a twin exists, and nothing elsewhere.
+        assert!(process.ends_with("no python3 here |"), "{process}");
+        assert!(rayon.ends_with("— |"), "{rayon}");
+        assert!(text.contains("no python3"), "{text}");
+        let measured = PythonTwins::Measured(crate::bench::python_twins::parse(
+            "python-version 3.12.3\nprocess-pool-executor 118\n",
+        ));
+        let text = table(&records, &measured);
+        assert!(text.contains("Python 3.12.3"), "{text}");
+        let process = text
+            .lines()
+            .find(|l| l.starts_with("| process (2)"))
+            .unwrap();
+        // 118 µs in Python against 0.5 µs per task at batch 1000.
+        assert!(
+            process.contains("236× (ProcessPoolExecutor 118 µs)"),
+            "{process}"
+        );
     }
 
     #[test]
