@@ -541,9 +541,16 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             ))
         }
     })?;
-    if let report::foreign::ReportInput::Workers { results, .. } = &input {
-        for warning in report::origin::warnings(results) {
-            eprintln!("warning: {warning}");
+    match &input {
+        report::foreign::ReportInput::Workers { results, .. } => {
+            for warning in report::origin::warnings(results) {
+                eprintln!("warning: {warning}");
+            }
+        }
+        report::foreign::ReportInput::Param(param) => {
+            if let Some(warning) = param.left_out_warning() {
+                eprintln!("warning: {warning}");
+            }
         }
     }
     print_stdout(&format!(

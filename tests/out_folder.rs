@@ -2,8 +2,7 @@
 //! user's files without concbench's list of its own is refused, the user's files put beside
 //! concbench's output later are never replaced or removed (a collision refuses the whole
 //! write with exit status 2 and changes nothing), an `--out` that is a file or that holds the
-//! input is refused, and folders written before concbench kept a list of its files are still
-//! regenerated in place.
+//! input is refused, and a folder without the list keeps every file it holds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -203,37 +202,41 @@ fn out_naming_a_file_is_bad_input_for_both_commands() {
 }
 
 #[test]
-fn folders_from_before_the_file_list_are_regenerated_in_place() {
+fn a_folder_without_the_list_keeps_every_file_it_holds() {
     let dir = scratch("earlier");
-    // A report folder: its results.json reads as a concbench results file.
+    // A machine folder: its results.json reads as a concbench results file, so a report may
+    // go there (as `cargo bench` puts one), but never over a file it did not list.
     let machine = dir.join("machine");
     fs::create_dir_all(&machine).unwrap();
     fs::copy(fixture("results/valid.json"), machine.join("results.json")).unwrap();
-    put(&machine, "report.md", "an earlier report");
-    put(&machine, "sleep/speedup.svg", "an earlier chart");
-    let out = report(&machine.join("results.json"), &machine);
-    assert!(out.status.success(), "{out:?}");
-    assert_ne!(
-        fs::read(machine.join("report.md")).unwrap(),
-        b"an earlier report"
+    put(&machine, "report.md", "a report someone wrote");
+    put(&machine, "sleep/speedup.svg", "a chart someone drew");
+    let before = tree(&machine);
+    let err = refused(&report(&machine.join("results.json"), &machine));
+    assert!(
+        err.contains(s(&machine.join("report.md"))) && err.contains("was not written by concbench"),
+        "{err}"
     );
+    assert_eq!(tree(&machine), before);
+    // Moved away, the report is written, and the results file stays as it was.
+    fs::remove_file(machine.join("report.md")).unwrap();
+    fs::remove_dir_all(machine.join("sleep")).unwrap();
+    assert!(report(&machine.join("results.json"), &machine).status.success());
     assert_eq!(
         fs::read(machine.join("results.json")).unwrap(),
         fs::read(fixture("results/valid.json")).unwrap()
     );
 
-    // A comparison folder: its compare.json reads as a concbench comparison.
+    // A comparison folder without the list: its files are kept the same way.
     let cmp = dir.join("compare");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/compare/compare.json");
     fs::create_dir_all(&cmp).unwrap();
     fs::copy(committed, cmp.join("compare.json")).unwrap();
-    put(&cmp, "compare.md", "an earlier comparison");
-    let out = compare(&cmp, "svg");
-    assert!(out.status.success(), "{out:?}");
-    assert_ne!(
-        fs::read(cmp.join("compare.md")).unwrap(),
-        b"an earlier comparison"
-    );
+    put(&cmp, "compare.md", "a comparison someone wrote");
+    let before = tree(&cmp);
+    let err = refused(&compare(&cmp, "svg"));
+    assert!(err.contains("was not written by concbench"), "{err}");
+    assert_eq!(tree(&cmp), before);
 
     // Without a readable concbench file the same folder is someone else's.
     let unknown = dir.join("unknown");

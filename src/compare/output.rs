@@ -66,13 +66,13 @@ pub fn write(
     })
 }
 
-/// Who owns the files of a comparison folder: its manifest, and how a comparison folder
-/// from a concbench that wrote no manifest is recognised (its `compare.json` reads as a
-/// comparison of schema [`SCHEMA`]).
+/// Who owns the files of a comparison folder: its manifest, and which folder without one a
+/// comparison may still go into (one whose `compare.json` reads as a comparison of schema
+/// [`SCHEMA`]; nothing already there is replaced).
 pub const OWNER: Owner = Owner {
     manifest: ".concbench-compare-files",
     staging: ".compare-staging",
-    earlier: holds_comparison,
+    ours: holds_comparison,
 };
 
 fn holds_comparison(dir: &Path) -> bool {

@@ -13,7 +13,7 @@ fn holds_marker(dir: &Path) -> bool {
 const OWNER: Owner = Owner {
     manifest: MANIFEST,
     staging: ".test-staging",
-    earlier: never,
+    ours: never,
 };
 
 fn scratch(name: &str) -> PathBuf {
@@ -178,25 +178,26 @@ fn an_own_file_where_a_folder_must_now_go_is_replaced() {
 }
 
 #[test]
-fn a_folder_without_manifest_is_replaced_only_when_it_looks_like_ours() {
+fn a_folder_without_manifest_takes_new_files_only_when_it_looks_like_ours() {
     let out = scratch("earlier");
     put(&out, "results.json", "{}");
-    put(&out, "r.md", "an earlier report");
-    put(&out, "old.svg", "an earlier chart no longer drawn");
-    let err = write(&out, OWNER, &[("r.md", "new")]).unwrap_err();
+    put(&out, "r.md", "a report someone wrote");
+    let err = write(&out, OWNER, &[("new.md", "new")]).unwrap_err();
     assert!(matches!(err, OutputError::Unmarked { .. }), "{err}");
     let owner = Owner {
-        earlier: holds_marker,
+        ours: holds_marker,
         ..OWNER
     };
-    write(&out, owner, &[("r.md", "new")]).unwrap();
-    assert_eq!(fs::read_to_string(out.join("r.md")).unwrap(), "new");
+    // Its files are never replaced, whoever wrote them: a collision is refused.
+    let before = tree(&out);
+    let err = write(&out, owner, &[("r.md", "new")]).unwrap_err();
+    assert!(matches!(&err, OutputError::NotOurs { path } if path == &out.join("r.md")));
+    assert_eq!(tree(&out), before);
+    // New files go in beside them.
+    write(&out, owner, &[("new.md", "new")]).unwrap();
+    assert_eq!(fs::read_to_string(out.join("r.md")).unwrap(), "a report someone wrote");
     assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "{}");
-    assert!(
-        out.join("old.svg").exists(),
-        "unlisted files are never removed"
-    );
-    assert_eq!(manifest(&out), ["r.md"]);
+    assert_eq!(manifest(&out), ["new.md"]);
     fs::remove_dir_all(out).unwrap();
 }
 
@@ -321,5 +322,17 @@ fn an_output_folder_holding_the_input_is_refused() {
     // Beside it, inside it, or not there yet: fine.
     refuse_holding(&dir.join("report"), &input).unwrap();
     refuse_holding(&input.join("group"), &input).unwrap();
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_folder_under_a_file_is_refused_naming_the_file() {
+    let dir = scratch("under-a-file");
+    let file = dir.join("results.json");
+    fs::write(&file, "mine").unwrap();
+    let err = write(&file.join("sub"), OWNER, &[("r.md", "new")]).unwrap_err();
+    assert!(err.is_bad_input());
+    assert!(matches!(&err, OutputError::NotAFolder { path } if path == &file), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
     fs::remove_dir_all(dir).unwrap();
 }
