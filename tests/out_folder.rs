@@ -221,7 +221,11 @@ fn a_folder_without_the_list_keeps_every_file_it_holds() {
     // Moved away, the report is written, and the results file stays as it was.
     fs::remove_file(machine.join("report.md")).unwrap();
     fs::remove_dir_all(machine.join("sleep")).unwrap();
-    assert!(report(&machine.join("results.json"), &machine).status.success());
+    assert!(
+        report(&machine.join("results.json"), &machine)
+            .status
+            .success()
+    );
     assert_eq!(
         fs::read(machine.join("results.json")).unwrap(),
         fs::read(fixture("results/valid.json")).unwrap()

@@ -230,7 +230,12 @@ pub fn markdown(fleet: &Fleet, base: &str, charts: &[RenderedChart]) -> String {
         .map(String::from)
         .to_vec();
     let escape = crate::table::escape_markdown;
-    header.extend(fleet.workloads.iter().map(|w| format!("{}: best", escape(w))));
+    header.extend(
+        fleet
+            .workloads
+            .iter()
+            .map(|w| format!("{}: best", escape(w))),
+    );
     let mut rows = vec![header];
     for m in &fleet.machines {
         let mut row = vec![

@@ -306,7 +306,6 @@ pub(super) fn chart_file(charts: &[RenderedChart], workload: &str, chart: &str) 
         .map(|f| f.to_string_lossy().replace('\\', "/"))
 }
 
-
 /// `c` with the names that came from the inputs (machine labels, model names, the fleet's
 /// labels and CPUs) escaped for Markdown, so a name like `rack|7 <b>` cannot break a table
 /// or inject HTML; concbench's own text around them is left as it is.

@@ -380,7 +380,15 @@ mod tests {
         let got: Vec<String> = names.iter().map(|n| folders.get(n)).collect();
         assert_eq!(
             got,
-            ["a-b", "a-b-2", "a-b-3", "A-B-4", "report.md-2", "_hidden", "a-b"]
+            [
+                "a-b",
+                "a-b-2",
+                "a-b-3",
+                "A-B-4",
+                "report.md-2",
+                "_hidden",
+                "a-b"
+            ]
         );
         // A name it was not given gets the plain cleaned name.
         assert_eq!(folders.get("x y"), "x-y");

@@ -286,11 +286,7 @@ impl Drop for OutputFolder {
 }
 
 /// Refuses `file` when it, or a folder on its way, is taken by something not ours.
-fn check(
-    out: &Path,
-    file: &Path,
-    old: &BTreeSet<PathBuf>,
-) -> Result<(), OutputError> {
+fn check(out: &Path, file: &Path, old: &BTreeSet<PathBuf>) -> Result<(), OutputError> {
     let not_ours = |rel: &Path| OutputError::NotOurs {
         path: out.join(rel),
     };

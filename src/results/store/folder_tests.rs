@@ -195,7 +195,10 @@ fn a_folder_without_manifest_takes_new_files_only_when_it_looks_like_ours() {
     assert_eq!(tree(&out), before);
     // New files go in beside them.
     write(&out, owner, &[("new.md", "new")]).unwrap();
-    assert_eq!(fs::read_to_string(out.join("r.md")).unwrap(), "a report someone wrote");
+    assert_eq!(
+        fs::read_to_string(out.join("r.md")).unwrap(),
+        "a report someone wrote"
+    );
     assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "{}");
     assert_eq!(manifest(&out), ["new.md"]);
     fs::remove_dir_all(out).unwrap();
@@ -332,7 +335,10 @@ fn a_folder_under_a_file_is_refused_naming_the_file() {
     fs::write(&file, "mine").unwrap();
     let err = write(&file.join("sub"), OWNER, &[("r.md", "new")]).unwrap_err();
     assert!(err.is_bad_input());
-    assert!(matches!(&err, OutputError::NotAFolder { path } if path == &file), "{err}");
+    assert!(
+        matches!(&err, OutputError::NotAFolder { path } if path == &file),
+        "{err}"
+    );
     assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
     fs::remove_dir_all(dir).unwrap();
 }
