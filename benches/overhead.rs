@@ -16,8 +16,11 @@
 //!   `threads-gil`, which spawn their threads per batch.
 //! - `rayon-join`: `pool.install(|| rayon::join(|| (), || ()))` on a 2-thread pool; at batch
 //!   1000, 1000 joins inside one `install`. Compare `rayon`.
-//! - `tokio-spawn-await`: `block_on(spawn(async {}))` on a 2-worker multi-thread runtime; at
-//!   batch 1000, 1000 spawns then 1000 awaits in one `block_on`. Compare `tokio`.
+//! - `tokio-spawn-await`: on a 2-worker multi-thread runtime with I/O and timers on (as the
+//!   `tokio` model builds it), one task spawned from `block_on` spawns the batch's empty
+//!   tasks and awaits them, as the model drives a batch: at batch 1 one hand-over to a
+//!   worker and back around one spawn and await, at batch 1000 spawn and await from a
+//!   worker. Compare `tokio`.
 //! - `tokio-current-spawn-await`: the same on a current-thread runtime, where no other thread
 //!   has to be woken. Compare `tokio-current`.
 //! - `pipe-ping-pong`: one byte to another process and back over two pipes. The other
@@ -28,11 +31,18 @@
 //!   uses too. It needs
 //!   no external program (`cat` may be missing) and nothing in the `concbench` CLI. Compare
 //!   `process` at batch 1: one task there and its checksum back.
+//! - `pipe-pipelined`: 1000 16-byte messages to another forked process and back, at most 64
+//!   in flight, each written with a `write` of its own at both ends and read back as they
+//!   come ([`concbench::bench::pipe_floor`]): what a pool moving one frame per task pays
+//!   per task once round trips overlap. Compare `process` at batch 1000, where the pool
+//!   keeps several tasks in flight per worker and, once its warm-up has measured the task
+//!   size, puts many near-empty tasks in one frame (so it can go below this floor).
 //! - `process-spawn-wait`: `concbench --version` started and waited for: what a fresh
 //!   process per task would cost, which the process model's persistent pool avoids.
 //!
 //! The batch-1000 floors repeat the primitive 1000 times in one go (one `install`, one
-//! `block_on`); the thread, pipe and process floors are per operation. A model can go below
+//! `block_on`, 1000 messages with 64 in flight); the thread, ping-pong and process floors are
+//! per operation. A model can go below
 //! its floor: rayon runs a 1-task batch without any `join`, and a pool that splits 1000 tasks
 //! into a few chunks pays the primitive far less than once per task.
 //!
@@ -45,6 +55,11 @@
 //! (the cases of an existing file are kept as they are), and a table is printed. Settings:
 //! `CONCBENCH_PROFILE` (smoke: criterion's minimum, seconds in all; default: about a minute)
 //! and `CONCBENCH_REPORTS_DIR`; criterion's own arguments work as usual.
+//!
+//! The table's last column sets each row beside its Python twin, measured right after
+//! criterion by `python/overhead_twins.py` when `python3` is on `PATH`
+//! ([`concbench::bench::python_twins`]); without Python the column says so, and a failing
+//! script is a warning line.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,10 +70,12 @@ use concbench::bench::list::{
     ListRun, merge_records, replace_warnings, wide_interval_warning, write_and_render,
 };
 use concbench::bench::overhead::{
-    self as lib, FLOOR, OVERHEAD, OverheadBench, PIPE_PING_PONG, PROCESS_SPAWN_WAIT, RAYON_JOIN,
-    THREAD_SPAWN_JOIN, TOKIO_CURRENT_SPAWN_AWAIT, TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS,
-    all_benches,
+    self as lib, FLOOR, OVERHEAD, OverheadBench, PIPE_PING_PONG, PIPE_PIPELINED,
+    PROCESS_SPAWN_WAIT, RAYON_JOIN, THREAD_SPAWN_JOIN, TOKIO_CURRENT_SPAWN_AWAIT,
+    TOKIO_SPAWN_AWAIT, WARNING_PREFIX, WORKERS, all_benches,
 };
+use concbench::bench::pipe_floor::PipelinedEcho;
+use concbench::bench::python_twins::{self, PythonTwins, Twin};
 use concbench::bench::suite::{BenchArgs, SuiteConfig, criterion_dir};
 use concbench::measure::VerifiedCase;
 use concbench::model::{self, ModelConfig};
@@ -187,9 +204,12 @@ fn bench_floors(
         let rt = if name == TOKIO_SPAWN_AWAIT {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(WORKERS)
+                .enable_all()
                 .build()
         } else {
-            tokio::runtime::Builder::new_current_thread().build()
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
         }
         .with_context(|| format!("building the tokio runtime for the {name} floor"))?;
         for bench in benches {
@@ -224,6 +244,8 @@ fn bench_floors(
             .context("stopping the pipe-ping-pong echo process")?;
     }
 
+    bench_pipe_pipelined(group, &wanted(PIPE_PIPELINED))?;
+
     for bench in wanted(PROCESS_SPAWN_WAIT) {
         let exe = Path::new(env!("CARGO_BIN_EXE_concbench"));
         let status = lib::spawn_wait(exe).with_context(|| format!("starting {}", exe.display()))?;
@@ -237,6 +259,29 @@ fn bench_floors(
                 assert!(status.success(), "`concbench --version` failed: {status}");
             })
         });
+    }
+    Ok(())
+}
+
+/// Times the `pipe-pipelined` floor: `batch` messages through a forked echo process with
+/// many in flight, per timed iteration.
+fn bench_pipe_pipelined(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    benches: &[&OverheadBench],
+) -> anyhow::Result<()> {
+    for bench in benches {
+        let mut echo =
+            PipelinedEcho::start().context("starting the pipe-pipelined echo process")?;
+        echo.run(bench.batch).context("pipe-pipelined")?;
+        let batch = bench.batch;
+        group.bench_function(criterion_id(bench), |b| {
+            b.iter(|| {
+                echo.run(batch)
+                    .unwrap_or_else(|e| panic!("pipe-pipelined failed: {e}"))
+            })
+        });
+        echo.stop()
+            .context("stopping the pipe-pipelined echo process")?;
     }
     Ok(())
 }
@@ -301,12 +346,23 @@ fn store(
                 .unwrap_or(usize::MAX)
         },
     );
+    let python = python_twins(selected);
+    warnings.extend(python.warning());
     replace_warnings(&mut results, WARNING_PREFIX, &warnings);
-    println!("{}", lib::table(&results.overhead));
+    println!("{}", lib::table(&results.overhead, &python));
     for warning in &warnings {
         println!("warning: {warning}");
     }
     // The models bench rendered the report before these figures existed: render it again
     // so report.md has its overhead table.
     write_and_render(&path, &results, !results.cases.is_empty())
+}
+
+/// Runs the Python twins' script when a selected row has a twin, right after criterion
+/// measured, so that both sides come from one run on one machine state.
+fn python_twins(selected: &[OverheadBench]) -> PythonTwins {
+    if !selected.iter().any(|b| Twin::of(b.function).is_some()) {
+        return PythonTwins::NotRun;
+    }
+    python_twins::measure(python_twins::INTERPRETER, Path::new(python_twins::SCRIPT))
 }

@@ -530,7 +530,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         // Everything that can go wrong importing is about the folder the user named.
         (None, Some(dir), _) => {
             if let Some(out) = &args.out {
-                refuse_out_around(out, dir)?;
+                refuse_out_inside(out, dir)?;
             }
             (
                 report::foreign::read(dir, args.axis, args.scaling, note).map_err(BadInput)?,
@@ -544,8 +544,14 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         ),
         (None, None, None) => unreachable!("clap requires one of them"),
     };
+    let out_dir = args.out.unwrap_or(default_out);
+    // A report of a criterion folder (or a hyperfine file) is never written among the
+    // folder's own files, nor into a folder holding the file.
+    for input in [&args.criterion, &args.hyperfine].into_iter().flatten() {
+        crate::results::store::folder::refuse_holding(&out_dir, input)?;
+    }
     let options = report::ReportOptions {
-        out_dir: args.out.unwrap_or(default_out),
+        out_dir,
         formats: args.format,
         theme: args.theme,
     };
@@ -561,9 +567,16 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             ))
         }
     })?;
-    if let report::foreign::ReportInput::Workers { results, .. } = &input {
-        for warning in report::origin::warnings(results) {
-            eprintln!("warning: {warning}");
+    match &input {
+        report::foreign::ReportInput::Workers { results, .. } => {
+            for warning in report::origin::warnings(results) {
+                eprintln!("warning: {warning}");
+            }
+        }
+        report::foreign::ReportInput::Param(param) => {
+            if let Some(warning) = param.left_out_warning() {
+                eprintln!("warning: {warning}");
+            }
         }
     }
     print_stdout(&format!(
@@ -646,21 +659,15 @@ fn baseline_name(text: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
-/// Refuses a report `--out` that is the criterion folder `input`, lies inside it or holds
-/// it: the report would mix its files with criterion's (and a later read of the folder
-/// would take it for a report folder).
-fn refuse_out_around(out: &Path, input: &Path) -> anyhow::Result<()> {
+/// Refuses a report `--out` inside the criterion folder `input` (one that is or holds it is
+/// refused as for every input, by [`crate::results::store::folder::refuse_holding`]): the
+/// report would sit among criterion's files, and a later read of the folder would take it
+/// for a folder of machine folders.
+fn refuse_out_inside(out: &Path, input: &Path) -> anyhow::Result<()> {
     let (o, i) = (locate::resolved(out), locate::resolved(input));
-    if o.starts_with(&i) || i.starts_with(&o) {
-        let how = if o == i {
-            "is the criterion folder it reads"
-        } else if o.starts_with(&i) {
-            "is inside the criterion folder it reads"
-        } else {
-            "holds the criterion folder it reads"
-        };
+    if o != i && o.starts_with(&i) {
         return Err(BadInput(anyhow::anyhow!(
-            "--out {} {how} ({}); choose a folder beside it, e.g. --out criterion-report",
+            "--out {} is inside the criterion folder {} it reads; give --out a folder outside it, e.g. --out criterion-report",
             out.display(),
             input.display()
         ))

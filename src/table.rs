@@ -81,6 +81,28 @@ pub fn markdown(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `text` safe to put anywhere in a line of Markdown (a heading, a table cell, an image's
+/// alt text): HTML's `&`, `<` and `>` become entities, and the characters Markdown reads
+/// as markup (`\`, `` ` ``, `*`, `_`, `[`, `]`, `|`) get a backslash, so an id like
+/// `<script>&` or `a|b` shows as written and cannot break a table or inject HTML.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

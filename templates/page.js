@@ -11,11 +11,13 @@
     root.setAttribute("data-theme", dark() ? "light" : "dark");
   });
   // Sorting: a cell sorts by the number it starts with, scaled by its unit, else by its text.
+  // A range ("1.05 µs–1.06 µs") sorts by its first value; "124 M" is 124 million.
   var units = { ns: 1e-9, "\u00b5s": 1e-6, us: 1e-6, ms: 1e-3, s: 1, min: 60,
-    B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824, x: 1, "%": 1 };
+    B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824, x: 1, "\u00d7": 1, "%": 1,
+    k: 1e3, M: 1e6, G: 1e9 };
   function key(cell) {
     var text = cell.textContent.trim();
-    var m = /^([-+]?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*([^\s(]*)/i.exec(text);
+    var m = /^([-+]?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*([A-Za-z\u00b5\u00d7%]*)/.exec(text);
     if (m && (m[2] === "" || units.hasOwnProperty(m[2]))) {
       return { num: parseFloat(m[1]) * (units[m[2]] || 1), text: text };
     }

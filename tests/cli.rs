@@ -119,12 +119,21 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A path whose parent is a regular file, so that no folder can be created there (also not
-/// by root, whom permissions would not stop).
+/// A folder that cannot be created, also not by root, whom permissions would not stop: the
+/// kernel's `/proc` takes no new entries. (A path under a regular file is bad input instead,
+/// exit status 2: see [`under_a_file`].)
 fn unwritable(name: &str) -> String {
+    format!("/proc/concbench-test-{name}/out")
+}
+
+/// A path whose parent is a regular file: refused as bad input, naming the file.
+fn under_a_file(name: &str) -> (String, String) {
     let file = scratch(name).join("a-file");
     fs::write(&file, "not a folder").unwrap();
-    file.join("out").display().to_string()
+    (
+        file.join("out").display().to_string(),
+        file.display().to_string(),
+    )
 }
 
 fn stderr_of(out: &Output) -> String {
@@ -376,7 +385,16 @@ fn report_exits_2_on_an_unusable_file_and_1_when_writing_fails() {
     let out = unwritable("report-out");
     fails(
         &["report", &fixture("results/valid.json"), "--out", &out],
-        &[&out, "Not a directory"],
+        &[&out, "cannot write"],
+    );
+    let (under, file) = under_a_file("report-under-file");
+    one_error_line(
+        &concbench()
+            .args(["report", &fixture("results/valid.json"), "--out", &under])
+            .output()
+            .unwrap(),
+        2,
+        &[&file, "is a file, not a folder"],
     );
 }
 
@@ -432,7 +450,7 @@ fn report_criterion_exits_2_on_an_unusable_folder_and_1_when_writing_fails() {
             "--format",
             "svg",
         ],
-        &[&unwritable, "Not a directory"],
+        &[&unwritable, "cannot write"],
     );
 }
 
@@ -469,7 +487,7 @@ fn compare_exits_2_on_unusable_inputs_and_1_when_writing_fails() {
             "--chart-format",
             "svg",
         ],
-        &[&out, "Not a directory", "unchanged"],
+        &[&out, "cannot write", "unchanged"],
     );
 }
 

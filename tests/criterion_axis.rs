@@ -287,7 +287,7 @@ fn ids_without_a_number_are_left_out_and_listed_on_a_parameter_axis() {
     fs::write(&bench, text).unwrap();
     let (_, report) = report_dir(&dir, "words", &[]);
     assert!(
-        report.contains("- 1 id left out: the last segment is not a number above 0, so it has no place on a log axis: `Performance_Sort/std sort/huge`"),
+        report.contains("- 1 id left out: the last segment is missing or not a number above 0, so it has no place on a log axis: Performance\\_Sort/std sort/huge"),
         "{report}"
     );
 }

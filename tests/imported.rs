@@ -371,7 +371,11 @@ fn a_report_into_the_criterion_folder_it_reads_is_refused_and_nothing_changes() 
         fs::copy(baselines().join(&file), to).unwrap();
     }
     let before = files_under(&dir);
-    for out in [input.clone(), input.join("report"), dir.clone()] {
+    for (out, says) in [
+        (input.clone(), "holds the input"),
+        (dir.clone(), "holds the input"),
+        (input.join("report"), "is inside the criterion folder"),
+    ] {
         let line = refused(&concbench(&[
             "report",
             "--criterion",
@@ -379,8 +383,8 @@ fn a_report_into_the_criterion_folder_it_reads_is_refused_and_nothing_changes() 
             "--out",
             s(&out),
         ]));
-        assert!(line.contains("the criterion folder it reads"), "{line}");
-        assert!(line.contains("choose a folder beside it"), "{line}");
+        assert!(line.contains(says), "{line}");
+        assert!(line.contains("give --out a folder outside it"), "{line}");
         assert_eq!(files_under(&dir), before);
     }
 }

@@ -1,7 +1,8 @@
-//! `report --out` and `compare --out` into folders that hold other files: the user's own
-//! files are never replaced or removed (a collision refuses the whole write with exit
-//! status 2 and changes nothing), an `--out` that is a file is refused, and folders written
-//! before concbench kept a list of its files are still regenerated in place.
+//! `report --out` and `compare --out` into folders that hold other files: a folder of the
+//! user's files without concbench's list of its own is refused, the user's files put beside
+//! concbench's output later are never replaced or removed (a collision refuses the whole
+//! write with exit status 2 and changes nothing), an `--out` that is a file or that holds the
+//! input is refused, and a folder without the list keeps every file it holds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -88,10 +89,12 @@ fn report_into_a_folder_of_the_users_files_is_refused_and_nothing_changes() {
     let (input, mine) = users_folder(&dir);
     let before = tree(&mine);
     let err = refused(&report(&input, &mine));
-    assert!(
-        err.contains(s(&mine.join("report.md")))
-            && err.contains("was not written by concbench; choose another --out folder"),
-        "{err}"
+    assert_eq!(
+        err,
+        format!(
+            "error: {} already holds files concbench did not write (it has no .concbench-report-files); give --out a new or empty folder\n",
+            mine.display()
+        )
     );
     assert_eq!(
         tree(&mine),
@@ -103,11 +106,21 @@ fn report_into_a_folder_of_the_users_files_is_refused_and_nothing_changes() {
 #[test]
 fn report_beside_the_users_files_keeps_them_and_replaces_only_its_own() {
     let dir = scratch("report-beside");
-    let (input, mine) = users_folder(&dir);
-    fs::remove_file(mine.join("report.md")).unwrap();
-    fs::remove_file(mine.join("results.csv")).unwrap();
-    fs::remove_file(mine.join("sleep/speedup.svg")).unwrap();
-    let users = tree(&mine);
+    let (input, users_files) = users_folder(&dir);
+    // A report folder first; the user adds files beside and inside its folders later.
+    let mine = dir.join("report");
+    assert!(report(&input, &mine).status.success());
+    put(&mine, "my-notes.md", "my notes");
+    fs::copy(
+        users_files.join("sleep/my-own.txt"),
+        mine.join("sleep/my-own.txt"),
+    )
+    .unwrap();
+    let users: Vec<_> = tree(&mine)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with("my-notes.md") || rel.ends_with("my-own.txt"))
+        .collect();
+    assert_eq!(users.len(), 2);
     let png = mine.join("sum-squares/speedup.png");
     for formats in ["svg,png", "svg"] {
         let out = concbench(&["report", s(&input), "--out", s(&mine), "--format", formats]);
@@ -135,6 +148,7 @@ fn report_beside_the_users_files_keeps_them_and_replaces_only_its_own() {
 fn compare_beside_the_users_files_keeps_them_and_refuses_collisions() {
     let dir = scratch("compare-users");
     let mine = dir.join("mine2");
+    assert!(compare(&mine, "svg").status.success());
     put(&mine, "sleep/notes.txt", "my notes");
     for formats in ["svg,png", "svg"] {
         let out = compare(&mine, formats);
@@ -148,16 +162,28 @@ fn compare_beside_the_users_files_keeps_them_and_refuses_collisions() {
     assert!(mine.join("sleep/speedup.svg").is_file());
     assert!(!mine.join("sleep/speedup.png").exists());
 
+    // A file of the user's where a new output must go refuses the whole write.
     let other = dir.join("other");
-    put(&other, "compare.md", "my comparison");
-    put(&other, "sleep/notes.txt", "my notes");
+    assert!(compare(&other, "svg").status.success());
+    put(&other, "sleep/speedup.png", "my picture");
     let before = tree(&other);
-    let err = refused(&compare(&other, "svg"));
+    let err = refused(&compare(&other, "svg,png"));
     assert!(
-        err.contains(s(&other.join("compare.md"))) && err.contains("was not written by concbench"),
+        err.contains(s(&other.join("sleep/speedup.png")))
+            && err.contains("was not written by concbench"),
         "{err}"
     );
     assert_eq!(tree(&other), before);
+    // A folder of the user's files is refused whole.
+    let theirs = dir.join("theirs");
+    put(&theirs, "compare.md", "my comparison");
+    let before = tree(&theirs);
+    let err = refused(&compare(&theirs, "svg"));
+    assert!(
+        err.contains("already holds files concbench did not write"),
+        "{err}"
+    );
+    assert_eq!(tree(&theirs), before);
 }
 
 #[test]
@@ -176,37 +202,45 @@ fn out_naming_a_file_is_bad_input_for_both_commands() {
 }
 
 #[test]
-fn folders_from_before_the_file_list_are_regenerated_in_place() {
+fn a_folder_without_the_list_keeps_every_file_it_holds() {
     let dir = scratch("earlier");
-    // A report folder: its results.json reads as a concbench results file.
+    // A machine folder: its results.json reads as a concbench results file, so a report may
+    // go there (as `cargo bench` puts one), but never over a file it did not list.
     let machine = dir.join("machine");
     fs::create_dir_all(&machine).unwrap();
     fs::copy(fixture("results/valid.json"), machine.join("results.json")).unwrap();
-    put(&machine, "report.md", "an earlier report");
-    put(&machine, "sleep/speedup.svg", "an earlier chart");
-    let out = report(&machine.join("results.json"), &machine);
-    assert!(out.status.success(), "{out:?}");
-    assert_ne!(
-        fs::read(machine.join("report.md")).unwrap(),
-        b"an earlier report"
+    put(&machine, "report.md", "a report someone wrote");
+    put(&machine, "sleep/speedup.svg", "a chart someone drew");
+    let before = tree(&machine);
+    let err = refused(&report(&machine.join("results.json"), &machine));
+    assert!(
+        err.contains(s(&machine.join("report.md"))) && err.contains("was not written by concbench"),
+        "{err}"
+    );
+    assert_eq!(tree(&machine), before);
+    // Moved away, the report is written, and the results file stays as it was.
+    fs::remove_file(machine.join("report.md")).unwrap();
+    fs::remove_dir_all(machine.join("sleep")).unwrap();
+    assert!(
+        report(&machine.join("results.json"), &machine)
+            .status
+            .success()
     );
     assert_eq!(
         fs::read(machine.join("results.json")).unwrap(),
         fs::read(fixture("results/valid.json")).unwrap()
     );
 
-    // A comparison folder: its compare.json reads as a concbench comparison.
+    // A comparison folder without the list: its files are kept the same way.
     let cmp = dir.join("compare");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/compare/compare.json");
     fs::create_dir_all(&cmp).unwrap();
     fs::copy(committed, cmp.join("compare.json")).unwrap();
-    put(&cmp, "compare.md", "an earlier comparison");
-    let out = compare(&cmp, "svg");
-    assert!(out.status.success(), "{out:?}");
-    assert_ne!(
-        fs::read(cmp.join("compare.md")).unwrap(),
-        b"an earlier comparison"
-    );
+    put(&cmp, "compare.md", "a comparison someone wrote");
+    let before = tree(&cmp);
+    let err = refused(&compare(&cmp, "svg"));
+    assert!(err.contains("was not written by concbench"), "{err}");
+    assert_eq!(tree(&cmp), before);
 
     // Without a readable concbench file the same folder is someone else's.
     let unknown = dir.join("unknown");
@@ -215,6 +249,60 @@ fn folders_from_before_the_file_list_are_regenerated_in_place() {
     let before = tree(&unknown);
     let input = fixture("results/valid.json");
     let err = refused(&report(&input, &unknown));
-    assert!(err.contains("was not written by concbench"), "{err}");
+    assert!(
+        err.contains("already holds files concbench did not write"),
+        "{err}"
+    );
     assert_eq!(tree(&unknown), before);
+}
+
+#[test]
+fn an_out_folder_holding_the_input_is_refused() {
+    let dir = scratch("holds-input");
+    let criterion = dir.join("criterion");
+    fs::create_dir_all(&criterion).unwrap();
+    for entry in fs::read_dir(fixture("criterion/normal")).unwrap() {
+        let entry = entry.unwrap();
+        copy_tree(&entry.path(), &criterion.join(entry.file_name()));
+    }
+    let before = tree(&criterion);
+    for out in [&criterion, &dir] {
+        let run = concbench(&["report", "--criterion", s(&criterion), "--out", s(out)]);
+        let err = refused(&run);
+        assert!(
+            err.contains("holds the input") && err.contains("give --out a folder outside it"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        tree(&criterion),
+        before,
+        "the criterion folder is untouched"
+    );
+    // compare: an --out holding one of the inputs.
+    let inputs = dir.join("inputs");
+    fs::create_dir_all(&inputs).unwrap();
+    fs::copy(fixture("compare/laptop.json"), inputs.join("laptop.json")).unwrap();
+    fs::copy(fixture("compare/server.json"), inputs.join("server.json")).unwrap();
+    let run = concbench(&[
+        "compare",
+        s(&inputs.join("laptop.json")),
+        s(&inputs.join("server.json")),
+        "--out",
+        s(&inputs),
+    ]);
+    assert!(refused(&run).contains("holds the input"));
+    assert_eq!(fs::read_dir(&inputs).unwrap().count(), 2);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::copy(from, to).unwrap();
+    }
 }

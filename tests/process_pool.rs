@@ -57,21 +57,30 @@ fn options(fault: Option<Fault>, timeout_ms: u64) -> PoolOptions {
     PoolOptions {
         task_timeout: Duration::from_millis(timeout_ms),
         fault,
+        ..PoolOptions::default()
     }
 }
 
 /// Runs `spec` on a pool whose workers misbehave as `kind` on `task`; returns the error and
-/// the pids, after checking that the pool refuses further work and that every worker is gone.
+/// the pids, after checking that the pool refuses further work, that every worker is gone
+/// and that the error names a worker and the task.
 fn failing_run(
     spec: &WorkloadSpec,
     kind: FaultKind,
     task: usize,
     timeout_ms: u64,
 ) -> (PoolError, Vec<u32>) {
-    let workload = built(spec);
     let fault = Some(Fault { task, kind });
-    let mut pool =
-        ProcessPool::start(exe(), spec, 2, options(fault, timeout_ms)).expect("pool starts");
+    let (err, pids) = failing_run_with(spec, options(fault, timeout_ms));
+    let message = err.to_string();
+    assert!(names_task(&message, task), "{message}");
+    (err, pids)
+}
+
+/// As [`failing_run`], with any pool options, without checking which task is named.
+fn failing_run_with(spec: &WorkloadSpec, options: PoolOptions) -> (PoolError, Vec<u32>) {
+    let workload = built(spec);
+    let mut pool = ProcessPool::start(exe(), spec, 2, options).expect("pool starts");
     let pids = pool.pids();
     let err = pool
         .run(workload.as_ref())
@@ -88,7 +97,6 @@ fn failing_run(
             .any(|pid| message.contains(&format!("pid {pid} "))),
         "{message}"
     );
-    assert!(names_task(&message, task), "{message}");
     (err, pids)
 }
 
@@ -163,6 +171,92 @@ fn a_crash_names_pid_task_and_exit_status() {
     let (err, _) = failing_run(&squares_spec(), FaultKind::Exit, 5, 10_000);
     assert!(matches!(err, PoolError::Died { .. }), "{err}");
     assert!(err.to_string().contains("exit status: 101"), "{err}");
+}
+
+/// 1000 near-empty tasks in chunks of 50 on 2 workers: up to 100 tasks in flight per worker.
+fn chunked(kind: FaultKind, task: usize) -> PoolOptions {
+    PoolOptions {
+        fault: Some(Fault { task, kind }),
+        chunk: Some(50),
+        ..PoolOptions::default()
+    }
+}
+
+fn many_tiny_tasks() -> WorkloadSpec {
+    WorkloadSpec::new("sum-squares")
+        .with("tasks", 1000)
+        .with("n", 1)
+}
+
+#[test]
+fn a_crash_mid_chunk_names_the_task_and_leaves_no_worker() {
+    let (err, pids) = failing_run_with(&many_tiny_tasks(), chunked(FaultKind::Exit, 517));
+    let message = err.to_string();
+    assert!(matches!(err, PoolError::Died { .. }), "{message}");
+    // The answers of tasks 500 to 516 arrived before the worker exited: task 517 is named.
+    assert!(names_task(&message, 517), "{message}");
+    assert!(message.contains("chunk of tasks 500–549"), "{message}");
+    assert!(message.contains("exit status: 101"), "{message}");
+    assert_all_gone(&pids);
+}
+
+#[test]
+fn a_hard_crash_mid_chunk_names_its_chunk() {
+    // An abort sends nothing more: the pool names the chunk and its first unanswered task.
+    let (err, pids) = failing_run_with(&many_tiny_tasks(), chunked(FaultKind::Abort, 517));
+    let message = err.to_string();
+    assert!(matches!(err, PoolError::Died { .. }), "{message}");
+    assert!(names_task(&message, 500), "{message}");
+    assert!(message.contains("chunk of tasks 500–549"), "{message}");
+    assert!(message.contains("killed by signal 6"), "{message}");
+    assert_all_gone(&pids);
+}
+
+#[test]
+fn near_empty_tasks_go_in_chunks_after_the_first_batch_and_big_ones_do_not() {
+    let spec = many_tiny_tasks();
+    let workload = built(&spec);
+    let want = reference_checksum(workload.as_ref());
+    let mut pool =
+        ProcessPool::start(exe(), &spec, 2, PoolOptions::default()).expect("pool starts");
+    assert_eq!(pool.run(workload.as_ref()).expect("warm-up"), want);
+    assert_eq!(
+        pool.last_chunk(),
+        1,
+        "the first batch goes one task per frame"
+    );
+    let task_ns = pool.task_ns().expect("the workers reported their time");
+    assert!(task_ns > 0.0, "{task_ns}");
+    for _ in 0..3 {
+        assert_eq!(pool.run(workload.as_ref()).expect("chunked run"), want);
+        // A task of one multiply-add is far below the chunk's time target: the balance
+        // rule, 1000 / (2 workers x 4), sets the size.
+        assert_eq!(pool.last_chunk(), 125);
+    }
+    let pids = pool.pids();
+    pool.shutdown().expect("shutdown");
+    assert_all_gone(&pids);
+
+    let spec = sleep_spec();
+    let workload = built(&spec);
+    let mut pool =
+        ProcessPool::start(exe(), &spec, 2, PoolOptions::default()).expect("pool starts");
+    for _ in 0..2 {
+        pool.run(workload.as_ref()).expect("run");
+    }
+    assert_eq!(pool.last_chunk(), 1, "1 ms tasks go one per frame");
+    assert!(pool.task_ns().expect("measured") >= 1e6);
+    pool.shutdown().expect("shutdown");
+}
+
+#[test]
+fn a_chunk_size_out_of_bounds_is_refused() {
+    let options = PoolOptions {
+        chunk: Some(0),
+        ..PoolOptions::default()
+    };
+    let err = ProcessPool::start(exe(), &sleep_spec(), 2, options).err();
+    assert!(matches!(err, Some(PoolError::Spawn { .. })), "{err:?}");
 }
 
 #[test]

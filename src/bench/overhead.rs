@@ -6,7 +6,9 @@
 //! of [`BATCHES`] tasks with [`WORKERS`] workers, as `overhead/<model>/<batch>`; floors run
 //! alone as `floor/<primitive>/<batch>`. Batch time / batch size is the per-task dispatch
 //! cost. Each [`Floor`] names the models it should be compared with, so the table reads
-//! "this model costs n times its floor".
+//! "this model costs n times its floor". A model may have a floor per batch ([`floor_at`]):
+//! `process` is held against the one-at-a-time `pipe-ping-pong` at batch 1 and against the
+//! `pipe-pipelined` floor (many messages in flight, [`super::pipe_floor`]) at batch 1000.
 //!
 //! To add a floor: a [`Floor`] entry in [`FLOORS`] (name, batches, models it underlies), a
 //! primitive here if it needs more than a line, and its arm in the bench's `bench_floors`.
@@ -16,6 +18,7 @@ use std::io;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
+use super::python_twins::{PythonTwins, Twin};
 use crate::model::MODELS;
 use crate::profile::Profile;
 use crate::results::criterion::CriterionId;
@@ -48,12 +51,16 @@ pub struct Floor {
 pub const THREAD_SPAWN_JOIN: &str = "thread-spawn-join";
 /// `rayon::join` of two empty closures inside a 2-thread pool's `install`.
 pub const RAYON_JOIN: &str = "rayon-join";
-/// `spawn` then `await` of an empty task on a 2-worker multi-thread tokio runtime.
+/// `spawn` then `await` of an empty task, from a task of a 2-worker multi-thread tokio runtime
+/// built as the `tokio` model builds its own.
 pub const TOKIO_SPAWN_AWAIT: &str = "tokio-spawn-await";
 /// The same on a current-thread runtime.
 pub const TOKIO_CURRENT_SPAWN_AWAIT: &str = "tokio-current-spawn-await";
 /// One byte to another process and back over two pipes, per operation.
 pub const PIPE_PING_PONG: &str = "pipe-ping-pong";
+/// 16-byte messages to another process and back over two pipes, 64 in flight, a `write` per
+/// message at both ends ([`super::pipe_floor`]); per message.
+pub const PIPE_PIPELINED: &str = "pipe-pipelined";
 /// `concbench --version` started and waited for, per operation.
 pub const PROCESS_SPAWN_WAIT: &str = "process-spawn-wait";
 
@@ -87,18 +94,48 @@ pub const FLOORS: &[Floor] = &[
         compared_with: &["process"],
     },
     Floor {
+        name: PIPE_PIPELINED,
+        batches: &[1000],
+        compared_with: &["process"],
+    },
+    Floor {
         name: PROCESS_SPAWN_WAIT,
         batches: &[1],
         compared_with: &[],
     },
 ];
 
-/// The floor `model` should be compared with, if any.
+/// The first floor listed for `model`, if any (see [`floor_at`] for the one of a batch).
 pub fn floor_of(model: &str) -> Option<&'static str> {
     FLOORS
         .iter()
         .find(|f| f.compared_with.contains(&model))
         .map(|f| f.name)
+}
+
+/// The floor `model` should be compared with at `batch` tasks: among the floors listed for
+/// it, the one measured at that batch, else the first (a floor measured per operation is its
+/// own per-task figure at any batch).
+pub fn floor_at(model: &str, batch: usize) -> Option<&'static str> {
+    let mut listed = FLOORS.iter().filter(|f| f.compared_with.contains(&model));
+    listed
+        .clone()
+        .find(|f| f.batches.contains(&batch))
+        .or_else(|| listed.next())
+        .map(|f| f.name)
+}
+
+/// The "compare with" cell of `model`'s row: its floor, or its floor at each batch when
+/// they differ.
+fn floor_cell(model: &str) -> String {
+    match (floor_at(model, BATCHES[0]), floor_at(model, BATCHES[1])) {
+        (Some(one), Some(many)) if one != many => format!(
+            "floor {one} (batch {}), floor {many} (batch {})",
+            BATCHES[0], BATCHES[1]
+        ),
+        (Some(f), _) | (None, Some(f)) => format!("floor {f}"),
+        (None, None) => "—".to_string(),
+    }
 }
 
 /// One benchmark of the overhead bench: `<group>/<function>/<batch>`.
@@ -193,15 +230,21 @@ pub fn rayon_joins(pool: &rayon::ThreadPool, batch: usize) {
 }
 
 /// The [`TOKIO_SPAWN_AWAIT`] and [`TOKIO_CURRENT_SPAWN_AWAIT`] floors: `batch` empty tasks
-/// spawned on `runtime`, then awaited, in one `block_on`.
+/// spawned, then awaited, by one task of `runtime` that the calling thread waits for, as the
+/// tokio models drive a batch. At batch 1 this is one hand-over to the runtime and back
+/// around one spawn and await; at batch 1000, spawn and await as a runtime task pays them.
 pub fn spawn_await(runtime: &tokio::runtime::Runtime, batch: usize) {
-    runtime.block_on(async {
-        let handles: Vec<_> = (0..batch)
-            .map(|_| tokio::spawn(async { black_box(()) }))
-            .collect();
-        for h in handles {
-            h.await.expect("an empty task does not panic");
-        }
+    runtime.block_on(async move {
+        tokio::spawn(async move {
+            let handles: Vec<_> = (0..batch)
+                .map(|_| tokio::spawn(async { black_box(()) }))
+                .collect();
+            for h in handles {
+                h.await.expect("an empty task does not panic");
+            }
+        })
+        .await
+        .expect("the floor's driver does not panic")
     })
 }
 
@@ -216,7 +259,7 @@ pub fn spawn_wait(exe: &Path) -> io::Result<ExitStatus> {
 }
 
 /// A ratio with two significant digits or so: `3.7×`, `0.52×`, `0.0031×`.
-fn times(ratio: f64) -> String {
+pub(crate) fn times(ratio: f64) -> String {
     let digits = match ratio {
         r if r >= 10.0 => 0,
         r if r >= 1.0 => 1,
@@ -229,8 +272,11 @@ fn times(ratio: f64) -> String {
 
 /// The table the bench prints: one row per model and floor, time per task at batch 1 and at
 /// batch 1000, and for a model the floor it should be compared with and how many times that
-/// floor it costs at each batch. `records` are the results file's overhead list.
-pub fn table(records: &[OverheadRecord]) -> String {
+/// floor it costs at each batch. `records` are the results file's overhead list. The last
+/// column holds how many times cheaper than its Python twin (see [`Twin::of`]) a row is, from
+/// `python`, measured in the same run: a model at batch 1000, a per-operation floor per
+/// operation.
+pub fn table(records: &[OverheadRecord], python: &PythonTwins) -> String {
     let point = |group: &str, function: &str, batch: usize| {
         let name = format!("{group}/{function}/{batch}");
         records
@@ -246,6 +292,7 @@ pub fn table(records: &[OverheadRecord]) -> String {
         "compare with".to_string(),
         "× floor, batch 1".to_string(),
         "× floor, batch 1000".to_string(),
+        "× cheaper than Python's twin".to_string(),
     ]];
     for m in MODELS {
         let (one, many) = (
@@ -255,13 +302,12 @@ pub fn table(records: &[OverheadRecord]) -> String {
         if one.is_none() && many.is_none() {
             continue;
         }
-        let floor = floor_of(m.name);
         // A floor measured per operation only is its own per-task figure at any batch.
-        let floor_at = |batch: usize| {
-            let f = floor?;
+        let floor_point = |batch: usize| {
+            let f = floor_at(m.name, batch)?;
             point(FLOOR, f, batch).or_else(|| point(FLOOR, f, 1))
         };
-        let ratio = |model: Option<f64>, batch: usize| match (model, floor_at(batch)) {
+        let ratio = |model: Option<f64>, batch: usize| match (model, floor_point(batch)) {
             (Some(m), Some(f)) if f > 0.0 => times(m / f),
             _ => "—".to_string(),
         };
@@ -269,9 +315,10 @@ pub fn table(records: &[OverheadRecord]) -> String {
             format!("{} ({})", m.name, m.effective_workers(WORKERS)),
             cell(one),
             cell(many),
-            floor.map_or_else(|| "—".to_string(), |f| format!("floor {f}")),
+            floor_cell(m.name),
             ratio(one, BATCHES[0]),
             ratio(many, BATCHES[1]),
+            python.cell(Twin::of(m.name), many),
         ]);
     }
     for f in FLOORS {
@@ -291,10 +338,12 @@ pub fn table(records: &[OverheadRecord]) -> String {
             "—".to_string(),
             "—".to_string(),
             "—".to_string(),
+            python.cell(Twin::of(f.name), one),
         ]);
     }
     format!(
-        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers)\n\n{}",
+        "\nper-task dispatch cost on near-empty tasks (sum-squares, n = 1), mean time per task; models with (workers); {}\n\n{}",
+        python.caption(),
         markdown(&rows)
     )
 }
@@ -344,10 +393,26 @@ mod tests {
         for f in FLOORS {
             for m in f.compared_with {
                 assert!(MODELS.iter().any(|info| info.name == *m), "{m}");
-                assert_eq!(floor_of(m), Some(f.name));
+                for &batch in f.batches {
+                    assert_eq!(floor_at(m, batch), Some(f.name), "{m} at {batch}");
+                }
             }
         }
         assert_eq!(floor_of("sequential"), None);
+        assert_eq!(floor_at("sequential", 1000), None);
+    }
+
+    #[test]
+    fn the_process_pool_has_a_floor_per_batch() {
+        assert_eq!(floor_at("process", 1), Some(PIPE_PING_PONG));
+        assert_eq!(floor_at("process", 1000), Some(PIPE_PIPELINED));
+        // Per-operation floors stand for every batch.
+        assert_eq!(floor_at("threads", 1000), Some(THREAD_SPAWN_JOIN));
+        assert!(
+            all_benches()
+                .iter()
+                .any(|b| b.id() == "floor/pipe-pipelined/1000")
+        );
     }
 
     #[test]
@@ -358,9 +423,11 @@ mod tests {
             record("floor/rayon-join/1", 2_000.0),
             record("floor/rayon-join/1000", 20.0),
             record("overhead/process/1", 90_000.0),
+            record("overhead/process/1000", 500.0),
             record("floor/pipe-ping-pong/1", 45_000.0),
+            record("floor/pipe-pipelined/1000", 1_000.0),
         ];
-        let text = table(&records);
+        let text = table(&records, &PythonTwins::Absent);
         let row = |start: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("| {start}")))
@@ -374,12 +441,40 @@ mod tests {
         );
         assert!(rayon.contains("floor rayon-join"), "{rayon}");
         assert_eq!(rayon.matches("2.0×").count(), 2, "{rayon}");
-        // The pipe floor is per operation: batch 1000 of the pool is held against it too.
+        // The pool at batch 1 is held against the ping-pong, at 1000 against the pipelined
+        // floor.
         let process = row("process (2)");
-        assert!(process.contains("2.0×"), "{process}");
+        assert!(
+            process.contains("2.0×") && process.contains("0.50×"),
+            "{process}"
+        );
+        assert!(
+            process.contains("floor pipe-ping-pong (batch 1), floor pipe-pipelined (batch 1000)"),
+            "{process}"
+        );
         assert!(row("floor pipe-ping-pong").contains("(per op)"));
+        let pipelined = row("floor pipe-pipelined");
+        assert!(pipelined.contains(" 1.00 µs |"), "{pipelined}");
         // Models without figures get no row.
         assert!(!text.contains("| threads ("), "{text}");
+        // Without Python the last column says so where a twin exists, and nothing elsewhere.
+        assert!(process.ends_with("no python3 here |"), "{process}");
+        assert!(rayon.ends_with("— |"), "{rayon}");
+        assert!(text.contains("no python3"), "{text}");
+        let measured = PythonTwins::Measured(crate::bench::python_twins::parse(
+            "python-version 3.12.3\nprocess-pool-executor 118\n",
+        ));
+        let text = table(&records, &measured);
+        assert!(text.contains("Python 3.12.3"), "{text}");
+        let process = text
+            .lines()
+            .find(|l| l.starts_with("| process (2)"))
+            .unwrap();
+        // 118 µs in Python against 0.5 µs per task at batch 1000.
+        assert!(
+            process.contains("236× (ProcessPoolExecutor 118 µs)"),
+            "{process}"
+        );
     }
 
     #[test]

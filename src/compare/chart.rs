@@ -28,7 +28,7 @@ use crate::model::sort_models;
 use crate::plot::grouped_bars::{self, GroupedBarPlot};
 use crate::plot::style::LineStyle;
 use crate::plot::{
-    ChartError, DrawResult, Drawing, Format, Header, RenderedChart, Theme, canvas, file_name,
+    ChartError, DrawResult, Drawing, FolderNames, Format, Header, RenderedChart, Theme, canvas,
     register_fonts, write_formats,
 };
 use crate::results::schema::Results;
@@ -226,7 +226,9 @@ pub fn render_all(
         .map(|(n, i)| format!("{} {}", i.label, LineStyle::nth(n).name()))
         .collect();
     let mut jobs: Vec<(String, &'static str, String, String, CompareFigure)> = Vec::new();
-    for w in workload_names(&runs) {
+    let names = workload_names(&runs);
+    let folders = FolderNames::new(names.iter().map(String::as_str));
+    for w in names {
         let fleet_plot = (inputs.len() >= FLEET_MIN_MACHINES)
             .then(|| fleet::chart(inputs, &w))
             .flatten();
@@ -266,7 +268,7 @@ pub fn render_all(
     }
     jobs.into_par_iter()
         .map(|(workload, chart, title, subtitle, figure)| {
-            let stem = Path::new(&file_name(&workload)).join(chart);
+            let stem = Path::new(&folders.get(&workload)).join(chart);
             let drawing = CompareDrawing {
                 figure: &figure,
                 header: &Header { title, subtitle },

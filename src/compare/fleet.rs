@@ -222,12 +222,20 @@ pub fn chart(inputs: &[Input], workload: &str) -> Option<GroupedBarPlot> {
 }
 
 /// The fleet section of `compare.md`: what it shows, the table, and the charts of
-/// `charts` (SVG preferred) per workload.
+/// `charts` (SVG preferred) per workload. Labels, CPUs and model names in `fleet` are
+/// expected escaped for Markdown already (as `compare.md`'s renderer passes them); workload
+/// names are escaped here.
 pub fn markdown(fleet: &Fleet, base: &str, charts: &[RenderedChart]) -> String {
     let mut header: Vec<String> = ["machine", "CPU", "usable CPUs", "memory", "busy"]
         .map(String::from)
         .to_vec();
-    header.extend(fleet.workloads.iter().map(|w| format!("{w}: best")));
+    let escape = crate::table::escape_markdown;
+    header.extend(
+        fleet
+            .workloads
+            .iter()
+            .map(|w| format!("{}: best", escape(w))),
+    );
     let mut rows = vec![header];
     for m in &fleet.machines {
         let mut row = vec![
@@ -236,7 +244,7 @@ pub fn markdown(fleet: &Fleet, base: &str, charts: &[RenderedChart]) -> String {
             } else {
                 m.label.clone()
             },
-            m.cpu.replace('|', "\\|"),
+            m.cpu.clone(),
             m.usable_cpus.to_string(),
             format!("{:.1} GiB", m.memory_bytes as f64 / (1u64 << 30) as f64),
             if m.busy { "yes" } else { "no" }.to_string(),
@@ -260,7 +268,8 @@ pub fn markdown(fleet: &Fleet, base: &str, charts: &[RenderedChart]) -> String {
         if let Some(file) = super::markdown::chart_file(charts, w, "fleet") {
             let _ = writeln!(
                 out,
-                "![{w}: speedup at each machine's usable CPUs, one bar per model]({file})\n"
+                "![{}: speedup at each machine's usable CPUs, one bar per model]({file})\n",
+                escape(w)
             );
         }
     }

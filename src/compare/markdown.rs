@@ -12,11 +12,13 @@ use std::fmt::Write;
 use super::verdict::{ALPHA, MIN_ROUNDS, MIN_SAMPLES, Verdict, percent};
 use super::{Comparison, WorkloadComparison, fleet};
 use crate::plot::RenderedChart;
-use crate::table::markdown;
+use crate::table::{escape_markdown as escape, markdown};
 use crate::units::format_ns;
 
 /// The whole document. `charts` are linked under their workloads (SVG preferred).
 pub fn render(c: &Comparison, charts: &[RenderedChart]) -> String {
+    let escaped = escaped_names(c);
+    let c = &escaped;
     let labels: Vec<&str> = c.machines.iter().map(|m| m.label.as_str()).collect();
     let mut out = match &c.fleet {
         Some(f) => format!(
@@ -214,7 +216,8 @@ fn summary_section(c: &Comparison) -> String {
 }
 
 fn workload_section(c: &Comparison, w: &WorkloadComparison, charts: &[RenderedChart]) -> String {
-    let mut out = format!("## {} ({})\n\n", w.workload, w.kind.name());
+    let name = escape(&w.workload);
+    let mut out = format!("## {name} ({})\n\n", w.kind.name());
     for (chart, alt) in [
         ("speedup", "speedup vs workers, one line style per machine"),
         (
@@ -223,7 +226,7 @@ fn workload_section(c: &Comparison, w: &WorkloadComparison, charts: &[RenderedCh
         ),
     ] {
         if let Some(file) = chart_file(charts, &w.workload, chart) {
-            let _ = writeln!(out, "![{}: {alt}]({file})\n", w.workload);
+            let _ = writeln!(out, "![{name}: {alt}]({file})\n");
         }
     }
     for note in &w.notes {
@@ -309,7 +312,35 @@ pub(super) fn chart_file(charts: &[RenderedChart], workload: &str, chart: &str) 
         .map(|f| f.to_string_lossy().replace('\\', "/"))
 }
 
-/// Keeps a value from breaking the table: `|` escaped, line breaks as spaces.
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// `c` with the names that came from the inputs (machine labels, model names, the fleet's
+/// labels and CPUs) escaped for Markdown, so a name like `rack|7 <b>` cannot break a table
+/// or inject HTML; concbench's own text around them is left as it is.
+fn escaped_names(c: &Comparison) -> Comparison {
+    let mut c = c.clone();
+    for m in &mut c.machines {
+        m.label = escape(&m.label);
+    }
+    // Workload names stay as they are here (charts and the fleet's bests are found by
+    // them) and are escaped where they are printed.
+    for w in &mut c.workloads {
+        for row in &mut w.rows {
+            row.model = escape(&row.model);
+        }
+        for one in &mut w.one_sided {
+            one.model = escape(&one.model);
+            for on in &mut one.on {
+                *on = escape(on);
+            }
+        }
+    }
+    if let Some(fleet) = &mut c.fleet {
+        for m in &mut fleet.machines {
+            m.label = escape(&m.label);
+            m.cpu = escape(&m.cpu);
+            for best in &mut m.best {
+                best.model = escape(&best.model);
+            }
+        }
+    }
+    c
 }

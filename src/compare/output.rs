@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::input::RESULTS_FILE;
 use super::{CompareError, Comparison, Input, SCHEMA, chart, export, markdown};
 use crate::plot::{Format, RenderedChart, Theme};
-use crate::results::store::folder::{OutputError, OutputFolder, Owner};
+use crate::results::store::folder::{OutputError, OutputFolder, Owner, refuse_holding};
 
 /// What [`write()`] produced.
 #[derive(Debug, Clone)]
@@ -42,6 +42,9 @@ pub fn write(
         }
         .into());
     }
+    for input in inputs {
+        refuse_holding(dir, &input.path)?;
+    }
     if dir.join(RESULTS_FILE).exists() {
         return Err(CompareError::OutIsReportFolder {
             path: dir.to_path_buf(),
@@ -63,14 +66,13 @@ pub fn write(
     })
 }
 
-/// Who owns the files of a comparison folder: its manifest, and how a comparison folder
-/// from a concbench that wrote no manifest is recognised (its `compare.json` reads as a
-/// comparison of schema [`SCHEMA`]).
+/// Who owns the files of a comparison folder: its manifest, and which folder without one a
+/// comparison may still go into (one whose `compare.json` reads as a comparison of schema
+/// [`SCHEMA`]; nothing already there is replaced).
 pub const OWNER: Owner = Owner {
     manifest: ".concbench-compare-files",
     staging: ".compare-staging",
-    earlier: holds_comparison,
-    only_listed: &[],
+    ours: holds_comparison,
 };
 
 fn holds_comparison(dir: &Path) -> bool {

@@ -16,6 +16,18 @@ pub enum Phase {
     Startup,
     /// Running this task.
     Task(usize),
+    /// Holding a chunk of tasks `first..=last`, of which `task` is the first it had not
+    /// answered. A worker sends a chunk's answers together at its end (or on its way out
+    /// after a task panicked), so after a crash that gave it no chance (a signal) or a hang,
+    /// the failing task is `task` or a later one of the chunk.
+    Chunk {
+        /// The first task of the chunk without an answer.
+        task: usize,
+        /// The chunk's first task.
+        first: usize,
+        /// The chunk's last task.
+        last: usize,
+    },
     /// Between tasks, with nothing in flight.
     Idle,
     /// After a batch, before its shard of the shared state arrived.
@@ -29,6 +41,10 @@ impl fmt::Display for Phase {
         match self {
             Phase::Startup => f.write_str("during start-up"),
             Phase::Task(task) => write!(f, "on task {task}"),
+            Phase::Chunk { task, first, last } => write!(
+                f,
+                "on task {task}, the first unanswered of its chunk of tasks {first}–{last}"
+            ),
             Phase::Idle => f.write_str("between tasks"),
             Phase::Collect => f.write_str("while sending its shard of the shared state"),
             Phase::Shutdown => f.write_str("during shutdown"),

@@ -296,8 +296,61 @@ pub fn write_formats(
     Ok(files)
 }
 
+/// Folder names for the workloads (or criterion groups) of one report or comparison:
+/// [`file_name`] of each, made unique. Two names that clean to the same folder (`a b`, `a-b`
+/// and `a/b`), or to folders that differ only in case (`A-B`, which one folder holds on
+/// macOS and Windows), or to a name the output folder's own files use (`report.md`), get
+/// `-2`, `-3` ... in the order given, so no workload's charts land in another's folder.
+#[derive(Debug, Clone, Default)]
+pub struct FolderNames {
+    folders: std::collections::HashMap<String, String>,
+}
+
+/// Names of the files an output folder holds beside its workload folders.
+const RESERVED: &[&str] = &[
+    "report.md",
+    "report.html",
+    "results.csv",
+    "results.json",
+    "compare.md",
+    "compare.html",
+    "compare.json",
+    "compare.csv",
+];
+
+impl FolderNames {
+    /// Unique folders for `names`, assigned in the order given (repeats keep their folder).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut taken: std::collections::HashSet<String> =
+            RESERVED.iter().map(|r| r.to_string()).collect();
+        let mut folders = std::collections::HashMap::new();
+        for name in names {
+            if folders.contains_key(name) {
+                continue;
+            }
+            let base = file_name(name);
+            let mut folder = base.clone();
+            let mut n = 1;
+            while !taken.insert(folder.to_lowercase()) {
+                n += 1;
+                folder = format!("{base}-{n}");
+            }
+            folders.insert(name.to_string(), folder);
+        }
+        FolderNames { folders }
+    }
+
+    /// The folder of `name`; [`file_name`] for a name not given to [`FolderNames::new`].
+    pub fn get(&self, name: &str) -> String {
+        self.folders
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| file_name(name))
+    }
+}
+
 /// A workload name made safe as a folder name: anything but ASCII letters, digits, `.`,
-/// `_` and `-` becomes `-`.
+/// `_` and `-` becomes `-`, and a leading `.` (a hidden folder) becomes `_`.
 pub fn file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -311,6 +364,33 @@ pub fn file_name(name: &str) -> String {
         .collect();
     match cleaned.trim_matches('.') {
         "" => "workload".to_string(),
+        _ if cleaned.starts_with('.') => format!("_{}", &cleaned[1..]),
         _ => cleaned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_clean_alike_get_folders_of_their_own() {
+        let names = ["a b", "a-b", "a/b", "A B", "report.md", ".hidden", "a b"];
+        let folders = FolderNames::new(names);
+        let got: Vec<String> = names.iter().map(|n| folders.get(n)).collect();
+        assert_eq!(
+            got,
+            [
+                "a-b",
+                "a-b-2",
+                "a-b-3",
+                "A-B-4",
+                "report.md-2",
+                "_hidden",
+                "a-b"
+            ]
+        );
+        // A name it was not given gets the plain cleaned name.
+        assert_eq!(folders.get("x y"), "x-y");
     }
 }

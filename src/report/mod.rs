@@ -64,14 +64,13 @@ pub struct ReportSummary {
     pub bytes: u64,
 }
 
-/// Who owns the files of a report folder: its manifest, and how a report folder from a
-/// concbench that wrote no manifest is recognised (it holds a readable `results.json`).
+/// Who owns the files of a report folder: its manifest, and which folder without one a
+/// report may still go into (one holding a readable `results.json`, where `cargo bench` puts
+/// the first report of a run; nothing already there is replaced).
 pub const OWNER: Owner = Owner {
     manifest: ".concbench-report-files",
     staging: ".report-staging",
-    earlier: holds_results,
-    // A bench run's results.json beside its report is not the report's to replace.
-    only_listed: &[crate::results::locate::RESULTS_FILE],
+    ours: holds_results,
 };
 
 fn holds_results(dir: &Path) -> bool {

@@ -28,26 +28,9 @@ pub fn headline(results: &Results) -> String {
     }
 }
 
-/// `text` safe to put anywhere in a line of Markdown (a heading, a table cell, an image's
-/// alt text): HTML's `&`, `<` and `>` become entities, and the characters Markdown reads
-/// as markup (`\`, `` ` ``, `*`, `_`, `[`, `]`, `|`) get a backslash, so an id like
-/// `<script>&` or `a|b` shows as written and cannot break a table or inject HTML.
+/// `text` safe to put anywhere in a line of Markdown: see [`crate::table::escape_markdown`].
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::table::escape_markdown(text)
 }
 
 /// The warning about criterion ids that do not fit `<group>/<model>/<workers>`, naming the

@@ -3,10 +3,24 @@
 //!
 //! The workers are child processes of the `concbench` binary started with its hidden `worker`
 //! subcommand. They are started, sent the workload spec and prepared outside the timed region;
-//! [`Model::run`] then dispatches task indices over pipes (up to two in flight per worker, the
-//! next task going to whichever worker answers) and combines the returned checksums.
+//! [`Model::run`] then dispatches task indices over pipes and combines the returned checksums.
+//!
+//! Dispatch is pipelined and chunked, as real pools do: each worker holds up to two units of
+//! work in flight (one running, one waiting in its pipe), the next unit going to whichever
+//! worker finishes one first; a unit is one task, or for tasks that ship no input a chunk of
+//! consecutive tasks in one frame, answered in one write. The chunk size is measured, not set:
+//! the first batch of a pool (the warm-up) goes one task per frame, and later batches put as
+//! many tasks in a chunk as fit in about 200 µs of the previous batch's mean task time, capped
+//! so that each worker still gets at least four chunks ([`chunk`]). Tasks of a millisecond or
+//! more therefore go one per frame, and near-empty tasks in chunks of up to hundreds.
+//!
+//! So `workers` means worker processes, each running one task at a time: the degree of
+//! parallelism, as for `threads`. What chunking changes is how many tasks a worker has been
+//! handed but not yet run (up to two chunks' worth), and thus how evenly the last tasks of a
+//! batch spread: at worst one chunk, about 200 µs, of imbalance at the end of a batch.
 //!
 //! - [`pool`]: the parent side, [`ProcessPool`];
+//! - [`chunk`]: how many tasks go in one frame;
 //! - [`worker`]: the child side, the `worker` subcommand's entry point;
 //! - [`protocol`]: frames and messages between them.
 //!
@@ -21,6 +35,7 @@ use super::{Model, ModelBuild, ModelConfig, ModelInfo, WorkerUsage};
 use crate::error::{Error, Result};
 use crate::workload::Workload;
 
+pub mod chunk;
 pub mod pool;
 pub mod protocol;
 mod slot;
@@ -34,7 +49,7 @@ pub use protocol::{Fault, FaultKind};
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "process",
-    workers_are: "worker processes of the concbench binary, started once, fed tasks over pipes (2 in flight each)",
+    workers_are: "worker processes of the concbench binary, started once, fed tasks over pipes (2 frames in flight each; near-empty tasks go in chunks sized in the warm-up)",
     fixed_workers: None,
     cpu_parallel: true,
     build,

@@ -3,11 +3,15 @@
 //! One thread drives every worker through `poll(2)`: task frames go to each worker's stdin
 //! (non-blocking, so a large shipped input to a busy worker never stalls the loop), results
 //! come back on its stdout and are parsed incrementally. There are no helper threads, so none
-//! can leak. Each worker holds up to [`IN_FLIGHT`] tasks; the next task goes to whichever
-//! worker answers first. A worker is *busy* from the moment it has work until it answers;
-//! busy longer than the task timeout (at least [`SETUP_TIMEOUT`] while it starts or shuts
-//! down) means hung. Writing to a dead worker fails with `EPIPE` (Rust programs ignore
-//! `SIGPIPE`), which is reported like its death.
+//! can leak. Work goes out in *units*: one task, or a chunk of consecutive tasks in one frame
+//! (sized from the previous batch's measured task time, see [`super::chunk`]). Each worker
+//! holds up to [`IN_FLIGHT`] units, one running and one waiting in its pipe, so it never waits
+//! for the parent between units; the next unit goes to whichever worker finishes one first.
+//! A worker is *busy* from the moment it has work until it has answered it all; silent for
+//! longer than the task timeout while busy (at least [`SETUP_TIMEOUT`] while it starts or
+//! shuts down) means hung. A worker answers a chunk at its end, so a chunk counts as one
+//! silence: chunks are sized to a fraction of a millisecond. Writing to a dead worker fails
+//! with `EPIPE` (Rust programs ignore `SIGPIPE`), which is reported like its death.
 //!
 //! Any failure (EOF, timeout, a bad or unexpected frame, a pipe error) kills and reaps every
 //! worker, records the error and turns the pool unusable. [`Drop`] kills and reaps whatever
@@ -15,7 +19,8 @@
 //!
 //! To extend: new worker answers are matched where [`ProcessPool::start`],
 //! [`ProcessPool::run`] and [`ProcessPool::shutdown`] drain frames; new failure kinds become a
-//! `Failure` variant (in `slot.rs`) mapped to a [`PoolError`] in `ProcessPool::fail`.
+//! `Failure` variant (in `slot.rs`) mapped to a [`PoolError`] in `ProcessPool::fail`
+//! (`pool_failure.rs`, with the rest of how the pool gives up on a worker).
 
 use std::collections::VecDeque;
 use std::io;
@@ -24,14 +29,20 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::chunk::{chunk_size, mean_task_ns};
 use super::protocol::{self, Fault, FromWorker, Hello, PROTOCOL_VERSION, ToWorker};
-use super::slot::{Failure, Outgoing, Slot};
-use super::{Phase, PoolError, describe_status};
+use super::slot::{Failure, Outgoing, Slot, Unit};
+use super::{Phase, PoolError};
 use crate::checksum::BatchChecksum;
 use crate::model::WorkerUsage;
 use crate::workload::{SharedState, Workload, WorkloadSpec};
 
-/// Tasks in flight per worker: one running, one queued in its pipe.
+#[path = "pool_failure.rs"]
+mod failure;
+use failure::unexpected;
+
+/// Units (a task or a chunk of tasks) in flight per worker: one running, one queued in its
+/// pipe.
 pub const IN_FLIGHT: usize = 2;
 /// Least time a worker gets to start (build and prepare the workload) or to report at
 /// shutdown, whatever the task timeout.
@@ -45,12 +56,17 @@ pub const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// Settings of a [`ProcessPool`].
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
-    /// How long a worker may spend on one task without answering. Start-up and shutdown get
-    /// at least [`SETUP_TIMEOUT`].
+    /// How long a worker may spend on one task without answering (a chunk, answered at its
+    /// end, counts as one: chunks hold a fraction of a millisecond of work). Start-up and
+    /// shutdown get at least [`SETUP_TIMEOUT`].
     pub task_timeout: Duration,
     /// A failure to inject into the workers, for tests.
     #[doc(hidden)]
     pub fault: Option<Fault>,
+    /// Tasks per chunk (1 to [`protocol::MAX_CHUNK_TASKS`]) for every batch, instead of the
+    /// size measured from the previous batch (`None`, the default; see [`super::chunk`]).
+    /// Tasks that ship an input still go one per frame.
+    pub chunk: Option<usize>,
 }
 
 impl Default for PoolOptions {
@@ -58,6 +74,7 @@ impl Default for PoolOptions {
         PoolOptions {
             task_timeout: Duration::from_secs(120),
             fault: None,
+            chunk: None,
         }
     }
 }
@@ -72,7 +89,14 @@ pub struct ProcessPool {
     /// is under way (so a run abandoned by a panic is not resumed).
     broken: Option<String>,
     pollfds: Vec<libc::pollfd>,
-    chunk: Box<[u8]>,
+    /// Read buffer of the event loop.
+    read_buf: Box<[u8]>,
+    /// A fixed chunk size ([`PoolOptions::chunk`]).
+    fixed_chunk: Option<usize>,
+    /// Mean wall time of a task in the last completed batch, in ns.
+    task_ns: Option<f64>,
+    /// Tasks per chunk of the last batch.
+    last_chunk: usize,
 }
 
 impl ProcessPool {
@@ -96,8 +120,14 @@ impl ProcessPool {
         })
         .encode_into(&mut hello)
         .map_err(|e| spawn_error(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
-        if workers == 0 || hello.len() > MAX_HELLO_BYTES {
-            let why = format!("need 1 or more workers and a spec under {MAX_HELLO_BYTES} bytes");
+        let chunk_ok = options
+            .chunk
+            .is_none_or(|c| (1..=protocol::MAX_CHUNK_TASKS).contains(&c));
+        if workers == 0 || hello.len() > MAX_HELLO_BYTES || !chunk_ok {
+            let why = format!(
+                "need 1 or more workers, a spec under {MAX_HELLO_BYTES} bytes and a chunk of 1 to {} tasks",
+                protocol::MAX_CHUNK_TASKS
+            );
             return Err(spawn_error(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 why,
@@ -110,7 +140,10 @@ impl ProcessPool {
             phase: Phase::Startup,
             broken: None,
             pollfds: Vec::new(),
-            chunk: vec![0; 64 << 10].into_boxed_slice(),
+            read_buf: vec![0; 64 << 10].into_boxed_slice(),
+            fixed_chunk: options.chunk,
+            task_ns: None,
+            last_chunk: 1,
         };
         for _ in 0..workers {
             let mut child = Command::new(exe)
@@ -158,6 +191,18 @@ impl ProcessPool {
         self.slots.iter().map(|s| s.pid).collect()
     }
 
+    /// Tasks per chunk of the last batch (1 before the first), for tasks without shipped
+    /// inputs.
+    pub fn last_chunk(&self) -> usize {
+        self.last_chunk
+    }
+
+    /// Mean wall time of one task in the last completed batch, in ns, as the workers
+    /// measured it; `None` before the first.
+    pub fn task_ns(&self) -> Option<f64> {
+        self.task_ns
+    }
+
     fn usable(&self) -> Result<(), PoolError> {
         match &self.broken {
             Some(why) => Err(PoolError::Unusable(why.clone())),
@@ -172,7 +217,11 @@ impl ProcessPool {
         // Cleared on success: a run abandoned half-way (a panic) leaves the pool unusable.
         self.broken = Some("an earlier run was interrupted".to_string());
         let tasks = workload.tasks();
-        let (mut next, mut done) = (0, 0);
+        let chunk = self
+            .fixed_chunk
+            .unwrap_or_else(|| chunk_size(self.task_ns, tasks, self.slots.len()));
+        self.last_chunk = chunk;
+        let (mut next, mut done, mut busy_ns) = (0, 0, 0u64);
         let mut sum = BatchChecksum::default();
         let mut frames = Vec::new();
         while done < tasks {
@@ -182,23 +231,13 @@ impl ProcessPool {
                     if next == tasks || slot.in_flight.len() >= depth || slot.out.is_some() {
                         continue;
                     }
-                    let input = workload.shipped_input(next);
-                    let header = protocol::task_header(next, input).map_err(|_| {
-                        self.fail_all(PoolError::InputTooLarge {
-                            task: next,
-                            len: input.map_or(0, <[u8]>::len),
-                            max: protocol::MAX_INPUT_BYTES,
-                        })
-                    })?;
+                    let (out, end) = self.unit_frame(workload, next, chunk)?;
                     let slot = &mut self.slots[i];
-                    slot.in_flight.push_back(next);
+                    slot.in_flight.push_back(Unit::new(next, end));
                     slot.busy_since.get_or_insert_with(Instant::now);
-                    slot.out = Some(Outgoing {
-                        task: next,
-                        header,
-                        written: 0,
-                    });
-                    next += 1;
+                    let input = out.input_of.and_then(|t| workload.shipped_input(t));
+                    slot.out = Some(out);
+                    next = end;
                     if let Err(f) = slot.flush_out(input.unwrap_or_default()) {
                         return Err(self.fail(i, f));
                     }
@@ -211,6 +250,7 @@ impl ProcessPool {
                         sum.add(index, checksum);
                         done += 1;
                     }
+                    FromWorker::Finished { busy_ns: ns } => busy_ns = busy_ns.saturating_add(ns),
                     other => return Err(self.fail(i, unexpected(&other))),
                 }
             }
@@ -218,8 +258,42 @@ impl ProcessPool {
         if let Some(state) = workload.shared_state() {
             self.merge_shards(state)?;
         }
+        self.task_ns = mean_task_ns(busy_ns, tasks).or(self.task_ns);
         self.broken = None;
         Ok(sum.value())
+    }
+
+    /// The frame of the next unit, starting at task `first`: that task alone with its
+    /// shipped input, or up to `chunk` consecutive tasks without inputs. Returns it and the
+    /// unit's end.
+    fn unit_frame(
+        &mut self,
+        workload: &dyn Workload,
+        first: usize,
+        chunk: usize,
+    ) -> Result<(Outgoing, usize), PoolError> {
+        let input = workload.shipped_input(first);
+        if input.is_some() || chunk == 1 {
+            let header = protocol::task_header(first, input).map_err(|_| {
+                self.fail_all(PoolError::InputTooLarge {
+                    task: first,
+                    len: input.map_or(0, <[u8]>::len),
+                    max: protocol::MAX_INPUT_BYTES,
+                })
+            })?;
+            return Ok((Outgoing::new(&header, input.map(|_| first)), first + 1));
+        }
+        let limit = workload.tasks().min(first + chunk);
+        let mut end = first + 1;
+        while end < limit && workload.shipped_input(end).is_none() {
+            end += 1;
+        }
+        let frame = match end - first {
+            1 => protocol::task_header(first, None).map(|h| h.to_vec()),
+            count => protocol::chunk_frame(first, count).map(|f| f.to_vec()),
+        }
+        .map_err(|e| self.fail_all(PoolError::Unusable(e.to_string())))?;
+        Ok((Outgoing::new(&frame, None), end))
     }
 
     /// Asks every worker for its shard of the batch's shared state and merges them into
@@ -359,8 +433,8 @@ impl ProcessPool {
         for i in 0..self.slots.len() {
             if self.pollfds[2 * i + 1].revents != 0 {
                 let slot = &mut self.slots[i];
-                let input = match (workload, &slot.out) {
-                    (Some(w), Some(out)) => w.shipped_input(out.task).unwrap_or_default(),
+                let input = match (workload, slot.out.as_ref().and_then(|o| o.input_of)) {
+                    (Some(w), Some(task)) => w.shipped_input(task).unwrap_or_default(),
                     _ => &[],
                 };
                 if let Err(f) = slot.flush_out(input) {
@@ -368,106 +442,13 @@ impl ProcessPool {
                 }
             }
             if self.pollfds[2 * i].revents != 0 {
-                if let Err(f) = self.slots[i].read_frames(i, &mut self.chunk, frames) {
+                if let Err(f) = self.slots[i].read_frames(i, &mut self.read_buf, frames) {
                     return Err(self.fail(i, f));
                 }
             }
         }
         Ok(())
     }
-
-    /// How long worker `i` may stay busy: the task timeout while it has tasks.
-    fn limit(&self, i: usize) -> Duration {
-        match self.slots[i].in_flight.is_empty() {
-            true => self.timeout.max(SETUP_TIMEOUT),
-            false => self.timeout,
-        }
-    }
-
-    fn phase_of(&self, i: usize) -> Phase {
-        match self.slots[i].in_flight.front() {
-            Some(&task) => Phase::Task(task),
-            None => self.phase,
-        }
-    }
-
-    /// Gives up on worker `i`: collects its exit status (killing it unless it is already
-    /// on its way out), builds the error, then kills and reaps every other worker.
-    fn fail(&mut self, i: usize, failure: Failure) -> PoolError {
-        let (phase, timeout) = (self.phase_of(i), self.limit(i));
-        let slot = &mut self.slots[i];
-        slot.stdin = None;
-        let status = match failure {
-            Failure::Eof | Failure::Reported(_) => slot.wait_bounded(),
-            _ => {
-                let _ = slot.child.kill();
-                slot.child.wait()
-            }
-        };
-        let status = match status {
-            Ok(status) => describe_status(status),
-            Err(e) => format!("exit status unknown: {e}"),
-        };
-        let pid = slot.pid;
-        let err = match failure {
-            Failure::Eof => PoolError::Died { pid, phase, status },
-            Failure::Timeout => PoolError::Hung {
-                pid,
-                phase,
-                timeout,
-                status,
-            },
-            Failure::Bad(problem) => PoolError::BadFrame {
-                pid,
-                phase,
-                problem,
-                status,
-            },
-            Failure::Reported(message) => PoolError::Failed {
-                pid,
-                phase,
-                message,
-                status,
-            },
-            Failure::Io(source) => PoolError::Pipe {
-                pid,
-                phase,
-                source,
-                status,
-            },
-        };
-        self.fail_all(err)
-    }
-
-    /// Kills and reaps every worker, marks the pool unusable and passes `err` through.
-    fn fail_all(&mut self, err: PoolError) -> PoolError {
-        self.kill_all();
-        self.broken = Some(err.to_string());
-        err
-    }
-
-    fn kill_all(&mut self) {
-        for slot in &mut self.slots {
-            slot.stdin = None;
-            slot.live = false;
-            slot.out = None;
-            slot.busy_since = None;
-            slot.in_flight.clear();
-            // Both are no-ops on a worker that was already reaped.
-            let _ = slot.child.kill();
-            let _ = slot.child.wait();
-        }
-    }
-}
-
-impl Drop for ProcessPool {
-    fn drop(&mut self) {
-        self.kill_all();
-    }
-}
-
-fn unexpected(frame: &FromWorker) -> Failure {
-    Failure::Bad(format!("unexpected frame {frame:?}"))
 }
 
 fn pollfd(fd: i32, events: i16) -> libc::pollfd {

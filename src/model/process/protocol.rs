@@ -8,11 +8,14 @@
 //! UTF-8 or bad JSON give a [`ProtocolError`], never a panic.
 //!
 //! Parent to worker ([`ToWorker`]): `Hello` (once: protocol version, optional injected fault,
-//! the workload spec as JSON), `Task` (index, optional shipped input), `Collect` (after a
-//! batch of a workload with shared state), `Shutdown`.
-//! Worker to parent ([`FromWorker`]): `Ready`, `Done` (index, checksum), `Shard` (the
-//! worker's part of the shared state, the answer to `Collect`), `Usage` (the worker's own
-//! peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a message).
+//! the workload spec as JSON), `Task` (index, optional shipped input), `Chunk` (a run of
+//! consecutive task indices without inputs: first index and count), `Collect` (after a batch
+//! of a workload with shared state), `Shutdown`.
+//! Worker to parent ([`FromWorker`]): `Ready`, `Done` (index, checksum; one per task),
+//! `Finished` (after the last `Done` of a `Task` or `Chunk`: how long the worker spent on
+//! it, in ns), `Shard` (the worker's part of the shared state, the answer to `Collect`),
+//! `Usage` (the worker's own peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a
+//! message).
 //!
 //! To add a message: pick an unused kind byte (parent-to-worker below `0x80`, worker-to-parent
 //! from `0x80`), add a variant and its arms in `encode_into` and `decode`, bump
@@ -26,23 +29,32 @@ use crate::model::WorkerUsage;
 use crate::workload::WorkloadSpec;
 
 /// Version carried by `Hello` and `Ready`; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// Largest input a task may ship to a worker.
 pub const MAX_INPUT_BYTES: usize = 64 << 20;
 /// Largest frame body (kind byte and fields), i.e. the largest value of the length prefix.
 pub const MAX_FRAME_BYTES: usize = MAX_INPUT_BYTES + 64;
 /// Bytes of a task frame before its shipped input: length, kind, index, input flag.
 pub const TASK_HEADER_LEN: usize = 4 + 1 + 8 + 1;
+/// Bytes of a whole chunk frame: length, kind, first index, count.
+pub const CHUNK_FRAME_LEN: usize = 4 + 1 + 8 + 4;
+/// Most tasks one chunk frame may carry: bounds the worker's answer (a `Done` frame of
+/// [`DONE_FRAME_LEN`] bytes per task) to a few tens of KiB.
+pub const MAX_CHUNK_TASKS: usize = 1024;
+/// Bytes of one `Done` frame: length, kind, index, checksum.
+pub const DONE_FRAME_LEN: usize = 4 + 1 + 8 + 8;
 
 const HELLO: u8 = 0x01;
 const TASK: u8 = 0x02;
 const SHUTDOWN: u8 = 0x03;
 const COLLECT: u8 = 0x04;
+const CHUNK: u8 = 0x05;
 const READY: u8 = 0x81;
 const DONE: u8 = 0x82;
 const USAGE: u8 = 0x83;
 const FAILED: u8 = 0x84;
 const SHARD: u8 = 0x85;
+const FINISHED: u8 = 0x86;
 
 /// A frame that cannot be read or decoded.
 #[derive(Debug, Error)]
@@ -81,9 +93,10 @@ pub struct Fault {
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
-    /// `exit(101)`, like a panic.
+    /// `exit(101)` after sending the answers already buffered, like a task panic (whose
+    /// unwinding flushes the worker's output).
     Exit = 1,
-    /// `abort()` (SIGABRT, core dumps disabled first).
+    /// `abort()` (SIGABRT, core dumps disabled first): a crash that sends nothing more.
     Abort = 2,
     /// Sleep forever.
     Hang = 3,
@@ -114,6 +127,14 @@ pub enum ToWorker<'a> {
         /// Bytes shipped with the task.
         input: Option<&'a [u8]>,
     },
+    /// Run tasks `first..first + count` in order, answering [`FromWorker::Done`] for each,
+    /// then [`FromWorker::Finished`]. `count` is 1 to [`MAX_CHUNK_TASKS`].
+    Chunk {
+        /// First task index.
+        first: usize,
+        /// Number of tasks.
+        count: usize,
+    },
     /// Answer [`FromWorker::Shard`] with this worker's part of the batch's shared state.
     Collect,
     /// Answer [`FromWorker::Usage`] and exit.
@@ -143,6 +164,11 @@ pub enum FromWorker {
     Failed(String),
     /// The worker's shard of the shared state after a batch (empty for workloads without).
     Shard(Vec<u8>),
+    /// A `Task` or `Chunk` is done: every `Done` of it was sent before this frame.
+    Finished {
+        /// Wall time the worker spent running its tasks, in ns.
+        busy_ns: u64,
+    },
 }
 
 /// Starts a frame in `out`: a length placeholder and the kind byte. Returns the frame start.
@@ -161,6 +187,22 @@ fn end(out: &mut Vec<u8>, start: usize) -> Result<(), ProtocolError> {
     }
     out[start..start + 4].copy_from_slice(&(len as u32).to_le_bytes());
     Ok(())
+}
+
+/// The whole frame of [`ToWorker::Chunk`]: tasks `first..first + count`. Errors when `count`
+/// is 0 or over [`MAX_CHUNK_TASKS`].
+pub fn chunk_frame(first: usize, count: usize) -> Result<[u8; CHUNK_FRAME_LEN], ProtocolError> {
+    if count == 0 || count > MAX_CHUNK_TASKS {
+        return Err(malformed(format!(
+            "a chunk of {count} tasks (1 to {MAX_CHUNK_TASKS})"
+        )));
+    }
+    let mut f = [0u8; CHUNK_FRAME_LEN];
+    f[..4].copy_from_slice(&((CHUNK_FRAME_LEN - 4) as u32).to_le_bytes());
+    f[4] = CHUNK;
+    f[5..13].copy_from_slice(&(first as u64).to_le_bytes());
+    f[13..17].copy_from_slice(&(count as u32).to_le_bytes());
+    Ok(f)
 }
 
 /// The first [`TASK_HEADER_LEN`] bytes of a task frame; `input` (if any) follows them. Lets
@@ -202,6 +244,10 @@ impl ToWorker<'_> {
             ToWorker::Task { index, input } => {
                 out.extend_from_slice(&task_header(*index, *input)?);
                 out.extend_from_slice(input.unwrap_or_default());
+                Ok(())
+            }
+            ToWorker::Chunk { first, count } => {
+                out.extend_from_slice(&chunk_frame(*first, *count)?);
                 Ok(())
             }
             ToWorker::Collect => {
@@ -260,6 +306,19 @@ impl ToWorker<'_> {
                 };
                 ToWorker::Task { index, input }
             }
+            CHUNK => {
+                let first = f.index()?;
+                let count = f.u32()? as usize;
+                if count == 0 || count > MAX_CHUNK_TASKS {
+                    return Err(malformed(format!(
+                        "a chunk of {count} tasks (1 to {MAX_CHUNK_TASKS})"
+                    )));
+                }
+                if first.checked_add(count).is_none() {
+                    return Err(malformed(format!("chunk {first} + {count} overflows")));
+                }
+                ToWorker::Chunk { first, count }
+            }
             COLLECT => ToWorker::Collect,
             SHUTDOWN => ToWorker::Shutdown,
             kind => return Err(ProtocolError::UnknownKind(kind)),
@@ -299,6 +358,10 @@ impl FromWorker {
                 start = begin(out, SHARD);
                 out.extend_from_slice(bytes);
             }
+            FromWorker::Finished { busy_ns } => {
+                start = begin(out, FINISHED);
+                out.extend_from_slice(&busy_ns.to_le_bytes());
+            }
         }
         end(out, start)
     }
@@ -331,6 +394,7 @@ impl FromWorker {
                     .map_err(|_| malformed("message is not UTF-8".into()))?,
             ),
             SHARD => FromWorker::Shard(f.rest().to_vec()),
+            FINISHED => FromWorker::Finished { busy_ns: f.u64()? },
             kind => return Err(ProtocolError::UnknownKind(kind)),
         };
         f.finish()?;

@@ -47,7 +47,7 @@ proptest! {
 
     #[test]
     fn bodies_with_known_kinds_never_panic(
-        kind in prop::sample::select(vec![HELLO, TASK, SHUTDOWN, READY, DONE, USAGE, FAILED]),
+        kind in prop::sample::select(vec![HELLO, TASK, CHUNK, SHUTDOWN, READY, DONE, USAGE, FAILED, FINISHED]),
         rest in vec(any::<u8>(), 0..64),
     ) {
         let mut body = vec![kind];
@@ -63,10 +63,13 @@ proptest! {
         fault in fault(),
         index in any::<usize>(),
         input in proptest::option::of(vec(any::<u8>(), 0..200)),
+        count in 1..=MAX_CHUNK_TASKS,
     ) {
+        let first = index / 2;
         let msgs = [
             ToWorker::Hello(Hello { version, spec, fault }),
             ToWorker::Task { index, input: input.as_deref() },
+            ToWorker::Chunk { first, count },
             ToWorker::Collect,
             ToWorker::Shutdown,
         ];
@@ -100,6 +103,7 @@ proptest! {
             FromWorker::Failed(message.clone()),
             FromWorker::Shard(message.into_bytes()),
             FromWorker::Shard(Vec::new()),
+            FromWorker::Finished { busy_ns: b },
         ];
         for msg in &msgs {
             let frame = frame_of_from(msg);
@@ -184,4 +188,37 @@ fn task_header_matches_the_encoded_frame() {
         &task_header(42, Some(&input)).expect("fits")
     );
     assert_eq!(&frame[TASK_HEADER_LEN..], &input);
+}
+
+#[test]
+fn chunk_frames_hold_one_to_max_tasks_and_match_their_encoding() {
+    let frame = frame_of_to(&ToWorker::Chunk {
+        first: 40,
+        count: 125,
+    });
+    assert_eq!(frame.len(), CHUNK_FRAME_LEN);
+    assert_eq!(&frame[..], &chunk_frame(40, 125).expect("fits"));
+    assert!(chunk_frame(0, 0).is_err());
+    assert!(chunk_frame(0, MAX_CHUNK_TASKS + 1).is_err());
+    let body = |first: u64, count: u32| {
+        let mut b = vec![CHUNK];
+        b.extend_from_slice(&first.to_le_bytes());
+        b.extend_from_slice(&count.to_le_bytes());
+        b
+    };
+    for bad in [
+        body(0, 0),
+        body(0, MAX_CHUNK_TASKS as u32 + 1),
+        body(u64::MAX, 2),
+    ] {
+        assert!(
+            matches!(ToWorker::decode(&bad), Err(ProtocolError::Malformed(_))),
+            "{bad:?}"
+        );
+    }
+    let done = frame_of_from(&FromWorker::Done {
+        index: 1,
+        checksum: 2,
+    });
+    assert_eq!(done.len(), DONE_FRAME_LEN);
 }

@@ -2,11 +2,17 @@
 //!
 //! A worker reads frames from stdin and writes frames to the pipe it found on stdout:
 //! `Hello` (rebuild the workload from its spec, `prepare(Role::Worker)`, answer `Ready`), then
-//! any number of `Task`s (run it, with the shipped input if any, answer `Done`) and
-//! `Collect`s (answer `Shard`: this worker's part of the batch's shared state, which it then
-//! forgets), then `Shutdown` (answer `Usage`, measured in-process: peak RSS, and CPU time
-//! since `Ready`, and exit 0). If the pipe closes without a shutdown, the parent is gone and
-//! the worker exits 0 quietly.
+//! any number of `Task`s (run it, with the shipped input if any), `Chunk`s (run its tasks in
+//! order) and `Collect`s (answer `Shard`: this worker's part of the batch's shared state,
+//! which it then forgets), then `Shutdown` (answer `Usage`, measured in-process: peak RSS, and
+//! CPU time since `Ready`, and exit 0). If the pipe closes without a shutdown, the parent is
+//! gone and the worker exits 0 quietly.
+//!
+//! A `Task` or `Chunk` is answered with one `Done` per task, then `Finished` (the wall time
+//! spent on them, from which the pool sizes its chunks), all in one write at the end: a chunk
+//! costs one write however many tasks it holds. If a task panics, unwinding drops the output
+//! buffer, which sends the answers of the chunk's earlier tasks, so the pool names the task
+//! that panicked.
 //!
 //! Before serving, the protocol pipe is moved off file descriptor 1 and fd 1 is pointed at
 //! stderr: a stray `println!` in a task then lands on stderr instead of corrupting a frame.
@@ -21,10 +27,11 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::fd::FromRawFd;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::protocol::{
-    FaultKind, FromWorker, PROTOCOL_VERSION, ProtocolError, ToWorker, read_frame,
+    DONE_FRAME_LEN, FaultKind, FromWorker, MAX_CHUNK_TASKS, PROTOCOL_VERSION, ProtocolError,
+    ToWorker, read_frame,
 };
 use crate::machine::usage::SelfUsage;
 use crate::model::WorkerUsage;
@@ -85,13 +92,16 @@ fn kind_name(msg: &ToWorker<'_>) -> &'static str {
     match msg {
         ToWorker::Hello(_) => "hello",
         ToWorker::Task { .. } => "task",
+        ToWorker::Chunk { .. } => "chunk",
         ToWorker::Collect => "collect",
         ToWorker::Shutdown => "shutdown",
     }
 }
 
 fn serve() -> Result<(), Stop> {
-    let mut out = BufWriter::new(protocol_pipe()?);
+    // Room for a whole chunk's answers, so that it leaves in one write.
+    let capacity = (MAX_CHUNK_TASKS + 1) * DONE_FRAME_LEN;
+    let mut out = BufWriter::with_capacity(capacity, protocol_pipe()?);
     let mut stdin = io::stdin().lock();
     let mut buf = Vec::new();
     if !read_frame(&mut stdin, &mut buf)? {
@@ -126,27 +136,31 @@ fn serve() -> Result<(), Stop> {
         pid: std::process::id(),
     };
     send(&mut out, &ready)?;
+    let mut frame = Vec::with_capacity(64);
     loop {
         if !read_frame(&mut stdin, &mut buf)? {
             return Ok(()); // The parent is gone; nobody is left to answer.
         }
         match ToWorker::decode(&buf)? {
             ToWorker::Task { index, input } => {
-                if index >= workload.tasks() {
-                    let tasks = workload.tasks();
-                    return Err(Stop::Error(format!(
-                        "task {index} is out of range (the batch has {tasks})"
-                    )));
+                let start = Instant::now();
+                let worker = Runner {
+                    workload: workload.as_ref(),
+                    fault: hello.fault,
+                };
+                worker.run(index, input, &mut out, &mut frame)?;
+                finish(start, &mut out)?;
+            }
+            ToWorker::Chunk { first, count } => {
+                let start = Instant::now();
+                let worker = Runner {
+                    workload: workload.as_ref(),
+                    fault: hello.fault,
+                };
+                for index in first..first + count {
+                    worker.run(index, None, &mut out, &mut frame)?;
                 }
-                if let Some(fault) = hello.fault.filter(|f| f.task == index) {
-                    inject(fault.kind, index, &mut out)?;
-                }
-                let mut ctx = TaskCtx::free();
-                if let Some(bytes) = input {
-                    ctx = ctx.with_input(bytes);
-                }
-                let checksum = workload.run(index, &mut ctx);
-                send(&mut out, &FromWorker::Done { index, checksum })?;
+                finish(start, &mut out)?;
             }
             ToWorker::Collect => {
                 let shard = workload.shared_state().map(|s| s.take_shard());
@@ -166,6 +180,50 @@ fn serve() -> Result<(), Stop> {
     }
 }
 
+/// Runs tasks of one workload and writes their answers to the output buffer.
+struct Runner<'a> {
+    workload: &'a dyn crate::workload::Workload,
+    fault: Option<super::protocol::Fault>,
+}
+
+impl Runner<'_> {
+    /// Runs task `index` (misbehaving first if a test asked for it on this task) and buffers
+    /// its `Done` frame; `frame` is scratch space.
+    fn run(
+        &self,
+        index: usize,
+        input: Option<&[u8]>,
+        out: &mut BufWriter<File>,
+        frame: &mut Vec<u8>,
+    ) -> Result<(), Stop> {
+        let tasks = self.workload.tasks();
+        if index >= tasks {
+            return Err(Stop::Error(format!(
+                "task {index} is out of range (the batch has {tasks})"
+            )));
+        }
+        if let Some(fault) = self.fault.filter(|f| f.task == index) {
+            inject(fault.kind, index, out)?;
+        }
+        let mut ctx = TaskCtx::free();
+        if let Some(bytes) = input {
+            ctx = ctx.with_input(bytes);
+        }
+        let checksum = self.workload.run(index, &mut ctx);
+        frame.clear();
+        FromWorker::Done { index, checksum }.encode_into(frame)?;
+        out.write_all(frame)?;
+        Ok(())
+    }
+}
+
+/// Ends a task or chunk begun at `start`: `Finished` with the time spent, and one flush of
+/// everything buffered since the last.
+fn finish(start: Instant, out: &mut BufWriter<File>) -> Result<(), Stop> {
+    let busy_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    send(out, &FromWorker::Finished { busy_ns })
+}
+
 /// Misbehaves as a test asked, on the task it named.
 fn inject(kind: FaultKind, task: usize, out: &mut BufWriter<File>) -> Result<(), Stop> {
     eprintln!(
@@ -173,7 +231,11 @@ fn inject(kind: FaultKind, task: usize, out: &mut BufWriter<File>) -> Result<(),
         std::process::id()
     );
     match kind {
-        FaultKind::Exit => std::process::exit(101),
+        FaultKind::Exit => {
+            // As a panic's unwinding would: the answers already buffered go out first.
+            let _ = out.flush();
+            std::process::exit(101)
+        }
         FaultKind::Abort => {
             let none = libc::rlimit {
                 rlim_cur: 0,

@@ -49,7 +49,7 @@ use crate::plot::bars::{self, BarPlot};
 use crate::plot::heatmap::{self, HeatmapPlot};
 use crate::plot::lines::{self, Annotations, LinePlot};
 use crate::plot::{
-    ChartError, DrawResult, Drawing, Format, Header, PNG_SIZE, RenderedChart, Theme, file_name,
+    ChartError, DrawResult, Drawing, FolderNames, Format, Header, PNG_SIZE, RenderedChart, Theme,
     register_fonts, write_formats,
 };
 use crate::report::fit::{ModelFit, UslFit};
@@ -337,6 +337,7 @@ pub fn plan_set(ctx: &ChartContext<'_>, set: ChartSet) -> Vec<PlannedChart> {
         ),
     };
     let mut planned = Vec::new();
+    let folders = FolderNames::new(workloads_of(ctx.results));
     for workload in workloads_of(ctx.results) {
         let data = WorkloadData::new(ctx.results, ctx.fits, workload);
         for chart in set.workload {
@@ -349,7 +350,7 @@ pub fn plan_set(ctx: &ChartContext<'_>, set: ChartSet) -> Vec<PlannedChart> {
                         title: format!("{workload}: {}", chart.what()),
                         subtitle: subtitle.clone(),
                     },
-                    stem: Path::new(&file_name(workload)).join(chart.name()),
+                    stem: Path::new(&folders.get(workload)).join(chart.name()),
                     figure,
                 });
             }

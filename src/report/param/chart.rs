@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::{ParamGroup, ParamPoint, ParamReport};
 use crate::plot::lines::{self, LinePlot, Point, Series, YScale};
 use crate::plot::{
-    ChartError, DrawResult, Drawing, Header, RenderedChart, Theme, file_name, register_fonts,
+    ChartError, DrawResult, Drawing, FolderNames, Header, RenderedChart, Theme, register_fonts,
     write_formats,
 };
 use crate::report::ReportOptions;
@@ -138,6 +138,7 @@ pub fn render_all(
     if options.formats.is_empty() {
         return Ok(out);
     }
+    let folders = FolderNames::new(report.groups.iter().map(|g| g.name.as_str()));
     for group in &report.groups {
         for (chart, what, mut plot) in figures(group) {
             if plot.is_empty() {
@@ -157,7 +158,7 @@ pub fn render_all(
                 header: &header,
                 theme: options.theme,
             };
-            let stem = Path::new(&file_name(&group.name)).join(chart);
+            let stem = Path::new(&folders.get(&group.name)).join(chart);
             let files = write_formats(&drawing, &options.formats, dir, &stem)?;
             out.push(RenderedChart {
                 workload: Some(group.name.clone()),

@@ -107,6 +107,18 @@ impl ParamReport {
         format!("{} {}", self.tool.name(), self.tool.holder())
     }
 
+    /// One line naming the ids left out (plain text), or `None` when none were.
+    pub fn left_out_warning(&self) -> Option<String> {
+        let n = self.left_out.len();
+        (n > 0).then(|| {
+            format!(
+                "{n} id{} left out: the last segment is missing or not a number above 0, so it has no place on a log axis: {}",
+                if n == 1 { "" } else { "s" },
+                self.left_out.join(", ")
+            )
+        })
+    }
+
     /// The machine as the report names it: the user's note, else `unknown`.
     pub fn machine(&self) -> String {
         match &self.machine_note {
@@ -125,7 +137,8 @@ pub fn import_param(
     choice: &AxisChoice,
     machine_note: Option<&str>,
 ) -> anyhow::Result<ParamReport> {
-    let imported = import(dir, |id: &CriterionId| id.value.is_some())
+    // Every id: one without a number above 0 as its last segment is left out, and listed.
+    let imported = import(dir, |_: &CriterionId| true)
         .with_context(|| format!("importing criterion output from {}", dir.display()))?;
     let mut groups: Vec<ParamGroup> = Vec::new();
     let mut left_out = Vec::new();

@@ -40,19 +40,8 @@ pub fn markdown(report: &ParamReport, charts: &[RenderedChart]) -> String {
     );
     // The axis line is concbench's own Markdown; the id it quotes has no backticks.
     let _ = writeln!(out, "{}\n", report.axis_line);
-    if !report.left_out.is_empty() {
-        let ids: Vec<String> = report
-            .left_out
-            .iter()
-            .map(|id| format!("`{}`", id.replace('`', "'")))
-            .collect();
-        let _ = writeln!(
-            out,
-            "## Warnings\n\n- {} id{} left out: the last segment is not a number above 0, so it has no place on a log axis: {}\n",
-            ids.len(),
-            if ids.len() == 1 { "" } else { "s" },
-            ids.join(", ")
-        );
+    if let Some(warning) = report.left_out_warning() {
+        let _ = writeln!(out, "## Warnings\n\n- {}\n", md(&warning));
     }
     for group in &report.groups {
         let _ = writeln!(out, "## {}\n", md(&group.name));

@@ -15,10 +15,12 @@
 //!   after the last (new files), so a failure part-way leaves every file whole, the previous
 //!   output usable and the manifest covering everything the command wrote.
 //!
-//! A folder written before manifests existed has none; an [`Owner`]'s `earlier` test says
-//! whether it still looks like that command's output (a readable `results.json` for a
-//! report), in which case existing files at the new paths are replaced. To give another
-//! command a folder of its own, define an [`Owner`] with its own manifest name.
+//! A folder without the manifest is someone else's and refused whole
+//! ([`OutputError::Unmarked`]) unless an [`Owner`]'s `ours` test accepts it (a folder holding
+//! a readable `results.json` is where a report belongs); even then, an existing file the
+//! manifest does not list is never replaced: a folder from a concbench that wrote no manifest
+//! has its old outputs refused by name, to be moved away. To give another command a folder of
+//! its own, define an [`Owner`] with its own manifest name.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -55,6 +57,30 @@ pub enum OutputError {
     NotOurs {
         /// The first such path.
         path: PathBuf,
+    },
+    /// The folder already holds files and no manifest of this command, and does not look
+    /// like an earlier output of it: concbench would be writing among someone else's files.
+    #[error(
+        "{} already holds files concbench did not write (it has no {manifest}); give --out a new or empty folder",
+        path.display()
+    )]
+    Unmarked {
+        /// The folder.
+        path: PathBuf,
+        /// The manifest it lacks.
+        manifest: &'static str,
+    },
+    /// The output folder is, or contains, what the command reads.
+    #[error(
+        "--out {} holds the input {}; give --out a folder outside it",
+        out.display(),
+        input.display()
+    )]
+    HoldsInput {
+        /// The output folder.
+        out: PathBuf,
+        /// The input inside it.
+        input: PathBuf,
     },
     /// The folder's manifest is not one concbench wrote.
     #[error(
@@ -95,12 +121,10 @@ pub struct Owner {
     pub manifest: &'static str,
     /// Prefix of its staging folder's name, e.g. `.report-staging`.
     pub staging: &'static str,
-    /// True when a folder without a manifest holds this command's output from a concbench
-    /// that wrote no manifest.
-    pub earlier: fn(&Path) -> bool,
-    /// Files (relative paths) replaced only when the manifest lists them, never on the
-    /// strength of `earlier`: e.g. a report's `results.json`, which a bench run writes.
-    pub only_listed: &'static [&'static str],
+    /// True when a folder without a manifest is still one this command may write into (a
+    /// report beside its `results.json`); it replaces nothing there that the manifest does not
+    /// list.
+    pub ours: fn(&Path) -> bool,
 }
 
 /// An output folder with a staging folder inside it; the staging folder is removed on drop.
@@ -113,18 +137,29 @@ pub struct OutputFolder {
 
 impl OutputFolder {
     /// Creates `out` if missing and a fresh, empty staging folder inside it (never reusing
-    /// or removing an existing entry). Errors: [`OutputError::NotAFolder`] when `out` exists
-    /// and is not a folder, [`OutputError::Io`] when either folder cannot be created.
+    /// or removing an existing entry). Errors: [`OutputError::NotAFolder`] when `out`, or the
+    /// nearest part of its path that exists, is not a folder; [`OutputError::Unmarked`] when
+    /// it holds someone else's files; [`OutputError::Io`] when either folder cannot be
+    /// created.
     pub fn open(out: &Path, owner: Owner) -> Result<Self, OutputError> {
-        if fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        // The path, or the nearest part of it that exists, must be a folder.
+        if let Some(existing) = out.ancestors().find(|p| fs::metadata(p).is_ok())
+            && !fs::metadata(existing).is_ok_and(|m| m.is_dir())
+        {
             return Err(OutputError::NotAFolder {
-                path: out.to_path_buf(),
+                path: existing.to_path_buf(),
             });
         }
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
         };
+        if holds_others(out, owner).map_err(io(out))? {
+            return Err(OutputError::Unmarked {
+                path: out.to_path_buf(),
+                manifest: owner.manifest,
+            });
+        }
         fs::create_dir_all(out).map_err(io(out))?;
         for n in 0u32.. {
             let staging = out.join(format!("{}-{}-{n}", owner.staging, std::process::id()));
@@ -162,11 +197,9 @@ impl OutputFolder {
     fn plan(&self) -> Result<Plan, OutputError> {
         let new = staged_files(&self.staging)?;
         let old = read_manifest(&self.out.join(self.owner.manifest))?;
-        let earlier = old.is_none() && (self.owner.earlier)(&self.out);
         let old = old.unwrap_or_default();
         for file in &new {
-            let listed_only = self.owner.only_listed.iter().any(|f| file == Path::new(f));
-            check(&self.out, file, &old, earlier && !listed_only)?;
+            check(&self.out, file, &old)?;
         }
         Ok(Plan { new, old })
     }
@@ -204,6 +237,42 @@ impl OutputFolder {
     }
 }
 
+/// True when `out` is a folder with entries (other than this owner's staging folders) but
+/// without this owner's manifest, and the owner's `ours` test does not accept it.
+fn holds_others(out: &Path, owner: Owner) -> io::Result<bool> {
+    let entries = match fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if fs::symlink_metadata(out.join(owner.manifest)).is_ok() || (owner.ours)(out) {
+        return Ok(false);
+    }
+    for entry in entries {
+        let name = entry?.file_name();
+        if !name.to_string_lossy().starts_with(owner.staging) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Refuses an output folder that is `input` or holds it (a criterion folder, a results file,
+/// a folder of machine folders), so a command never writes among what it reads. A path that
+/// does not exist yet holds nothing. Errors: [`OutputError::HoldsInput`].
+pub fn refuse_holding(out: &Path, input: &Path) -> Result<(), OutputError> {
+    let (Ok(out_real), Ok(input_real)) = (out.canonicalize(), input.canonicalize()) else {
+        return Ok(());
+    };
+    if input_real.starts_with(&out_real) {
+        return Err(OutputError::HoldsInput {
+            out: out.to_path_buf(),
+            input: input.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// The staged files (relative, sorted) and those the old manifest lists.
 struct Plan {
     new: Vec<PathBuf>,
@@ -217,12 +286,7 @@ impl Drop for OutputFolder {
 }
 
 /// Refuses `file` when it, or a folder on its way, is taken by something not ours.
-fn check(
-    out: &Path,
-    file: &Path,
-    old: &BTreeSet<PathBuf>,
-    earlier: bool,
-) -> Result<(), OutputError> {
+fn check(out: &Path, file: &Path, old: &BTreeSet<PathBuf>) -> Result<(), OutputError> {
     let not_ours = |rel: &Path| OutputError::NotOurs {
         path: out.join(rel),
     };
@@ -237,7 +301,7 @@ fn check(
     match fs::symlink_metadata(out.join(file)) {
         Err(_) => Ok(()),
         Ok(m) if m.is_dir() => Err(not_ours(file)),
-        Ok(_) if earlier || old.contains(file) => Ok(()),
+        Ok(_) if old.contains(file) => Ok(()),
         Ok(_) => Err(not_ours(file)),
     }
 }

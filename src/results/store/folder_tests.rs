@@ -13,8 +13,7 @@ fn holds_marker(dir: &Path) -> bool {
 const OWNER: Owner = Owner {
     manifest: MANIFEST,
     staging: ".test-staging",
-    earlier: never,
-    only_listed: &[],
+    ours: never,
 };
 
 fn scratch(name: &str) -> PathBuf {
@@ -123,6 +122,7 @@ fn user_files_beside_and_inside_outputs_stay_and_stale_outputs_go() {
 #[test]
 fn a_colliding_user_file_refuses_the_whole_write_and_changes_nothing() {
     let out = scratch("collide");
+    write(&out, OWNER, &[("ours.md", "an earlier output")]).unwrap();
     put(&out, "r.md", "my report");
     put(&out, "sleep/s.svg", "my chart");
     let before = tree(&out);
@@ -142,18 +142,16 @@ fn a_colliding_user_file_refuses_the_whole_write_and_changes_nothing() {
         err.to_string().contains("choose another --out folder"),
         "{err}"
     );
-    assert_eq!(
-        tree(&out),
-        before,
-        "nothing written, no manifest, no staging"
-    );
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 2);
+    assert_eq!(tree(&out), before, "nothing written, no staging");
+    assert_eq!(manifest(&out), ["ours.md"]);
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 4);
     fs::remove_dir_all(out).unwrap();
 }
 
 #[test]
 fn folders_and_files_in_the_way_are_refused() {
     let out = scratch("in-the-way");
+    write(&out, OWNER, &[("ours.md", "an earlier output")]).unwrap();
     fs::create_dir_all(out.join("r.md")).unwrap();
     let err = write(&out, OWNER, &[("r.md", "new")]).unwrap_err();
     assert!(matches!(&err, OutputError::NotOurs { path } if path == &out.join("r.md")));
@@ -180,32 +178,29 @@ fn an_own_file_where_a_folder_must_now_go_is_replaced() {
 }
 
 #[test]
-fn a_folder_without_manifest_is_replaced_only_when_it_looks_like_ours() {
+fn a_folder_without_manifest_takes_new_files_only_when_it_looks_like_ours() {
     let out = scratch("earlier");
     put(&out, "results.json", "{}");
-    put(&out, "r.md", "an earlier report");
-    put(&out, "old.svg", "an earlier chart no longer drawn");
-    let err = write(&out, OWNER, &[("r.md", "new")]).unwrap_err();
-    assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
+    put(&out, "r.md", "a report someone wrote");
+    let err = write(&out, OWNER, &[("new.md", "new")]).unwrap_err();
+    assert!(matches!(err, OutputError::Unmarked { .. }), "{err}");
     let owner = Owner {
-        earlier: holds_marker,
+        ours: holds_marker,
         ..OWNER
     };
-    let guarded = Owner {
-        only_listed: &["r.md"],
-        ..owner
-    };
-    // A file only the manifest may hand over is not replaced on the strength of `earlier`.
-    let err = write(&out, guarded, &[("r.md", "new")]).unwrap_err();
-    assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
-    write(&out, owner, &[("r.md", "new")]).unwrap();
-    assert_eq!(fs::read_to_string(out.join("r.md")).unwrap(), "new");
-    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "{}");
-    assert!(
-        out.join("old.svg").exists(),
-        "unlisted files are never removed"
+    // Its files are never replaced, whoever wrote them: a collision is refused.
+    let before = tree(&out);
+    let err = write(&out, owner, &[("r.md", "new")]).unwrap_err();
+    assert!(matches!(&err, OutputError::NotOurs { path } if path == &out.join("r.md")));
+    assert_eq!(tree(&out), before);
+    // New files go in beside them.
+    write(&out, owner, &[("new.md", "new")]).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("r.md")).unwrap(),
+        "a report someone wrote"
     );
-    assert_eq!(manifest(&out), ["r.md"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "{}");
+    assert_eq!(manifest(&out), ["new.md"]);
     fs::remove_dir_all(out).unwrap();
 }
 
@@ -289,4 +284,61 @@ fn a_failure_part_way_leaves_whole_files_and_a_manifest_covering_them() {
     drop(folder);
     assert!(!staging.exists(), "the staging folder is removed");
     fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn a_folder_of_someone_elses_files_is_refused_and_an_empty_one_is_used() {
+    let out = scratch("unmarked");
+    put(&out, "notes.txt", "mine");
+    let before = tree(&out);
+    let err = write(&out, OWNER, &[("r.md", "new")]).unwrap_err();
+    assert!(err.is_bad_input());
+    assert!(
+        err.to_string().ends_with(
+            "already holds files concbench did not write (it has no .test-files); give --out a new or empty folder"
+        ),
+        "{err}"
+    );
+    assert_eq!(tree(&out), before, "nothing written");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "no staging left");
+    // An empty folder, or one holding only a staging folder left by a killed run, is used.
+    fs::remove_file(out.join("notes.txt")).unwrap();
+    fs::create_dir(out.join(".test-staging-1-0")).unwrap();
+    write(&out, OWNER, &[("r.md", "new")]).unwrap();
+    assert_eq!(manifest(&out), ["r.md"]);
+    fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn an_output_folder_holding_the_input_is_refused() {
+    let dir = scratch("holds-input");
+    let input = dir.join("criterion");
+    fs::create_dir_all(input.join("group")).unwrap();
+    for out in [dir.clone(), input.clone()] {
+        let err = refuse_holding(&out, &input).unwrap_err();
+        assert!(err.is_bad_input());
+        assert!(
+            err.to_string().contains("give --out a folder outside it"),
+            "{err}"
+        );
+    }
+    // Beside it, inside it, or not there yet: fine.
+    refuse_holding(&dir.join("report"), &input).unwrap();
+    refuse_holding(&input.join("group"), &input).unwrap();
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_folder_under_a_file_is_refused_naming_the_file() {
+    let dir = scratch("under-a-file");
+    let file = dir.join("results.json");
+    fs::write(&file, "mine").unwrap();
+    let err = write(&file.join("sub"), OWNER, &[("r.md", "new")]).unwrap_err();
+    assert!(err.is_bad_input());
+    assert!(
+        matches!(&err, OutputError::NotAFolder { path } if path == &file),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    fs::remove_dir_all(dir).unwrap();
 }
