@@ -3,11 +3,15 @@
 //! worker after a failure or when the pool is dropped. Part of [`super`], split off for size;
 //! a new failure kind gets its arm in `fail`.
 
-use std::time::Duration;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
 
 use super::super::slot::Failure;
 use super::super::{Phase, PoolError, describe_status};
 use super::{ProcessPool, SETUP_TIMEOUT};
+
+/// Longest wait for the answers a worker wrote before its pipe broke.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
 use crate::model::process::protocol::FromWorker;
 
 impl ProcessPool {
@@ -29,6 +33,9 @@ impl ProcessPool {
     /// Gives up on worker `i`: collects its exit status (killing it unless it is already
     /// on its way out), builds the error, then kills and reaps every other worker.
     pub(super) fn fail(&mut self, i: usize, failure: Failure) -> PoolError {
+        if matches!(failure, Failure::Eof) {
+            self.drain(i);
+        }
         let (phase, timeout) = (self.phase_of(i), self.limit(i));
         let slot = &mut self.slots[i];
         slot.stdin = None;
@@ -72,6 +79,33 @@ impl ProcessPool {
             },
         };
         self.fail_all(err)
+    }
+
+    /// Reads what worker `i` wrote before its pipe broke (its stdin can break while answers
+    /// still wait in its stdout), for at most [`DRAIN_LIMIT`], so that every answer that
+    /// arrived is booked and the error names the first task really left unanswered.
+    fn drain(&mut self, i: usize) {
+        let deadline = Instant::now() + DRAIN_LIMIT;
+        let mut frames = Vec::new();
+        while self.slots[i].live {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let mut fd = super::pollfd(self.slots[i].stdout.as_raw_fd(), libc::POLLIN);
+            let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
+            // SAFETY: one valid, exclusively borrowed pollfd.
+            if unsafe { libc::poll(&mut fd, 1, ms) } <= 0 {
+                break;
+            }
+            if self.slots[i]
+                .read_frames(i, &mut self.read_buf, &mut frames)
+                .is_err()
+            {
+                break;
+            }
+            frames.clear();
+        }
     }
 
     /// Kills and reaps every worker, marks the pool unusable and passes `err` through.
