@@ -177,7 +177,7 @@ fn title_page(inputs: &[Input], theme: Theme) -> Planned {
             subtitle,
             rows,
             footer: format!(
-                "concbench {} · charts: 95% intervals paired by round; see report.md for every figure and doubt",
+                "concbench {} · made by concbench slides; the report (report.md) has every figure, interval and doubt",
                 env!("CARGO_PKG_VERSION")
             ),
             theme,
@@ -192,8 +192,10 @@ fn machine_rows(r: &Results, prefix: &str) -> Vec<(String, String)> {
         return vec![row("Data", crate::report::origin::headline(r))];
     }
     let m = &r.machine;
-    let mut rows = vec![row("Machine", m.summary_line())];
+    let mut rows = Vec::new();
     if prefix.is_empty() {
+        // The subtitle has the machine's summary; the rows give what it leaves out.
+        rows.push(row("CPU", m.cpu_brand.clone()));
         rows.push(row(
             "Memory",
             format!(
@@ -207,6 +209,8 @@ fn machine_rows(r: &Results, prefix: &str) -> Vec<(String, String)> {
             .as_deref()
             .map_or(String::new(), |c| format!(", commit {c}"));
         rows.push(row("concbench", format!("{}{commit}", m.concbench_version)));
+    } else {
+        rows.push(row("Machine", m.summary_line()));
     }
     let busy = if m.busy { " · machine was busy" } else { "" };
     rows.push(row(
