@@ -109,7 +109,7 @@ fn one_run_gives_a_title_the_heatmap_and_per_workload_speedup_and_differing_memo
     for svg in &slides {
         assert!(out.join(svg).is_file(), "{svg} is copied beside slides.md");
     }
-    let takeaway = "threads 2.0x at 2 workers (rayon within 5%); tokio-current stays at 1x; process at most 0.33x (slower than sequential)";
+    let takeaway = "threads 2.0x at 2 workers (rayon within 5%); process at most 0.33x (slower than sequential); tokio-current stays at 1x";
     assert!(marp.contains(takeaway), "{marp}");
     let chart = fs::read_to_string(out.join("sum-squares/speedup.svg")).unwrap();
     assert!(

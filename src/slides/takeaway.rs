@@ -62,58 +62,79 @@ pub fn bests(results: &Results, workload: &str) -> Vec<Best> {
 }
 
 /// The speedup chart's line: the model with the best speedup and where it got it, the
-/// models within 5% of it, then the models that stay at 1x and those slower than
-/// sequential. `None` when no model but sequential has a speedup.
+/// models within 5% of it (or, when none is, the runner-up), the models slower than
+/// sequential and those that stay at 1x. A line longer than [`MAX_LINE`] characters
+/// counts the models within 5% instead of naming them, then leaves out the models at 1x,
+/// so that it fits under a chart's title. `None` when no model but sequential has a
+/// speedup.
 pub fn speedup_line(results: &Results, workload: &str) -> Option<String> {
     let mut bests = bests(results, workload);
     // Stable: equal speedups keep the run's order.
     bests.sort_by(|a, b| b.speedup.total_cmp(&a.speedup));
     let (leader, rest) = bests.split_first()?;
-    let mut parts: Vec<String> = Vec::new();
-    if leader.speedup < BEATS_SEQUENTIAL {
-        parts.push(format!(
-            "no model beats sequential by 15% (best: {} {} at {})",
-            leader.model,
-            times(leader.speedup),
-            workers(leader.workers)
-        ));
-    } else {
-        let alike: Vec<&str> = rest
-            .iter()
-            .filter(|b| b.speedup >= leader.speedup * ALIKE)
-            .map(|b| b.model.as_str())
-            .collect();
-        let mut lead = format!(
-            "{} {} at {}",
-            leader.model,
-            times(leader.speedup),
-            workers(leader.workers)
-        );
-        match alike.len() {
-            0 => {}
-            n if n <= NAMED_ALIKE => lead.push_str(&format!(" ({} within 5%)", alike.join(", "))),
-            n => lead.push_str(&format!(" ({n} other models within 5%)")),
-        }
-        parts.push(lead);
-        let flat: Vec<&str> = rest
-            .iter()
-            .filter(|b| (SLOWER..BEATS_SEQUENTIAL).contains(&b.speedup))
-            .map(|b| b.model.as_str())
-            .collect();
-        if !flat.is_empty() {
-            let verb = if flat.len() == 1 { "stays" } else { "stay" };
-            parts.push(format!("{} {verb} at 1x", flat.join(", ")));
-        }
-    }
+    let at = |b: &Best| format!("{} {} at {}", b.model, times(b.speedup), workers(b.workers));
     let slower: Vec<String> = rest
         .iter()
         .filter(|b| b.speedup < SLOWER)
         .map(|b| format!("{} at most {}", b.model, times(b.speedup)))
         .collect();
-    if !slower.is_empty() {
-        parts.push(format!("{} (slower than sequential)", slower.join(", ")));
+    let slower =
+        (!slower.is_empty()).then(|| format!("{} (slower than sequential)", slower.join(", ")));
+    if leader.speedup < BEATS_SEQUENTIAL {
+        let lead = format!("no model beats sequential by 15% (best: {})", at(leader));
+        return Some(fit(&[vec![Some(lead), slower]]));
     }
-    Some(parts.join("; "))
+    let alike: Vec<&str> = rest
+        .iter()
+        .filter(|b| b.speedup >= leader.speedup * ALIKE)
+        .map(|b| b.model.as_str())
+        .collect();
+    let (full, short) = match (alike.len(), rest.first()) {
+        (0, Some(next)) if next.speedup >= BEATS_SEQUENTIAL => {
+            let full = format!("{}, then {}", at(leader), at(next));
+            (full, at(leader))
+        }
+        (0, _) => (at(leader), at(leader)),
+        (n, _) => (
+            format!("{} ({} within 5%)", at(leader), alike.join(", ")),
+            format!("{} ({n} more within 5%)", at(leader)),
+        ),
+    };
+    let flat: Vec<&str> = rest
+        .iter()
+        .filter(|b| (SLOWER..BEATS_SEQUENTIAL).contains(&b.speedup))
+        .map(|b| b.model.as_str())
+        .collect();
+    let flat = (!flat.is_empty()).then(|| {
+        let verb = if flat.len() == 1 { "stays" } else { "stay" };
+        format!("{} {verb} at 1x", flat.join(", "))
+    });
+    Some(fit(&[
+        vec![Some(full.clone()), slower.clone(), flat.clone()],
+        vec![Some(short.clone()), slower.clone(), flat],
+        vec![Some(full), slower.clone()],
+        vec![Some(short), slower],
+    ]))
+}
+
+/// Longest takeaway line, in characters: what fits under a chart's title on the canvas.
+pub const MAX_LINE: usize = 118;
+
+/// The first choice of parts whose line fits in [`MAX_LINE`], else the last choice.
+fn fit(choices: &[Vec<Option<String>>]) -> String {
+    let line = |parts: &Vec<Option<String>>| {
+        parts
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    choices
+        .iter()
+        .map(line)
+        .find(|l| l.chars().count() <= MAX_LINE)
+        .unwrap_or_else(|| line(choices.last().expect("at least one choice")))
 }
 
 /// The memory chart's line when the process model's peak memory differs from the other

@@ -12,11 +12,58 @@ fn fixture() -> Results {
 fn the_speedup_line_names_the_leader_its_peers_the_flat_and_the_slower_models() {
     assert_eq!(
         speedup_line(&fixture(), "sum-squares").unwrap(),
-        "threads 2.0x at 2 workers (rayon within 5%); tokio-current stays at 1x; process at most 0.33x (slower than sequential)"
+        "threads 2.0x at 2 workers (rayon within 5%); process at most 0.33x (slower than sequential); tokio-current stays at 1x"
     );
     assert_eq!(
         speedup_line(&fixture(), "sleep").unwrap(),
         "process 2.0x at 2 workers (threads within 5%)"
+    );
+}
+
+/// The fixture with `model`'s time on sum-squares set to `ms`.
+fn with_time(mut results: Results, model: &str, ms: f64) -> Results {
+    for case in &mut results.cases {
+        if case.workload == "sum-squares" && case.model == model {
+            let time = case.time.as_mut().unwrap();
+            time.median.point = ms * 1e6;
+            time.median.lower = ms * 0.99e6;
+            time.median.upper = ms * 1.01e6;
+        }
+    }
+    results
+}
+
+#[test]
+fn without_a_model_within_5_percent_the_runner_up_is_named() {
+    let mut results = with_time(fixture(), "rayon", 3.0);
+    // Too long with the model at 1x as well: the runner-up goes first.
+    assert_eq!(
+        speedup_line(&results, "sum-squares").unwrap(),
+        "threads 2.0x at 2 workers; process at most 0.33x (slower than sequential); tokio-current stays at 1x"
+    );
+    results.cases.retain(|c| c.model != "tokio-current");
+    assert_eq!(
+        speedup_line(&results, "sum-squares").unwrap(),
+        "threads 2.0x at 2 workers, then rayon 1.3x at 2 workers; process at most 0.33x (slower than sequential)"
+    );
+}
+
+#[test]
+fn a_long_line_counts_its_peers_then_leaves_out_the_flat_models() {
+    let mut results = fixture();
+    for case in &mut results.cases {
+        case.model = match case.model.as_str() {
+            "rayon" => "a-pool-whose-name-is-long".into(),
+            "tokio-current" => "an-event-loop-whose-name-is-long-too".into(),
+            "process" => "worker-processes-with-a-long-name".into(),
+            other => other.into(),
+        };
+    }
+    let line = speedup_line(&results, "sum-squares").unwrap();
+    assert!(line.chars().count() <= MAX_LINE, "{line}");
+    assert_eq!(
+        line,
+        "threads 2.0x at 2 workers (1 more within 5%); worker-processes-with-a-long-name at most 0.33x (slower than sequential)"
     );
 }
 
