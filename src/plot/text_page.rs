@@ -38,6 +38,13 @@ pub struct TextPage {
     pub theme: Theme,
 }
 
+/// `size` shrunk so that `text` of about `fits` characters at `size` still fits: text up
+/// to `fits` characters keeps `size`, longer text gets smaller, down to half of it.
+fn fitted(size: f64, text: &str, fits: usize) -> f64 {
+    let chars = text.chars().count().max(1);
+    size * (fits as f64 / chars as f64).clamp(0.5, 1.0)
+}
+
 impl Drawing for TextPage {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let palette = self.theme.palette();
@@ -46,12 +53,16 @@ impl Drawing for TextPage {
         let x = MARGIN * 2;
         root.draw_text(
             &self.title,
-            &style::bold(PAGE_TITLE, palette.text).pos(top_left),
+            &style::bold(fitted(PAGE_TITLE, &self.title, 40), palette.text).pos(top_left),
             (x, 110),
         )?;
         root.draw_text(
             &self.subtitle,
-            &style::font(size::SUBTITLE * 1.2, palette.muted).pos(top_left),
+            &style::font(
+                fitted(size::SUBTITLE * 1.2, &self.subtitle, 86),
+                palette.muted,
+            )
+            .pos(top_left),
             (x, 230),
         )?;
         for (n, (label, value)) in self.rows.iter().take(MAX_ROWS).enumerate() {
@@ -63,7 +74,7 @@ impl Drawing for TextPage {
             )?;
             root.draw_text(
                 value,
-                &style::font(size::LEGEND, palette.text).pos(top_left),
+                &style::font(fitted(size::LEGEND, value, 80), palette.text).pos(top_left),
                 (x + VALUE_X - MARGIN * 2, y),
             )?;
         }
@@ -100,6 +111,14 @@ mod tests {
         for text in ["machine", "label 2", "value 2", "footer"] {
             assert!(svg.contains(text), "{text} missing");
         }
+    }
+
+    #[test]
+    fn long_text_gets_smaller_down_to_half() {
+        assert_eq!(fitted(80.0, "short", 40), 80.0);
+        assert_eq!(fitted(80.0, &"x".repeat(80), 40), 40.0);
+        assert_eq!(fitted(80.0, &"x".repeat(400), 40), 40.0);
+        assert_eq!(fitted(80.0, &"x".repeat(50), 40), 64.0);
     }
 
     #[test]
