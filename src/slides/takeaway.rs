@@ -19,8 +19,6 @@ const SLOWER: f64 = 0.85;
 /// The process model's peak memory counts as different when it is this many times the
 /// other models' median peak, or less than its inverse.
 const MEMORY_DIFFERS: f64 = 1.25;
-/// How many alike models are named before they are only counted.
-const NAMED_ALIKE: usize = 3;
 
 /// A model's best speedup over sequential and the worker count it was reached at.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,7 +174,7 @@ pub fn memory_line(results: &Results, workload: &str) -> Option<String> {
         format!("{}–{} MiB", mib(lo), mib(hi))
     };
     let factor = if ratio >= 1.0 {
-        format!("{}", times(ratio))
+        times(ratio)
     } else {
         format!("{} of", times(ratio))
     };
