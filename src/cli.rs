@@ -1,4 +1,5 @@
-//! The command line: `list`, `run`, `probe`, `report`, `compare`, `export`, `machine`, and
+//! The command line: `list`, `run`, `probe`, `report`, `compare`, `slides`, `export`,
+//! `machine`, and
 //! the hidden `worker` that the process model starts.
 //!
 //! Every subcommand is a variant of `Command` and one function here returning
@@ -48,6 +49,8 @@ enum Command {
     Report(ReportArgs),
     /// Compare two or more runs (results files, machine folders, or a folder of them) side by side.
     Compare(CompareArgs),
+    /// Make a 16:9 slide deck (deck.pdf and Marp's slides.md) from one run, or two to compare.
+    Slides(SlidesArgs),
     /// Print this machine's fingerprint (name, host, CPU, cores, memory, OS, rustc, load) as
     /// JSON.
     Machine(MachineArgs),
@@ -237,6 +240,35 @@ struct CompareArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
+  concbench slides reports/laptop --out talk/
+  concbench slides reports/laptop reports/server --out talk/ --theme dark
+
+DIR gets deck.pdf (16:9 vector pages of 1440x810 pt, fonts embedded: a title page with the \
+machine, the summary heatmap, per workload the speedup chart with a one-line takeaway and, \
+where worker processes' memory differs from the other models', the memory chart; with a \
+second run, per workload the comparison's speedup overlay and time ratio), slides.md (the \
+same deck in Marp's Markdown) and the SVG of every page. Files an earlier deck wrote in DIR \
+are replaced; anything else there is left alone, and a path taken by another file is \
+refused.
+
+Exit status: 0 done; 1 drawing or writing failed; 2 bad input (unreadable or unknown-schema \
+file, more than two runs, two runs without a common case, DIR a report folder or a file).")]
+struct SlidesArgs {
+    /// A results file or a machine folder holding results.json; a second one to compare
+    /// with it (the first is the base).
+    #[arg(required = true, num_args = 1..=2, value_name = "RESULTS|FOLDER")]
+    inputs: Vec<PathBuf>,
+    /// Folder for deck.pdf, slides.md and the pages' SVGs (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Page colours.
+    #[arg(long, value_enum, default_value = "light")]
+    theme: Theme,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
   concbench export reports/laptop --format bmf > bmf.json
   concbench export reports/laptop/results.json --format bmf --out bmf.json
 
@@ -296,6 +328,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Probe(args) => probe(args),
         Command::Report(args) => report(args),
         Command::Compare(args) => compare(args),
+        Command::Slides(args) => slides(args),
         Command::Machine(args) => machine(args),
         Command::Export(args) => export(args),
         Command::Worker => unreachable!("main runs the worker before dispatching"),
@@ -620,6 +653,24 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn slides(args: SlidesArgs) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let written = crate::slides::run(&crate::slides::SlidesOptions {
+        inputs: args.inputs,
+        out_dir: args.out,
+        theme: args.theme,
+    })?;
+    print_stdout(&format!(
+        "slides: {} ({} pages, {:.1} MiB) and {} ({} files in all, {:.1} s)\n",
+        written.dir.join(crate::slides::DECK_FILE).display(),
+        written.pages,
+        written.deck_bytes as f64 / 1048576.0,
+        written.dir.join(crate::slides::MARP_FILE).display(),
+        written.files.len(),
+        start.elapsed().as_secs_f64()
+    ))
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<()> {

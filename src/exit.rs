@@ -16,6 +16,7 @@ use crate::machine::MachineError;
 use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 use crate::results::store::folder::OutputError;
+use crate::slides::SlidesError;
 
 /// Marks an error as the user's input being unusable (exit status 2) when its own type does
 /// not say so, e.g. every error of reading a criterion folder the user named. Its text is
@@ -52,6 +53,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(ExportError::is_bad_input)
             || e.downcast_ref::<OutputError>()
                 .is_some_and(OutputError::is_bad_input)
+            || e.downcast_ref::<SlidesError>()
+                .is_some_and(SlidesError::is_bad_input)
     })
 }
 

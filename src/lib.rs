@@ -23,6 +23,8 @@
 //!   report's or a comparison's markdown, charts inlined;
 //! - [`report`]: charts, `report.md`, `report.html`, `results.csv` and scalability fits;
 //! - [`compare`]: two or more results files side by side;
+//! - [`slides`]: a 16:9 PDF deck (and its Marp Markdown) from one run or two, with a
+//!   takeaway computed from the data under each chart;
 //! - [`export`]: a results file in a benchmark tracker's format (Bencher's BMF);
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
 //!   `benches/sync.rs` measures them;
@@ -47,6 +49,7 @@ pub mod profile;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod slides;
 pub mod sync;
 pub mod table;
 pub mod task;

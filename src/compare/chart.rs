@@ -190,16 +190,22 @@ pub fn ratio_bars(inputs: &[Input], workload: &str) -> Option<RatioBars> {
     })
 }
 
-/// Draws every chart of every workload in every format into `out_dir`, in parallel; the
-/// list is in workload order, fleet (with more than three inputs) before speedup before
-/// ratio.
-pub fn render_all(
-    inputs: &[Input],
-    formats: &[Format],
-    theme: Theme,
-    out_dir: &Path,
-) -> Result<Vec<RenderedChart>, ChartError> {
-    register_fonts();
+/// A comparison chart [`render_all`] will draw: its figure, titles and place.
+#[derive(Debug, Clone)]
+pub struct PlannedCompareChart {
+    /// The workload.
+    pub workload: String,
+    /// The chart's name and file stem: `fleet`, `speedup` or `ratio`.
+    pub chart: &'static str,
+    /// Title and subtitle.
+    pub header: Header,
+    /// What to draw.
+    pub figure: CompareFigure,
+}
+
+/// Every chart of every workload that has data, in workload order, fleet (with more than
+/// three inputs) before speedup before ratio.
+pub fn plan(inputs: &[Input]) -> Vec<PlannedCompareChart> {
     let runs: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
     // Imported data has no profile: it is named by its tool instead.
     let mut profiles: Vec<String> = Vec::new();
@@ -225,10 +231,16 @@ pub fn render_all(
         .enumerate()
         .map(|(n, i)| format!("{} {}", i.label, LineStyle::nth(n).name()))
         .collect();
-    let mut jobs: Vec<(String, &'static str, String, String, CompareFigure)> = Vec::new();
-    let names = workload_names(&runs);
-    let folders = FolderNames::new(names.iter().map(String::as_str));
-    for w in names {
+    let mut jobs: Vec<PlannedCompareChart> = Vec::new();
+    let mut push = |workload: &str, chart, title, subtitle, figure| {
+        jobs.push(PlannedCompareChart {
+            workload: workload.to_string(),
+            chart,
+            header: Header { title, subtitle },
+            figure,
+        })
+    };
+    for w in workload_names(&runs) {
         let fleet_plot = (inputs.len() >= FLEET_MIN_MACHINES)
             .then(|| fleet::chart(inputs, &w))
             .flatten();
@@ -237,7 +249,7 @@ pub fn render_all(
             let sub = format!(
                 "{profile} · over each machine's sequential · ×N: the most workers below the CPUs"
             );
-            jobs.push((w.clone(), "fleet", title, sub, CompareFigure::Fleet(plot)));
+            push(&w, "fleet", title, sub, CompareFigure::Fleet(plot));
         }
         if let Some(plot) = speedup_overlay(inputs, &w) {
             let title = format!("{w}: speedup vs workers");
@@ -245,13 +257,7 @@ pub fn render_all(
                 "{} · {profile} · over each machine's sequential",
                 styles.join(", ")
             );
-            jobs.push((
-                w.clone(),
-                "speedup",
-                title,
-                sub,
-                CompareFigure::Speedup(plot),
-            ));
+            push(&w, "speedup", title, sub, CompareFigure::Speedup(plot));
         }
         if let Some(plot) = ratio_bars(inputs, &w) {
             let title = format!("{w}: time ratio to {}", inputs[0].label);
@@ -263,26 +269,51 @@ pub fn render_all(
             let sub = format!(
                 "{profile} · at the largest worker count all machines ran · bar colour = model{shades}"
             );
-            jobs.push((w.clone(), "ratio", title, sub, CompareFigure::Ratio(plot)));
+            push(&w, "ratio", title, sub, CompareFigure::Ratio(plot));
         }
     }
-    jobs.into_par_iter()
-        .map(|(workload, chart, title, subtitle, figure)| {
-            let stem = Path::new(&folders.get(&workload)).join(chart);
+    jobs
+}
+
+/// Draws every chart of [`plan`] in every format into `out_dir`, in parallel, as
+/// `<workload>/<chart>.<ext>`; the list keeps the plan's order.
+pub fn render_all(
+    inputs: &[Input],
+    formats: &[Format],
+    theme: Theme,
+    out_dir: &Path,
+) -> Result<Vec<RenderedChart>, ChartError> {
+    register_fonts();
+    let planned = plan(inputs);
+    let folders = FolderNames::new(planned.iter().map(|job| job.workload.as_str()));
+    planned
+        .into_par_iter()
+        .map(|job| {
+            let stem = Path::new(&folders.get(&job.workload)).join(job.chart);
             let drawing = CompareDrawing {
-                figure: &figure,
-                header: &Header { title, subtitle },
+                figure: &job.figure,
+                header: &job.header,
                 theme,
             };
             let files = write_formats(&drawing, formats, out_dir, &stem)?;
             Ok(RenderedChart {
-                workload: Some(workload),
-                chart,
-                title: drawing.header.title.clone(),
+                workload: Some(job.workload),
+                chart: job.chart,
+                title: job.header.title.clone(),
                 files,
             })
         })
         .collect()
+}
+
+/// `figure` under `header` as one SVG document on the 1920x1080 canvas: the markup its
+/// `.svg` file holds. Errors: plotters' message.
+pub fn svg_of(figure: &CompareFigure, header: &Header, theme: Theme) -> Result<String, String> {
+    crate::plot::svg_string(&CompareDrawing {
+        figure,
+        header,
+        theme,
+    })
 }
 
 /// A compare figure with its titles and theme, ready to draw.

@@ -12,6 +12,7 @@
 //!   with its axes, and dashed polylines;
 //! - [`axis`]: tick choices (round 1-2-2.5-5 steps on linear axes, 1-2-5 on log axes);
 //! - [`legend`]: the legend column beside the plot and its rows;
+//! - [`text_page`]: a page of text on the same canvas (a deck's title page);
 //! - four renderers of plain-data figures: [`lines`] (lines against the worker count or
 //!   time, bands, fits, guides, rings), [`heatmap`], [`bars`] (horizontal, one per label)
 //!   and [`grouped_bars`] (vertical, one group per machine and one bar per model in it);
@@ -37,6 +38,7 @@ pub mod lines;
 pub mod marker;
 pub mod series_style;
 pub mod style;
+pub mod text_page;
 
 use std::fmt;
 use std::io;
@@ -242,12 +244,7 @@ pub fn write_chart(
     };
     match format {
         Format::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
-                drawing.draw(&root).map_err(|e| draw_error(e.to_string()))?;
-                root.present().map_err(|e| draw_error(e.to_string()))?;
-            }
+            let svg = svg_string(drawing).map_err(draw_error)?;
             std::fs::write(path, svg).map_err(|source| ChartError::Write {
                 chart: label.to_string(),
                 path: path.to_path_buf(),
@@ -261,6 +258,19 @@ pub fn write_chart(
             root.present().map_err(|e| draw_error(e.to_string()))
         }
     }
+}
+
+/// `drawing` as the markup of one SVG document on the [`PNG_SIZE`] canvas (1920x1080 px),
+/// the same markup [`write_chart`] writes to an `.svg` file. Errors: plotters' message.
+pub fn svg_string(drawing: &impl Drawing) -> Result<String, String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
+        drawing.draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
 }
 
 /// Writes `drawing` once per format of `formats` (repeats ignored) to `out_dir/stem.<ext>`,

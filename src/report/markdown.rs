@@ -108,6 +108,10 @@ fn rest(
             out,
             "## Which model wins where\n\nBest speedup over sequential per workload and model, at any worker count.\n\n![best speedup per workload and model]({file})\n"
         );
+        // Slides are made from concbench's own results files, not from imported folders.
+        if results.source.is_none() {
+            out.push_str("For a talk, `concbench slides <this folder> --out <deck folder>` turns these charts into a 16:9 PDF deck (`deck.pdf`, with a one-line takeaway under each speedup chart) and the same deck in Marp's Markdown (`slides.md`).\n\n");
+        }
     }
     for name in workloads_in(results) {
         out.push_str(&workload_section(results, charts, &name, view.scaling));

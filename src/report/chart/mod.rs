@@ -418,6 +418,16 @@ pub fn render_pixels(figure: &Figure, header: &Header, theme: Theme) -> Result<V
     Ok(pixels)
 }
 
+/// `figure` under `header` as one SVG document on the 1920x1080 canvas: the markup its
+/// `.svg` file holds. Errors: plotters' message.
+pub fn svg_of(figure: &Figure, header: &Header, theme: Theme) -> Result<String, String> {
+    crate::plot::svg_string(&ReportDrawing {
+        figure,
+        header,
+        theme,
+    })
+}
+
 /// A report figure with its header and theme, ready to draw.
 struct ReportDrawing<'a> {
     figure: &'a Figure,
