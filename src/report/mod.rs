@@ -64,6 +64,22 @@ pub struct ReportSummary {
     pub bytes: u64,
 }
 
+impl ReportSummary {
+    /// The summary of `files` (relative to `dir`) just written: their total size read back.
+    pub fn of(dir: &Path, files: Vec<PathBuf>) -> Self {
+        let bytes = files
+            .iter()
+            .filter_map(|f| fs::metadata(dir.join(f)).ok())
+            .map(|m| m.len())
+            .sum();
+        ReportSummary {
+            dir: dir.to_path_buf(),
+            files,
+            bytes,
+        }
+    }
+}
+
 /// Who owns the files of a report folder: its manifest, and which folder without one a
 /// report may still go into (one holding a readable `results.json`, where `cargo bench` puts
 /// the first report of a run; nothing already there is replaced).
@@ -97,16 +113,7 @@ pub fn render_view(
     let folder = OutputFolder::open(out, OWNER)?;
     let files = stage(results, options, view, folder.staging())?;
     folder.commit()?;
-    let bytes = files
-        .iter()
-        .filter_map(|f| fs::metadata(out.join(f)).ok())
-        .map(|m| m.len())
-        .sum();
-    Ok(ReportSummary {
-        dir: out.clone(),
-        files,
-        bytes,
-    })
+    Ok(ReportSummary::of(out, files))
 }
 
 /// Writes every report file into `dir`; returns their paths relative to it.

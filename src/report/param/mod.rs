@@ -284,14 +284,5 @@ pub fn render(report: &ParamReport, options: &ReportOptions) -> anyhow::Result<R
         files.push(PathBuf::from(name));
     }
     folder.commit()?;
-    let bytes = files
-        .iter()
-        .filter_map(|f| fs::metadata(out.join(f)).ok())
-        .map(|m| m.len())
-        .sum();
-    Ok(ReportSummary {
-        dir: out.clone(),
-        files,
-        bytes,
-    })
+    Ok(ReportSummary::of(out, files))
 }
