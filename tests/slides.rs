@@ -133,7 +133,7 @@ fn one_run_gives_a_title_the_heatmap_and_per_workload_speedup_and_differing_memo
 }
 
 #[test]
-fn without_any_system_font_the_deck_still_has_embedded_fonts_and_text() {
+fn without_any_system_font_the_deck_and_the_report_still_render_text() {
     let out = scratch("slides", "no-fonts");
     let home = scratch("slides", "no-fonts-home");
     let config = home.join("fonts.conf");
@@ -166,6 +166,31 @@ fn without_any_system_font_the_deck_still_has_embedded_fonts_and_text() {
     );
     // Every page has a title at least: text drawn with the embedded font, not paths.
     assert!(text_operators(&doc) >= 5, "{}", text_operators(&doc));
+
+    // The report (PNG charts rasterised with the embedded font, and report.html) too.
+    let report = scratch("slides", "no-fonts-report");
+    let run = Command::cargo_bin("concbench")
+        .unwrap()
+        .args([
+            "report",
+            fixture("slides/two-workloads.json").to_str().unwrap(),
+        ])
+        .args(["--out", report.to_str().unwrap()])
+        .env("FONTCONFIG_FILE", &config)
+        .env("FONTCONFIG_PATH", &home)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let html = fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(
+        html.contains("<figure class=\"chart\"><svg"),
+        "charts inlined"
+    );
+    let png = fs::read(report.join("sum-squares/speedup.png")).unwrap();
+    assert!(png.len() > 20_000, "a drawn chart, {} bytes", png.len());
 }
 
 #[test]
