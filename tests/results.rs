@@ -208,6 +208,16 @@ fn a_missing_folder_is_named() {
         err.to_string().contains(&dir.display().to_string()),
         "{err}"
     );
+    // A file given for the folder is named as a file.
+    fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    fs::write(&dir, "{}").unwrap();
+    let err = import(&dir, |_| true).unwrap_err();
+    assert!(matches!(err, ImportError::NotAFolder(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("is a file, not a criterion folder"),
+        "{err}"
+    );
 }
 
 /// A copy of one normal case in a scratch folder, with one file replaced.

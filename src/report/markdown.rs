@@ -516,14 +516,26 @@ fn workload_section(
             let _ = writeln!(out, "![{}]({file})\n", escape(&chart.title));
         }
     }
-    let mut workers: Vec<usize> = results.run.workers.clone();
-    workers.extend(cases.iter().map(|c| c.workers));
+    // A row per worker count this workload measured (sequential's 1 alone when nothing
+    // else ran), not every count of the run: imported groups measure different ones.
+    let mut workers: Vec<usize> = cases
+        .iter()
+        .filter(|c| c.model != "sequential")
+        .map(|c| c.workers)
+        .collect();
+    if workers.is_empty() {
+        workers.extend(cases.iter().map(|c| c.workers));
+    }
     workers.sort_unstable();
     workers.dedup();
 
-    out.push_str(match scaling {
-        Scaling::Strong => "Median time per batch (speedup over sequential):\n\n",
-        Scaling::Weak => "Median time per batch (scaled speedup N × T(1) / T(N)):\n\n",
+    let has_sequential = cases.iter().any(|c| c.model == "sequential");
+    out.push_str(match (scaling, has_sequential) {
+        (Scaling::Strong, true) => "Median time per batch (speedup over sequential):\n\n",
+        (Scaling::Strong, false) => {
+            "Median time per batch (no `sequential` benchmark here, so no speedup):\n\n"
+        }
+        (Scaling::Weak, _) => "Median time per batch (scaled speedup N × T(1) / T(N)):\n\n",
     });
     out.push_str(&grid(&cases, &workers, |c| {
         let t = c.time.as_ref()?;

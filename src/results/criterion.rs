@@ -116,6 +116,11 @@ pub enum ImportError {
     /// The criterion folder does not exist.
     #[error("criterion folder {0} does not exist; run `cargo bench` first")]
     NoFolder(PathBuf),
+    /// The path given as the criterion folder is a file.
+    #[error(
+        "{0} is a file, not a criterion folder; give the folder criterion writes (target/criterion, or a copy of it)"
+    )]
+    NotAFolder(PathBuf),
     /// A file or folder could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -207,6 +212,9 @@ pub fn import_baseline(
     baseline: &str,
     keep: impl Fn(&CriterionId) -> bool,
 ) -> Result<Sorted, ImportError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(ImportError::NotAFolder(dir.to_path_buf()));
+    }
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.to_path_buf()));
     }
