@@ -28,10 +28,8 @@ pub fn headline(results: &Results) -> String {
     }
 }
 
-/// `text` safe to put anywhere in a line of Markdown: see [`crate::table::escape_markdown`].
-pub fn escape(text: &str) -> String {
-    crate::table::escape_markdown(text)
-}
+/// `text` safe to put anywhere in a line of Markdown: [`crate::table::escape_markdown`].
+pub use crate::table::escape_markdown as escape;
 
 /// The warning about criterion ids that do not fit `<group>/<model>/<workers>`, naming the
 /// first [`LEFT_OUT_NAMED`] of them; `None` when every id fit. `kept` is how many did.

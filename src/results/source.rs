@@ -77,13 +77,19 @@ pub struct SourceBenchmark {
     pub sampling_mode: Option<String>,
 }
 
+/// The machine of imported data as a report names it: the user's `--machine-note`, marked
+/// as told, else `unknown`.
+pub fn machine_named(note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{note} (as told, not read)"),
+        None => "unknown".to_string(),
+    }
+}
+
 impl Source {
-    /// The machine as a report names it: the user's note, else `unknown`.
+    /// The machine as a report names it: see [`machine_named`].
     pub fn machine(&self) -> String {
-        match &self.machine_note {
-            Some(note) => format!("{note} (as told, not read)"),
-            None => "unknown".to_string(),
-        }
+        machine_named(self.machine_note.as_deref())
     }
 
     /// One line for titles and chart subtitles: `criterion folder target/criterion ·

@@ -119,12 +119,9 @@ impl ParamReport {
         })
     }
 
-    /// The machine as the report names it: the user's note, else `unknown`.
+    /// The machine as the report names it: see [`crate::results::source::machine_named`].
     pub fn machine(&self) -> String {
-        match &self.machine_note {
-            Some(note) => format!("{note} (as told, not read)"),
-            None => "unknown".to_string(),
-        }
+        crate::results::source::machine_named(self.machine_note.as_deref())
     }
 }
 
