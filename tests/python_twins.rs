@@ -4,8 +4,10 @@
 //! literals, so a change on either side shows. Also the twins' own unit tests
 //! (`python/test_workloads.py`) and the runner's answers to bad input.
 //!
-//! These tests need `python3` on `PATH` (every machine concbench's CI runs on has it); without
-//! one they fail and say so, rather than pass having checked nothing.
+//! These tests need `python3` on `PATH`, so they are ignored by a plain `cargo test` (which
+//! needs only a Rust toolchain); `.ci/run` runs them with `cargo test --test python_twins --
+//! --ignored`, and run that way without `python3` they fail and say so, rather than pass
+//! having checked nothing.
 
 use std::io::{self, Read, Write};
 use std::net::TcpListener;
@@ -170,41 +172,49 @@ fn check_twin(name: &str) {
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn sum_squares_twin_matches() {
     check_twin("sum-squares");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn primes_twin_matches() {
     check_twin("primes");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn sha256_twin_matches() {
     check_twin("sha256");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn sleep_twin_matches() {
     check_twin("sleep");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn http_twin_matches_against_the_rust_server() {
     check_twin("http");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn file_twin_matches() {
     check_twin("file");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn bank_twin_matches_ledger_included() {
     check_twin("bank");
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn every_twin_is_a_workload_with_a_pinned_checksum() {
     let ran = python(&[RUNNER, "--list"]);
     assert!(ran.status.success(), "{}", ran.stderr);
@@ -232,6 +242,7 @@ fn every_twin_is_a_workload_with_a_pinned_checksum() {
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn the_twins_unit_tests_pass() {
     let ran = python(&[
         "-m",
@@ -263,6 +274,7 @@ fn refused(args: &[&str]) -> (i32, String) {
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn the_runner_refuses_bad_input_in_one_line() {
     let (code, line) = refused(&["mandelbrot", "tasks=4"]);
     assert_eq!(code, 2);
@@ -285,6 +297,7 @@ fn the_runner_refuses_bad_input_in_one_line() {
 }
 
 #[test]
+#[ignore = "needs python3; .ci/run runs these with --ignored"]
 fn an_http_twin_given_a_refusal_fails_naming_the_task() {
     // A one-shot server on loopback that answers its first request with 404.
     let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
