@@ -614,7 +614,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             }
         }
         report::foreign::ReportInput::Param(param) => {
-            if let Some(warning) = param.left_out_warning() {
+            for warning in param.warnings() {
                 eprintln!("warning: {warning}");
             }
         }
@@ -643,6 +643,9 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let outcome = crate::compare::run(&options)?;
     for folder in &outcome.skipped {
         eprintln!("compare: skipped {} (no results.json)", folder.display());
+    }
+    for notice in outcome.inputs.iter().flat_map(|i| &i.notices) {
+        eprintln!("compare: warning: {notice}");
     }
     print_stdout(&outcome.comparison.render(args.format))?;
     if let Some(written) = &outcome.written {
