@@ -4,7 +4,8 @@
 //!
 //! Every subcommand is a variant of `Command` and one function here returning
 //! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
-//! ([`crate::exit::error_line`]) and exits with the status [`crate::exit::exit_status`]
+//! ([`crate::exit::error_line`]; a value clap refuses is one line too,
+//! [`crate::exit::clap_value_line`]) and exits with the status [`crate::exit::exit_status`]
 //! decides: 2 for bad input and usage errors (clap's included), 1 for failures while
 //! running. To add a subcommand, add a variant and a function, and one arm to `dispatch`.
 
@@ -17,7 +18,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, parse_worker_list};
-use crate::exit::{BadInput, error_line, exit_status};
+use crate::exit::{BadInput, clap_value_line, error_line, exit_status};
 use crate::export::ExportFormat;
 use crate::machine::{Machine, MachineName};
 use crate::model::{self, MODELS, ModelConfig};
@@ -302,9 +303,15 @@ pub fn main() -> ExitCode {
             let _ = err.print();
             return ExitCode::SUCCESS;
         }
-        // clap's own rendering: the error line, then the usage it refers to.
+        // A refused value is one line naming the flag, the value and the valid ones; other
+        // usage errors get clap's own rendering: the error line, then the usage it refers to.
         Err(err) => {
-            let _ = err.print();
+            match clap_value_line(&err) {
+                Some(line) => eprintln!("error: {line}"),
+                None => {
+                    let _ = err.print();
+                }
+            }
             return exit_status(&err.into());
         }
     };
@@ -607,7 +614,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             }
         }
         report::foreign::ReportInput::Param(param) => {
-            if let Some(warning) = param.left_out_warning() {
+            for warning in param.warnings() {
                 eprintln!("warning: {warning}");
             }
         }
@@ -636,6 +643,9 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let outcome = crate::compare::run(&options)?;
     for folder in &outcome.skipped {
         eprintln!("compare: skipped {} (no results.json)", folder.display());
+    }
+    for notice in outcome.inputs.iter().flat_map(|i| &i.notices) {
+        eprintln!("compare: warning: {notice}");
     }
     print_stdout(&outcome.comparison.render(args.format))?;
     if let Some(written) = &outcome.written {

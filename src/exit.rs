@@ -1,6 +1,7 @@
 //! How a failed command ends, decided in one place for every command: [`exit_status`] (2 for
-//! bad input and usage, 1 for everything else) and [`error_line`] (the one `error:` line, each
-//! cause once).
+//! bad input and usage, 1 for everything else), [`error_line`] (the one `error:` line, each
+//! cause once) and [`clap_value_line`] (the one line for a flag given a value it does not
+//! take, where clap's own rendering takes three).
 //!
 //! This sits at the edge, above every module whose errors it classifies. A new domain error
 //! type that can be bad input needs one line in [`is_bad_input`].
@@ -83,9 +84,104 @@ pub fn error_line(err: &anyhow::Error) -> String {
     line
 }
 
+/// The text of the one `error:` line for a command-line value clap refused (`--axis
+/// diagonal`, `--format gif`, `--threshold 5`): the flag, the bad value and either the valid
+/// values (`invalid value 'diagonal' for --axis; valid values: workers, param`) or the
+/// parser's own reason (`invalid value '5' for --threshold: '5' reads as ...`). `None` for
+/// every other clap error (a missing argument, an unknown flag or command, `--help`), which
+/// clap renders with the usage it refers to.
+pub fn clap_value_line(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    // `--axis <workers|param>`: the flag alone; a positional argument keeps its name.
+    let arg = text(ContextKind::InvalidArg)?;
+    let arg = match arg.split_once(' ') {
+        Some((flag, _)) if flag.starts_with('-') => flag.to_string(),
+        _ => arg,
+    };
+    let value = text(ContextKind::InvalidValue)?;
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match err.kind() {
+        ErrorKind::InvalidValue => {
+            let mut line = if value.is_empty() {
+                format!("{arg} needs a value")
+            } else {
+                format!("invalid value '{}' for {arg}", one_line(&value))
+            };
+            if let Some(ContextValue::Strings(valid)) = err.get(ContextKind::ValidValue) {
+                line.push_str(&format!("; valid values: {}", valid.join(", ")));
+            }
+            if let Some(suggested) = text(ContextKind::SuggestedValue) {
+                line.push_str(&format!(" (did you mean '{suggested}'?)"));
+            }
+            Some(line)
+        }
+        ErrorKind::ValueValidation => {
+            let mut line = format!("invalid value '{}' for {arg}", one_line(&value));
+            if let Some(why) = std::error::Error::source(err) {
+                line.push_str(&format!(": {}", one_line(&why.to_string())));
+            }
+            Some(line)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small parser with the kinds of value flags concbench has: a list of names, a
+    /// free-form value checked by a function, and a required argument.
+    fn parse(args: &[&str]) -> clap::Error {
+        let axis = clap::Arg::new("axis")
+            .long("axis")
+            .value_name("workers|param")
+            .value_parser(["workers", "param"]);
+        let threshold = clap::Arg::new("threshold").long("threshold").value_parser(
+            |s: &str| -> Result<f64, String> {
+                s.parse()
+                    .map_err(|_| format!("'{s}' is not a threshold;\nwrite e.g. 0.05"))
+            },
+        );
+        let input = clap::Arg::new("input").required(true);
+        clap::Command::new("concbench")
+            .args([axis, threshold, input])
+            .try_get_matches_from(std::iter::once("concbench").chain(args.iter().copied()))
+            .unwrap_err()
+    }
+
+    #[test]
+    fn a_refused_value_is_one_line_naming_the_flag_the_value_and_the_fix() {
+        assert_eq!(
+            clap_value_line(&parse(&["x", "--axis", "diagonal"])).as_deref(),
+            Some("invalid value 'diagonal' for --axis; valid values: workers, param")
+        );
+        assert_eq!(
+            clap_value_line(&parse(&["x", "--axis", "parma"])).as_deref(),
+            Some(
+                "invalid value 'parma' for --axis; valid values: workers, param (did you mean 'param'?)"
+            )
+        );
+        assert_eq!(
+            clap_value_line(&parse(&["x", "--axis="])).as_deref(),
+            Some("--axis needs a value; valid values: workers, param")
+        );
+        assert_eq!(
+            clap_value_line(&parse(&["x", "--threshold", "five"])).as_deref(),
+            Some(
+                "invalid value 'five' for --threshold: 'five' is not a threshold; write e.g. 0.05"
+            )
+        );
+        // Other usage errors keep clap's rendering, usage included.
+        assert_eq!(clap_value_line(&parse(&[])), None);
+        assert_eq!(clap_value_line(&parse(&["x", "--bogus"])), None);
+        let refused = anyhow::Error::from(parse(&["x", "--axis", "diagonal"]));
+        assert_eq!(status(&refused), 2);
+    }
 
     fn status(err: &anyhow::Error) -> u8 {
         [1, 2]

@@ -529,10 +529,15 @@ fn malformed_worker_lists_are_refused() {
 }
 
 #[test]
-fn unknown_profile_is_refused_by_the_parser() {
-    rejected_by_parser(
-        &["run", "-w", "sleep", "--profile", "huge"],
-        &["'huge'", "--profile"],
-        &["possible values: smoke, quick, default, full"],
+fn unknown_profile_is_one_line_naming_the_valid_ones() {
+    let out = concbench()
+        .args(["run", "-w", "sleep", "--profile", "huge"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr_of(&out),
+        "error: invalid value 'huge' for --profile; valid values: smoke, quick, default, full\n"
     );
 }

@@ -215,7 +215,7 @@ fn the_format_is_checked_by_the_parser() {
     for (args, needles) in [
         (
             vec!["export", valid.as_str(), "--format", "csv"],
-            ["'csv'", "possible values: bmf"],
+            ["'csv'", "valid values: bmf"],
         ),
         (
             vec!["export", valid.as_str()],

@@ -337,6 +337,7 @@ mod tests {
                 label: label.to_string(),
                 path: label.into(),
                 results,
+                notices: Vec::new(),
             }
         };
         let inputs = [input("two", 2), input("eight", 8), input("one", 1)];

@@ -40,6 +40,9 @@ pub struct Input {
     pub path: PathBuf,
     /// Its contents.
     pub results: Results,
+    /// What reading it found that the user should hear about on stderr (a criterion id in
+    /// two folders, read from one), one line each; also among the results' warnings.
+    pub notices: Vec<String>,
 }
 
 impl Input {
@@ -230,10 +233,10 @@ pub fn read(files: &[InputFile]) -> Result<Vec<Input>, CompareError> {
         })
         .collect();
     let one_criterion_folder = criterion_dirs.windows(2).all(|w| w[0] == w[1]);
-    let mut read: Vec<(PathBuf, Results, String)> = Vec::new();
+    let mut read: Vec<(PathBuf, Results, String, Vec<String>)> = Vec::new();
     for file in files {
-        let (results, path_label) = match file {
-            InputFile::Results(path) => (Results::read(path)?, label_of(path)),
+        let (results, path_label, notices) = match file {
+            InputFile::Results(path) => (Results::read(path)?, label_of(path), Vec::new()),
             InputFile::Criterion { dir, baseline } => {
                 let imported = import::from_criterion(dir, baseline.as_deref(), Ids::Any, None)
                     .map_err(|e| CompareError::Criterion {
@@ -246,23 +249,25 @@ pub fn read(files: &[InputFile]) -> Result<Vec<Input>, CompareError> {
                     (Some(_), true) => which.to_string(),
                     (Some(_), false) => format!("{folder}@{which}"),
                 };
-                (imported.results, label)
+                let notices = imported.duplicate_warning.into_iter().collect();
+                (imported.results, label, notices)
             }
         };
-        read.push((file.path().to_path_buf(), results, path_label));
+        read.push((file.path().to_path_buf(), results, path_label, notices));
     }
     let named: Vec<(&str, Option<&str>)> = read
         .iter()
-        .map(|(_, results, label)| (label.as_str(), results.machine.name.as_deref()))
+        .map(|(_, results, label, _)| (label.as_str(), results.machine.name.as_deref()))
         .collect();
     let labels = labels(&named);
     Ok(read
         .into_iter()
         .zip(labels)
-        .map(|((path, results, _), label)| Input {
+        .map(|((path, results, _, notices), label)| Input {
             label,
             path,
             results,
+            notices,
         })
         .collect())
 }
@@ -383,6 +388,7 @@ mod tests {
             label: label.to_string(),
             path: PathBuf::from(path),
             results: Results::read(&fixture).unwrap(),
+            notices: Vec::new(),
         }
     }
 

@@ -1,6 +1,9 @@
 //! Draws the ratio bars ([`RatioBars`]): per model, one bar per other machine from 1 to its
 //! time ratio on a log2 axis (up = slower), whiskers from the confidence intervals, the
-//! ratio printed at the bar's end, and the legend on the right.
+//! ratio printed at the bar's end, and the legend on the right. A model name wider than its
+//! group's slot under the axis, or a legend label past
+//! [`crate::plot::legend::LABEL_MAX`], is shortened with an ellipsis, distinct from the
+//! others ([`crate::plot::labels::shorten`]); `compare.md` keeps the full names.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -8,6 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::RatioBars;
 use crate::plot::canvas::{self, Axis, Frame};
+use crate::plot::labels::{shorten, text_width};
 use crate::plot::legend::{self, GAP, ROW, SAMPLE};
 use crate::plot::series_style::ChartStyles;
 use crate::plot::style::LineStyle;
@@ -60,6 +64,7 @@ pub fn draw<DB: DrawingBackend>(
         .collect();
     labels.push(format!("1x = same as {}", plot.base));
     labels.push("range from the CIs".to_string());
+    let labels = legend::fit_labels(&labels);
     let legend = legend::width(root, &labels)?;
 
     let mut values: Vec<f64> = vec![1.0];
@@ -72,7 +77,7 @@ pub fn draw<DB: DrawingBackend>(
     values.retain(|v| *v > 0.0 && v.is_finite());
     let lo = values.iter().copied().fold(0.8f64, f64::min) / 1.15;
     let hi = values.iter().copied().fold(1.25f64, f64::max) * 1.15;
-    let frame = Frame::fit(
+    let mut frame = Frame::fit(
         root,
         legend,
         Axis {
@@ -92,6 +97,13 @@ pub fn draw<DB: DrawingBackend>(
             title: format!("time / time on {} (log scale)", plot.base),
         },
     )?;
+    // Each model's name fits the slot of its group, and names stay distinct.
+    let slot = frame.px(1.0) - frame.px(0.0) - 16;
+    let names: Vec<String> = groups.iter().map(|(m, _)| m.to_string()).collect();
+    let names = shorten(&names, slot, |t| text_width(t, style::size::TICK));
+    for ((_, label), (name, (_, w))) in frame.x.ticks.iter_mut().zip(names.iter().zip(&groups)) {
+        *label = format!("{name}\n×{w}");
+    }
     frame.draw(root, &palette, false)?;
 
     // The first other machine in the model's colour, later ones paler.
@@ -198,6 +210,63 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_model_names_under_the_bars_stay_distinct_and_apart() {
+        use super::super::chart::{Bar, CompareFigure, svg_of};
+        use crate::plot::Header;
+        use crate::plot::svg_text::{overlap, texts};
+        let models: Vec<String> = (1..=6)
+            .map(|i| format!("parse_json_document_with_serde_derive_and_borrowed_strings_{i}"))
+            .collect();
+        let bars = models
+            .iter()
+            .map(|m| Bar {
+                model: m.clone(),
+                workers: 4,
+                machine: 0,
+                ratio: 1.2,
+                interval: Some((1.1, 1.3)),
+            })
+            .collect();
+        let plot = RatioBars {
+            base: "base".to_string(),
+            machines: vec![
+                "a machine label long enough to need shortening in the legend column".to_string(),
+            ],
+            bars,
+        };
+        let header = Header {
+            title: "parse: time ratio to base".to_string(),
+            subtitle: "criterion data".to_string(),
+        };
+        let svg = svg_of(&CompareFigure::Ratio(plot), &header, Theme::Light).unwrap();
+        let all = texts(&svg);
+        let names: Vec<_> = all
+            .iter()
+            .filter(|t| t.text.starts_with("par") && t.text.contains('…') && t.anchor == "middle")
+            .collect();
+        assert_eq!(names.len(), 6, "{names:?}");
+        for (i, name) in names.iter().enumerate() {
+            assert!(name.text.ends_with(&format!("_{}", i + 1)), "{}", name.text);
+            let b = name.bbox();
+            assert!(b.0 >= 0.0 && b.2 <= 1920.0 && b.3 <= 1080.0, "{name:?}");
+            for other in &names[i + 1..] {
+                assert_ne!(name.text, other.text);
+                assert!(!overlap(b, other.bbox()), "{name:?} overlaps {other:?}");
+            }
+        }
+        let legend = all
+            .iter()
+            .find(|t| t.text.starts_with("a machine label"))
+            .expect("the machine's legend row");
+        assert!(
+            legend.text.ends_with("/ base") && legend.text.contains('…'),
+            "{}",
+            legend.text
+        );
+        assert!(legend.bbox().2 <= 1920.0);
+    }
 
     #[test]
     fn ratio_ticks_stay_few_and_inside() {

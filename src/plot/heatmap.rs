@@ -1,12 +1,19 @@
 //! The heatmap renderer: a grid of cells coloured on a diverging scale around a neutral value
 //! (speedup 1.0), the number printed in each cell, a colour bar in a column to the right.
 //! Not a chart itself: charts build a [`HeatmapPlot`] and the report draws it here.
+//!
+//! Long names keep to their room: row labels wider than [`ROW_LABEL_MAX`] are shortened,
+//! and when a column head does not fit across its cell, every head reads upwards in a band
+//! above the cells (at most [`HEAD_BAND_MAX`] tall, shortened past it); shortened names
+//! stay distinct ([`super::labels::shorten`]). Tables keep the full names.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas;
+use super::labels::shorten;
 use super::series_style::ChartStyles;
 use super::style::{self, blend, luminance, size};
 use super::{Header, Theme};
@@ -41,6 +48,13 @@ impl HeatmapPlot {
         self.cells.iter().flatten().all(Option::is_none)
     }
 }
+
+/// Widest a row label is drawn, px; a longer one is shortened.
+pub const ROW_LABEL_MAX: i32 = 560;
+/// Tallest the band of upward column heads is, px; a longer head is shortened.
+pub const HEAD_BAND_MAX: i32 = 260;
+/// Smallest font size of a column head.
+const HEAD_MIN: f64 = 28.0;
 
 /// Colour of values above the neutral value: Okabe-Ito blue.
 const ABOVE: RGBColor = RGBColor(0x00, 0x72, 0xb2);
@@ -104,39 +118,67 @@ pub fn draw<DB: DrawingBackend>(
         .min(10.0);
 
     let label_font = style::font(size::LEGEND, palette.text);
-    let mut row_label_width = 0;
-    for row in &plot.rows {
-        row_label_width = row_label_width.max(body.estimate_text_size(row, &label_font)?.0 as i32);
-    }
+    let measure = |text: &str, at: f64| {
+        body.estimate_text_size(text, &style::font(at, palette.text))
+            .map_or(0, |(w, _)| w as i32)
+    };
+    let row_names = shorten(&plot.rows, ROW_LABEL_MAX, |t| measure(t, size::LEGEND));
+    let row_label_width = row_names
+        .iter()
+        .map(|r| measure(r, size::LEGEND))
+        .max()
+        .unwrap_or(0);
     let bar_column = 300;
     let left = 48 + row_label_width + 28;
-    let top = 90;
     let right = width - bar_column;
     let bottom = height - 48;
     let columns = plot.columns.len().max(1) as i32;
     let rows = plot.rows.len().max(1) as i32;
     let cell_w = (right - left) / columns;
+    // Heads across their cells when each fits at the smallest head size, else upwards.
+    let across = plot
+        .columns
+        .iter()
+        .all(|name| measure(name, HEAD_MIN) <= cell_w - 12);
+    let (heads, top) = if across {
+        (plot.columns.clone(), 90)
+    } else {
+        let widest = plot
+            .columns
+            .iter()
+            .map(|name| measure(name, HEAD_MIN))
+            .max()
+            .unwrap_or(0);
+        let band = widest.min(HEAD_BAND_MAX);
+        let heads = shorten(&plot.columns, band, |t| measure(t, HEAD_MIN));
+        (heads, band + 26 + 24)
+    };
     let cell_h = ((bottom - top) / rows).min(220);
     let gap = 6;
 
     // Column headers with the model's colour underneath.
     let styles = ChartStyles::new(plot.columns.iter().map(String::as_str));
-    for (j, name) in plot.columns.iter().enumerate() {
+    for (j, (name, head)) in plot.columns.iter().zip(&heads).enumerate() {
         let x0 = left + cell_w * j as i32;
-        let mut font_size = size::LEGEND;
-        while font_size > 28.0
-            && body
-                .estimate_text_size(name, &style::font(font_size, palette.text))?
-                .0 as i32
-                > cell_w - 12
-        {
-            font_size -= 2.0;
+        if across {
+            let mut font_size = size::LEGEND;
+            while font_size > HEAD_MIN && measure(head, font_size) > cell_w - 12 {
+                font_size -= 2.0;
+            }
+            body.draw_text(
+                head,
+                &style::font(font_size, palette.text).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                (x0 + cell_w / 2, top - 26),
+            )?;
+        } else {
+            body.draw_text(
+                head,
+                &style::font(HEAD_MIN, palette.text)
+                    .transform(FontTransform::Rotate270)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+                (x0 + cell_w / 2, top - 26),
+            )?;
         }
-        body.draw_text(
-            name,
-            &style::font(font_size, palette.text).pos(Pos::new(HPos::Center, VPos::Bottom)),
-            (x0 + cell_w / 2, top - 26),
-        )?;
         body.draw(&Rectangle::new(
             [(x0 + gap + 20, top - 16), (x0 + cell_w - gap - 20, top - 9)],
             styles.get(name).colour.filled(),
@@ -147,7 +189,7 @@ pub fn draw<DB: DrawingBackend>(
     let value_font =
         |c: RGBColor| style::bold(size::CELL, c).pos(Pos::new(HPos::Center, VPos::Center));
     let two_lines = cell_h >= (size::CELL + size::CELL_NOTE) as i32 + 36;
-    for (i, name) in plot.rows.iter().enumerate() {
+    for (i, name) in row_names.iter().enumerate() {
         let y0 = top + cell_h * i as i32;
         body.draw_text(
             name,
@@ -265,6 +307,95 @@ mod tests {
         assert_eq!(scale_colour(0.5, 2.0, 1.0), BELOW);
         assert_eq!(scale_colour(100.0, 2.0, 1.0), ABOVE);
         assert_ne!(scale_colour(1.1, 2.0, 1.0), NEUTRAL);
+    }
+
+    struct Chart(HeatmapPlot);
+
+    impl crate::plot::Drawing for Chart {
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+        ) -> crate::plot::DrawResult<DB> {
+            let header = Header {
+                title: "best speedup".to_string(),
+                subtitle: "criterion folder x".to_string(),
+            };
+            draw(root, &self.0, &header, Theme::Light)
+        }
+    }
+
+    fn plot(rows: &[String], columns: &[String]) -> HeatmapPlot {
+        let cell = |v: f64| {
+            Some(Cell {
+                value: v,
+                text: format!("{v:.2}×"),
+                note: "at 4 workers".to_string(),
+            })
+        };
+        HeatmapPlot {
+            rows: rows.to_vec(),
+            columns: columns.to_vec(),
+            cells: rows
+                .iter()
+                .map(|_| (0..columns.len()).map(|j| cell(1.0 + j as f64)).collect())
+                .collect(),
+            scale_label: "speedup".to_string(),
+        }
+    }
+
+    #[test]
+    fn long_heads_read_upwards_distinct_and_apart_and_long_rows_are_shortened() {
+        use crate::plot::svg_text::{overlap, texts};
+        let columns: Vec<String> = (1..=6)
+            .map(|i| format!("Channels: a bounded queue of the crossbeam kind, variant {i}"))
+            .collect();
+        let rows = vec![
+            "Performance_Sort/sorting a vector of one hundred million u64 keys".to_string(),
+            "Performance_Sort/sorting a vector of one hundred million u32 keys".to_string(),
+        ];
+        let svg = crate::plot::svg_string(&Chart(plot(&rows, &columns))).unwrap();
+        let all = texts(&svg);
+        let heads: Vec<_> = all.iter().filter(|t| t.upwards).collect();
+        assert_eq!(heads.len(), 6, "{heads:?}");
+        let mut seen = std::collections::HashSet::new();
+        for (i, head) in heads.iter().enumerate() {
+            assert!(seen.insert(head.text.clone()), "{:?} twice", head.text);
+            assert!(head.text.ends_with(&format!("{}", i + 1)), "{}", head.text);
+            let b = head.bbox();
+            assert!(b.0 >= 0.0 && b.1 >= 0.0 && b.2 <= 1920.0, "{head:?} {b:?}");
+            for other in &heads[i + 1..] {
+                assert!(!overlap(b, other.bbox()), "{head:?} overlaps {other:?}");
+            }
+        }
+        let labels: Vec<_> = all.iter().filter(|t| t.text.starts_with("Perf")).collect();
+        assert_eq!(labels.len(), 2);
+        assert_ne!(labels[0].text, labels[1].text);
+        assert!(labels[0].text.contains("u64") && labels[1].text.contains("u32"));
+        for label in &labels {
+            let b = label.bbox();
+            assert!(
+                b.0 >= 0.0 && b.2 - b.0 <= f64::from(ROW_LABEL_MAX) + 1.0,
+                "{b:?}"
+            );
+            for head in &heads {
+                assert!(!overlap(b, head.bbox()), "{label:?} overlaps {head:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn model_names_stay_across_and_whole() {
+        use crate::plot::svg_text::texts;
+        let columns: Vec<String> = ["sequential", "threads", "rayon", "process", "tokio"]
+            .map(String::from)
+            .to_vec();
+        let rows = vec!["sum-squares".to_string(), "sleep".to_string()];
+        let svg = crate::plot::svg_string(&Chart(plot(&rows, &columns))).unwrap();
+        let all = texts(&svg);
+        assert!(all.iter().all(|t| !t.upwards));
+        for name in columns.iter().chain(&rows) {
+            assert!(all.iter().any(|t| &t.text == name), "{name}");
+        }
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! data: its width, row height and sample width, and the pieces of a row (a line sample, a
 //! guide sample, the text). The line renderer ([`super::lines`]) and the comparison's
 //! charts build their rows from these; to change how every legend looks, change it here.
+//!
+//! A legend with more rows than the canvas holds at full size ([`Layout::fit`]) first
+//! takes compact rows (smaller text and samples), then more columns side by side, so every
+//! row stays on the canvas whatever the number of series; a label wider than
+//! [`LABEL_MAX`] is shortened ([`labels`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -9,6 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
 use super::canvas::{MARGIN, polyline};
+use super::labels;
 use super::style::{self, LineStyle, Palette, size, stroke};
 
 /// Height of a legend row, px.
@@ -18,7 +24,28 @@ pub const SAMPLE: i32 = 84;
 /// Gap between the sample and the text, px.
 pub const GAP: i32 = 24;
 
+/// Height of a compact legend row, px.
+pub const COMPACT_ROW: i32 = 40;
+/// Width of a compact row's sample, px.
+pub const COMPACT_SAMPLE: i32 = 60;
+/// Gap between a compact row's sample and its text, px.
+pub const COMPACT_GAP: i32 = 16;
+/// Font size of a compact row's text (36 is the full size).
+pub const COMPACT_FONT: f64 = 30.0;
+/// Widest a legend label is drawn, px at the full size; a longer one is shortened with an
+/// ellipsis ([`labels::shorten`]).
+pub const LABEL_MAX: i32 = 560;
+/// Space left between two legend columns, px.
+pub const COLUMN_GAP: i32 = 28;
+
+/// `labels` shortened to [`LABEL_MAX`] at the legend's full font size, each still distinct
+/// from the others ([`labels::shorten`]).
+pub fn fit_labels(labels: &[String]) -> Vec<String> {
+    labels::shorten(labels, LABEL_MAX, |t| labels::text_width(t, size::LEGEND))
+}
+
 /// Width the legend column needs for `labels` beside their samples, px: at least 300.
+/// Shorten long labels first ([`fit_labels`]) to keep it within reason.
 pub fn width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
@@ -29,6 +56,112 @@ pub fn width<DB: DrawingBackend>(
         widest = widest.max(area.estimate_text_size(label, &font)?.0 as i32);
     }
     Ok((SAMPLE + GAP + widest + MARGIN).max(300))
+}
+
+/// Where the rows of a legend go: in one column or several side by side, at full or
+/// compact size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Columns side by side (1 or more).
+    pub columns: usize,
+    /// Rows per column; the last column may hold fewer.
+    pub per_column: usize,
+    /// Height of a row, px: [`ROW`] or [`COMPACT_ROW`].
+    pub row: i32,
+    /// After how many rows (the series) a third of a row separates the others (guides,
+    /// bands, notes); only in a single column.
+    pub gap_after: Option<usize>,
+}
+
+impl Layout {
+    /// The layout of `rows` rows, the first `series` of them series, in `height` px: one
+    /// column of full rows when they fit (with the gap after the series), else one column
+    /// of compact rows, else as few columns of compact rows as hold them all, filled top to
+    /// bottom, left to right, evenly.
+    pub fn fit(rows: usize, series: usize, height: i32) -> Layout {
+        let gap_after = (series > 0 && rows > series).then_some(series);
+        for row in [ROW, COMPACT_ROW] {
+            let gap = if gap_after.is_some() { row / 3 } else { 0 };
+            if rows as i32 * row + gap <= height {
+                return Layout {
+                    columns: 1,
+                    per_column: rows.max(1),
+                    row,
+                    gap_after,
+                };
+            }
+        }
+        let fits = (height / COMPACT_ROW).max(1) as usize;
+        let columns = rows.div_ceil(fits);
+        Layout {
+            columns,
+            per_column: rows.div_ceil(columns),
+            row: COMPACT_ROW,
+            gap_after: None,
+        }
+    }
+
+    /// True when rows are compact.
+    pub fn compact(&self) -> bool {
+        self.row < ROW
+    }
+
+    /// Font size of the rows' text.
+    pub fn font(&self) -> f64 {
+        if self.compact() {
+            COMPACT_FONT
+        } else {
+            size::LEGEND
+        }
+    }
+
+    /// Width of a row's sample, px.
+    pub fn sample(&self) -> i32 {
+        if self.compact() {
+            COMPACT_SAMPLE
+        } else {
+            SAMPLE
+        }
+    }
+
+    /// Gap between a row's sample and its text, px.
+    pub fn gap(&self) -> i32 {
+        if self.compact() { COMPACT_GAP } else { GAP }
+    }
+
+    /// The column of row `i` and the height of its centre below the legend's top, px.
+    pub fn place(&self, i: usize) -> (usize, i32) {
+        let column = i / self.per_column;
+        let in_column = (i % self.per_column) as i32;
+        let gap = match self.gap_after {
+            Some(n) if i >= n => self.row / 3,
+            _ => 0,
+        };
+        (column, self.row / 2 + in_column * self.row + gap)
+    }
+
+    /// Height the rows take, px.
+    pub fn height(&self) -> i32 {
+        let gap = self.gap_after.map_or(0, |_| self.row / 3);
+        self.per_column as i32 * self.row + gap
+    }
+
+    /// Width of each column for `labels` (one per row, in order) measured by `measure`
+    /// (px of a string at [`Layout::font`]): the sample, the gap and the widest label.
+    pub fn column_widths(&self, labels: &[String], measure: impl Fn(&str) -> i32) -> Vec<i32> {
+        (0..self.columns)
+            .map(|c| {
+                let widest = labels
+                    .iter()
+                    .skip(c * self.per_column)
+                    .take(self.per_column)
+                    .map(|l| measure(l))
+                    .max()
+                    .unwrap_or(0);
+                self.sample() + self.gap() + widest
+            })
+            .collect()
+    }
 }
 
 /// Draws a legend label left-aligned at `at`, vertically centred.
@@ -98,6 +231,30 @@ pub fn wrap(text: &str, width: i32, measure: impl Fn(&str) -> i32) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legend_shrinks_then_wraps_into_columns_and_never_leaves_its_height() {
+        let height = 860;
+        let one = Layout::fit(5, 3, height);
+        assert_eq!((one.columns, one.row, one.gap_after), (1, ROW, Some(3)));
+        assert_eq!(one.place(0), (0, ROW / 2));
+        assert_eq!(one.place(3), (0, ROW / 2 + 3 * ROW + ROW / 3));
+        let compact = Layout::fit(16, 13, height);
+        assert_eq!((compact.columns, compact.row), (1, COMPACT_ROW));
+        for rows in [1, 13, 14, 17, 40, 44, 200] {
+            let layout = Layout::fit(rows, rows.saturating_sub(3), height);
+            assert!(layout.height() <= height, "{rows} rows: {layout:?}");
+            assert!(layout.columns * layout.per_column >= rows, "{layout:?}");
+            let (last_column, last_y) = layout.place(rows - 1);
+            assert!(last_column < layout.columns);
+            assert!(last_y + layout.row / 2 <= height, "{rows} rows: {layout:?}");
+        }
+        let many = Layout::fit(44, 40, height);
+        assert_eq!(many.columns, 3);
+        assert_eq!(many.per_column, 15);
+        let widths = many.column_widths(&vec!["abc".to_string(); 44], |t| t.len() as i32);
+        assert_eq!(widths, vec![COMPACT_SAMPLE + COMPACT_GAP + 3; 3]);
+    }
 
     #[test]
     fn wrap_breaks_between_words() {

@@ -11,7 +11,10 @@
 //! - [`canvas`]: the 1920x1080 canvas layout: header, margins, a pixel [`canvas::Frame`]
 //!   with its axes, and dashed polylines;
 //! - [`axis`]: tick choices (round 1-2-2.5-5 steps on linear axes, 1-2-5 on log axes);
-//! - [`legend`]: the legend column beside the plot and its rows;
+//! - [`legend`]: the legend column beside the plot and its rows, in compact rows and more
+//!   columns when there are many;
+//! - [`labels`]: names too long for their room, shortened with an ellipsis and kept
+//!   distinct;
 //! - [`text_page`]: a page of text on the same canvas (a deck's title page);
 //! - four renderers of plain-data figures: [`lines`] (lines against the worker count or
 //!   time, bands, fits, guides, rings), [`heatmap`], [`bars`] (horizontal, one per label)
@@ -33,11 +36,14 @@ pub mod bars;
 pub mod canvas;
 pub mod grouped_bars;
 pub mod heatmap;
+pub mod labels;
 pub mod legend;
 pub mod lines;
 pub mod marker;
 pub mod series_style;
 pub mod style;
+#[cfg(test)]
+pub(crate) mod svg_text;
 pub mod text_page;
 
 use std::fmt;

@@ -8,7 +8,8 @@
 //! `keep` filter picks this run's benchmarks; everything else (other projects' groups,
 //! criterion's `report/` folders, saved baselines) is ignored. [`import_baseline`] reads a
 //! saved baseline (`base`, or a `--save-baseline NAME`) instead of `new`, and [`baselines`]
-//! lists the ones a folder has.
+//! lists the ones a folder has. An id found in two folders is read from one of them, by the
+//! rule of [`super::duplicates`], and listed in [`Sorted::duplicates`].
 //!
 //! Files are read as JSON values and fields are picked by name, so extra fields from a newer
 //! criterion are accepted and every error names the file and the field. To read another
@@ -21,6 +22,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 use thiserror::Error;
 
+use super::duplicates::{self, Duplicate};
 use super::{Estimate, TimeEstimate};
 
 /// Deepest folder level searched below the criterion folder (`group/function/value/new` is 4).
@@ -172,6 +174,9 @@ pub struct Sorted {
     /// The ids (from `benchmark.json`) `keep` rejected, sorted by folder, so that a caller
     /// can say what it left out.
     pub left_out: Vec<CriterionId>,
+    /// Kept ids found in more than one folder: the folder read and the others, for a
+    /// caller to warn about ([`duplicates::warning`]).
+    pub duplicates: Vec<Duplicate>,
 }
 
 /// Imports every benchmark under `dir` for which `keep` is true, sorted by folder; see
@@ -190,7 +195,8 @@ pub fn import(
 /// folder of another project does not fail the import (unless its `benchmark.json` is not
 /// JSON). A kept benchmark lacking `estimates.json` or `sample.json` is an error naming the
 /// path; a `new` folder without `benchmark.json` is an error only if the id guessed from its
-/// folder names is kept.
+/// folder names is kept. An id in two or more folders is read from one
+/// ([`duplicates::choose`]: the newest estimates) and listed in [`Sorted::duplicates`].
 pub fn import_sorted(
     dir: &Path,
     keep: impl Fn(&CriterionId) -> bool,
@@ -221,8 +227,7 @@ pub fn import_baseline(
     let mut new_dirs = Vec::new();
     find_baseline_dirs(dir, baseline, 0, &mut new_dirs)?;
     new_dirs.sort();
-    let mut out = Vec::new();
-    let mut left_out = Vec::new();
+    let mut found = Vec::new();
     for new_dir in new_dirs {
         let bench_file = new_dir.join("benchmark.json");
         if !bench_file.exists() {
@@ -235,16 +240,23 @@ pub fn import_baseline(
             }
             continue;
         }
-        let id = read_id(&bench_file)?;
+        found.push((read_id(&bench_file)?, new_dir));
+    }
+    let (unique, mut duplicates) = duplicates::resolve(dir, found);
+    let mut out: Vec<ImportedBenchmark> = Vec::new();
+    let mut left_out = Vec::new();
+    for (id, new_dir) in unique {
         if keep(&id) {
             out.push(read_benchmark(id, new_dir)?);
         } else {
             left_out.push(id);
         }
     }
+    duplicates.retain(|d| out.iter().any(|b| b.id == d.id));
     Ok(Sorted {
         kept: out,
         left_out,
+        duplicates,
     })
 }
 

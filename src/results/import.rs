@@ -17,6 +17,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use super::criterion::{self, CriterionId, ImportedBenchmark};
+use super::duplicates;
 use super::schema::{CaseRecord, Results, RunInfo};
 use super::source::{Source, SourceBenchmark, SourceTool};
 use crate::machine::{Machine, now_rfc3339};
@@ -44,6 +45,9 @@ pub struct Imported {
     pub results: Results,
     /// Ids left out ([`Ids::Workers`] only), in folder order.
     pub left_out: Vec<CriterionId>,
+    /// The warning about ids found in more than one folder, each read from one
+    /// ([`crate::results::duplicates`]); also among the results' warnings.
+    pub duplicate_warning: Option<String>,
 }
 
 /// The worker count of `id`: its last segment when a function name comes before it and it
@@ -70,9 +74,10 @@ fn values_are_parameters(ids: &[CriterionId]) -> bool {
 
 /// Reads the baseline `baseline` (`None`: criterion's latest, `new`) of the criterion folder
 /// `dir` into results; `machine_note` is what the user said about the machine that measured
-/// it. Errors: the folder does not import (missing, a corrupt or incomplete benchmark,
-/// naming the file), or it holds no benchmark of that baseline (or, with [`Ids::Workers`],
-/// none of the form `<group>/<model>/<workers>`).
+/// it. An id found in more than one folder is read from one, and the results' warnings say
+/// which ([`crate::results::duplicates`]). Errors: the folder does not import (missing, a
+/// corrupt or incomplete benchmark, naming the file), or it holds no benchmark of that
+/// baseline (or, with [`Ids::Workers`], none of the form `<group>/<model>/<workers>`).
 pub fn from_criterion(
     dir: &Path,
     baseline: Option<&str>,
@@ -125,9 +130,13 @@ pub fn from_criterion(
         dir.display(),
         baseline.map_or_else(String::new, |b| format!(" (baseline {b})"))
     );
+    let mut results = assemble(pairs, source, warning);
+    let duplicate_warning = duplicates::warning(dir, &sorted.duplicates);
+    results.run.warnings.extend(duplicate_warning.clone());
     Ok(Imported {
-        results: assemble(pairs, source, warning),
+        results,
         left_out: sorted.left_out,
+        duplicate_warning,
     })
 }
 

@@ -5,6 +5,8 @@
 //!   compare commands use;
 //! - [`criterion`]: reads this run's cases from criterion's output folder
 //!   (`target/criterion/<group>/<function>/<value>/new/*.json`);
+//! - [`duplicates`]: an id found in more than one criterion folder (a stale folder of an
+//!   older criterion beside the current one): which folder is read, and the warning;
 //! - [`import`]: results built from a criterion folder (any baseline) and [`hyperfine`]:
 //!   from a hyperfine scan, with a [`source::Source`] in place of a machine reading;
 //! - [`source`]: what a file built from another tool's data knows about where it came from
@@ -23,6 +25,7 @@
 
 pub mod checks;
 pub mod criterion;
+pub mod duplicates;
 pub mod hyperfine;
 pub mod import;
 pub mod locate;

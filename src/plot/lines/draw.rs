@@ -11,7 +11,6 @@ use crate::plot::axis::{
     TickedAxis, clip_runs, linear_axis, log_axis, min_max, point_label, tight_linear_axis,
 };
 use crate::plot::canvas::{self, MARGIN};
-use crate::plot::legend;
 use crate::plot::style::{self, LineStyle, draw_marker, size, stroke, trim_number};
 use crate::plot::{Header, Theme};
 
@@ -50,14 +49,10 @@ pub fn draw_annotated<DB: DrawingBackend>(
         Some(Look::Line) => palette.text,
         None => entries.styles.get(&s.model).colour,
     };
-    let labels: Vec<String> = entries
-        .rows
-        .iter()
-        .map(|(label, _)| label.clone())
-        .collect();
-    let legend_width = legend::width(&body, &labels)? as u32;
+    let legend_plan = rows::plan(&body, &entries, notes.note.as_deref())?;
     let (body_w, _) = body.dim_in_pixel();
-    let (plot_area, legend_area) = body.split_horizontally(body_w.saturating_sub(legend_width));
+    let (plot_area, legend_area) =
+        body.split_horizontally(body_w.saturating_sub(legend_plan.width as u32));
 
     // Axes, in transformed coordinates.
     let xs: Vec<f64> = plot
@@ -351,9 +346,9 @@ pub fn draw_annotated<DB: DrawingBackend>(
     rows::draw(
         &legend_area,
         &entries,
+        &legend_plan,
         &palette,
         span_alpha,
         notes.note.as_deref(),
-        legend_width,
     )
 }

@@ -1,6 +1,8 @@
 //! The legend column of a line chart: which rows it has ([`entries`]: models, guides,
-//! band, fit, spans, flagged points) and how each row's sample is drawn ([`draw`]), with the
-//! note under it. Sizes and text come from [`crate::plot::legend`].
+//! band, fit, spans, flagged points), where they go ([`plan`]: full rows, compact rows or
+//! several columns, so that every row stays on the canvas, and labels shortened past
+//! [`crate::plot::legend::LABEL_MAX`]) and how each row's sample is drawn ([`draw`]), with
+//! the note under it. Sizes and text come from [`crate::plot::legend`].
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,7 +12,9 @@ use super::{Annotations, FLAGGED_LABEL, LinePlot, Look};
 use crate::plot::DrawResult;
 use crate::plot::canvas::MARGIN;
 use crate::plot::canvas::polyline;
-use crate::plot::legend::{GAP, ROW, SAMPLE, text, wrap};
+use crate::plot::labels::shorten;
+use crate::plot::legend::SAMPLE as SAMPLE_FULL;
+use crate::plot::legend::{COLUMN_GAP, Layout, ROW, fit_labels, wrap};
 use crate::plot::series_style::ChartStyles;
 use crate::plot::style::{self, LineStyle, Palette, draw_marker, size, stroke};
 
@@ -125,34 +129,115 @@ pub(super) fn blend_over(colour: RGBColor, background: RGBColor, alpha: f64) -> 
     style::blend(background, colour, alpha)
 }
 
-/// Draws `entries` down `legend_area` (the column right of the plot, `legend_width` px
-/// wide), its first row level with the top of the plot, then `note` wrapped to the column
-/// in the muted colour. `span_alpha` is the shading of spans on the plot.
+/// Top of the first legend row below the top of the plot's area, px.
+const TOP: i32 = 24;
+/// Room kept below the last row (or the note), px.
+const BOTTOM: i32 = 24;
+
+/// Where a line chart's legend goes: its rows' texts as drawn, their layout, each
+/// column's width and the whole legend's width, px.
+pub(super) struct Plan {
+    /// Each row's text, shortened where it was wider than the column allows.
+    pub labels: Vec<String>,
+    /// Rows per column, row height and size.
+    pub layout: Layout,
+    /// Width of each column, px.
+    pub columns: Vec<i32>,
+    /// Width of the legend beside the plot, px (at least 300).
+    pub width: i32,
+}
+
+/// Plans the legend of `entries` with `note` under it, in a column as tall as `area` (the
+/// body of the chart, below the header).
+pub(super) fn plan<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &Entries,
+    note: Option<&str>,
+) -> Result<Plan, DrawingAreaErrorKind<DB::ErrorType>> {
+    let labels: Vec<String> = entries.rows.iter().map(|(l, _)| l.clone()).collect();
+    let labels = fit_labels(&labels);
+    let (width, height) = area.dim_in_pixel();
+    let measure = |t: &str, size: f64| {
+        area.estimate_text_size(t, &style::font(size, RGBColor(0, 0, 0)))
+            .map_or(0, |(w, _)| w as i32)
+    };
+    // The note takes the lines it needs at the width of one full-size column (a wider
+    // legend needs no more of them).
+    let one_column = crate::plot::legend::width(area, &labels)?;
+    let note_height = note.map_or(0, |n| {
+        let lines = wrap(n, note_width(one_column), |t| measure(t, size::LEGEND)).len() as i32;
+        ROW / 3 + lines * note_line()
+    });
+    let layout = Layout::fit(
+        labels.len(),
+        entries.models,
+        height as i32 - TOP - BOTTOM - note_height,
+    );
+    let mut columns = layout.column_widths(&labels, |t| measure(t, layout.font()));
+    let gaps = COLUMN_GAP * (layout.columns as i32 - 1);
+    let inner = |columns: &[i32]| columns.iter().sum::<i32>() + gaps;
+    // Many columns leave the plot at least two fifths of the width: their labels are
+    // shortened to share the rest.
+    let most = width as i32 * 3 / 5 - 8 - MARGIN;
+    let mut labels = labels;
+    if inner(&columns) > most {
+        let per_column = (most - gaps) / layout.columns as i32 - layout.sample() - layout.gap();
+        labels = shorten(&labels, per_column.max(0), |t| measure(t, layout.font()));
+        columns = layout.column_widths(&labels, |t| measure(t, layout.font()));
+    }
+    Ok(Plan {
+        width: (8 + inner(&columns) + MARGIN).max(300),
+        labels,
+        layout,
+        columns,
+    })
+}
+
+/// Width a note under a legend `legend_width` px wide is wrapped to, px.
+fn note_width(legend_width: i32) -> i32 {
+    legend_width - 8 - MARGIN / 2
+}
+
+/// Height of a line of the note, px.
+fn note_line() -> i32 {
+    ROW * 3 / 4
+}
+
+/// Draws `entries` in `legend_area` (the column right of the plot, `plan.width` px wide)
+/// as `plan` lays them out, the first row level with the top of the plot, then `note`
+/// wrapped to the legend's width in the muted colour. `span_alpha` is the shading of spans
+/// on the plot.
 pub(super) fn draw<DB: DrawingBackend>(
     legend_area: &DrawingArea<DB, Shift>,
     entries: &Entries,
+    plan: &Plan,
     palette: &Palette,
     span_alpha: f64,
     note: Option<&str>,
-    legend_width: u32,
 ) -> DrawResult<DB> {
-    let mut y = 24 + ROW / 2;
-    for (i, (label, sample)) in entries.rows.iter().enumerate() {
-        if i == entries.models && i > 0 {
-            y += ROW / 3;
-        }
-        let (left, right) = (8, 8 + SAMPLE);
+    let layout = &plan.layout;
+    let (sample, gap) = (layout.sample(), layout.gap());
+    // Sample heights scale with the row: a full row is 60 px.
+    let tall = |px: i32| px * layout.row / ROW;
+    let mut bottom = TOP;
+    for (i, ((_, sample_kind), label)) in entries.rows.iter().zip(&plan.labels).enumerate() {
+        let (column, dy) = layout.place(i);
+        let y = TOP + dy;
+        bottom = bottom.max(y + layout.row / 2);
+        let left = 8 + plan.columns[..column].iter().sum::<i32>() + COLUMN_GAP * column as i32;
+        let right = left + sample;
         let mid = (left + right) / 2;
-        match sample {
+        let quarter = sample / 4;
+        match sample_kind {
             Sample::Model { model, line } => {
                 let ms = entries.styles.get(model);
                 if let Line::Dashed = line {
                     legend_area.draw(&PathElement::new(
-                        vec![(left, y), (left + 20, y)],
+                        vec![(left, y), (left + quarter, y)],
                         ms.colour.stroke_width(stroke::GUIDE),
                     ))?;
                     legend_area.draw(&PathElement::new(
-                        vec![(right - 20, y), (right, y)],
+                        vec![(right - quarter, y), (right, y)],
                         ms.colour.stroke_width(stroke::GUIDE),
                     ))?;
                 } else if let (Line::Solid, LineStyle::Solid) = (line, ms.line) {
@@ -190,7 +275,12 @@ pub(super) fn draw<DB: DrawingBackend>(
                 ))?;
             }
             Sample::Guide => {
-                for (a, b) in [(left, left + 22), (mid - 10, mid + 10), (right - 22, right)] {
+                let dash = sample / 8;
+                for (a, b) in [
+                    (left, left + quarter),
+                    (mid - dash, mid + dash),
+                    (right - quarter, right),
+                ] {
                     legend_area.draw(&PathElement::new(
                         vec![(a, y), (b, y)],
                         palette.guide.stroke_width(stroke::GUIDE),
@@ -199,13 +289,18 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
             Sample::Band => {
                 legend_area.draw(&Rectangle::new(
-                    [(left, y - 16), (right, y + 16)],
+                    [(left, y - tall(16)), (right, y + tall(16))],
                     palette.guide.mix(0.25).filled(),
                 ))?;
             }
             Sample::Fit => {
                 let faint = blend_over(palette.guide, palette.background, 0.6);
-                for (a, b) in [(left, left + 16), (mid - 8, mid + 8), (right - 16, right)] {
+                let (dash, half) = (sample * 16 / SAMPLE_FULL, sample * 8 / SAMPLE_FULL);
+                for (a, b) in [
+                    (left, left + dash),
+                    (mid - half, mid + half),
+                    (right - dash, right),
+                ] {
                     legend_area.draw(&PathElement::new(
                         vec![(a, y), (b, y)],
                         faint.stroke_width(stroke::FIT),
@@ -214,7 +309,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
             Sample::Span => {
                 legend_area.draw(&Rectangle::new(
-                    [(left, y - 22), (right, y + 22)],
+                    [(left, y - tall(22)), (right, y + tall(22))],
                     palette.guide.mix(span_alpha).filled(),
                 ))?;
             }
@@ -227,16 +322,20 @@ pub(super) fn draw<DB: DrawingBackend>(
                 ))?;
             }
         }
-        text(legend_area, label, (right + GAP, y), palette.text)?;
-        y += ROW;
+        legend_area.draw_text(
+            label,
+            &style::font(layout.font(), palette.text).pos(Pos::new(HPos::Left, VPos::Center)),
+            (right + gap, y),
+        )?;
     }
+    let mut y = bottom;
 
-    // The note, wrapped to the legend column.
+    // The note, wrapped to the legend's width.
     if let Some(note) = note {
         let note_font = style::font(size::LEGEND, palette.muted);
-        let width = legend_width as i32 - 8 - MARGIN / 2;
-        let line_height = ROW * 3 / 4;
-        y += ROW / 3 - ROW / 2;
+        let width = note_width(plan.width);
+        let line_height = note_line();
+        y += ROW / 3;
         let anchor = note_font.pos(Pos::new(HPos::Left, VPos::Top));
         for line in wrap(note, width, |t| {
             legend_area

@@ -11,6 +11,8 @@
 
 mod draw;
 mod legend;
+#[cfg(test)]
+mod legend_tests;
 
 pub use draw::{draw, draw_annotated};
 

@@ -26,7 +26,8 @@ use anyhow::{Context, bail};
 use super::axis::{AxisChoice, param_value};
 use super::{OWNER, ReportOptions, ReportSummary};
 use crate::results::TimeEstimate;
-use crate::results::criterion::{CriterionId, import};
+use crate::results::criterion::{CriterionId, import_sorted};
+use crate::results::duplicates;
 use crate::results::hyperfine::Scan;
 use crate::results::source::SourceTool;
 use crate::results::store::folder::OutputFolder;
@@ -94,6 +95,9 @@ pub struct ParamReport {
     pub groups: Vec<ParamGroup>,
     /// Ids with a last segment that is not a number above 0, left out.
     pub left_out: Vec<String>,
+    /// The warning about ids found in more than one criterion folder, naming the folder
+    /// read and the others ([`crate::results::duplicates::warning`]).
+    pub duplicate_warning: Option<String>,
     /// What the user said about the machine that measured the folder (`--machine-note`).
     pub machine_note: Option<String>,
     /// The scanned parameter's name of a hyperfine scan; `None` for criterion's last id
@@ -105,6 +109,16 @@ impl ParamReport {
     /// What the data is, for titles: `criterion folder`, `hyperfine file`.
     pub fn what(&self) -> String {
         format!("{} {}", self.tool.name(), self.tool.holder())
+    }
+
+    /// The report's warnings, one plain-text line each: ids found in more than one folder,
+    /// then ids left out.
+    pub fn warnings(&self) -> Vec<String> {
+        self.duplicate_warning
+            .iter()
+            .cloned()
+            .chain(self.left_out_warning())
+            .collect()
     }
 
     /// One line naming the ids left out (plain text), or `None` when none were.
@@ -135,11 +149,12 @@ pub fn import_param(
     machine_note: Option<&str>,
 ) -> anyhow::Result<ParamReport> {
     // Every id: one without a number above 0 as its last segment is left out, and listed.
-    let imported = import(dir, |_: &CriterionId| true)
+    let imported = import_sorted(dir, |_: &CriterionId| true)
         .with_context(|| format!("importing criterion output from {}", dir.display()))?;
+    let duplicate_warning = duplicates::warning(dir, &imported.duplicates);
     let mut groups: Vec<ParamGroup> = Vec::new();
     let mut left_out = Vec::new();
-    for b in imported {
+    for b in imported.kept {
         let Some(value) = param_value(&b.id) else {
             left_out.push(b.id.to_string());
             continue;
@@ -187,6 +202,7 @@ pub fn import_param(
         axis_line: choice.line(),
         groups,
         left_out,
+        duplicate_warning,
         machine_note: machine_note.map(str::to_string),
         parameter: None,
     })
@@ -245,6 +261,7 @@ pub fn from_scan(
         axis_line,
         groups: vec![group],
         left_out,
+        duplicate_warning: None,
         machine_note: machine_note.map(str::to_string),
         parameter: Some(scan.parameter.clone()),
     })

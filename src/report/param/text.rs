@@ -40,8 +40,13 @@ pub fn markdown(report: &ParamReport, charts: &[RenderedChart]) -> String {
     );
     // The axis line is concbench's own Markdown; the id it quotes has no backticks.
     let _ = writeln!(out, "{}\n", report.axis_line);
-    if let Some(warning) = report.left_out_warning() {
-        let _ = writeln!(out, "## Warnings\n\n- {}\n", md(&warning));
+    let warnings = report.warnings();
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "## Warnings\n");
+        for warning in &warnings {
+            let _ = writeln!(out, "- {}", md(warning));
+        }
+        let _ = writeln!(out);
     }
     for group in &report.groups {
         let _ = writeln!(out, "## {}\n", md(&group.name));
