@@ -235,7 +235,8 @@ fn a_sweep_prints_its_table_and_break_evens_and_writes_its_chart() {
     );
     assert!(svg.contains("Break-even n:"), "the break-evens are listed");
     for m in models {
-        assert!(svg.contains(&format!(">{m}<")), "legend misses {m}");
+        // Plotters writes a text element's content on a line of its own.
+        assert!(svg.contains(&format!(">\n{m}\n</text>")), "legend misses {m}");
     }
 }
 
