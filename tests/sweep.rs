@@ -236,7 +236,10 @@ fn a_sweep_prints_its_table_and_break_evens_and_writes_its_chart() {
     assert!(svg.contains("Break-even n:"), "the break-evens are listed");
     for m in models {
         // Plotters writes a text element's content on a line of its own.
-        assert!(svg.contains(&format!(">\n{m}\n</text>")), "legend misses {m}");
+        assert!(
+            svg.contains(&format!(">\n{m}\n</text>")),
+            "legend misses {m}"
+        );
     }
 }
 
