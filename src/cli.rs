@@ -29,8 +29,9 @@ use crate::results::locate;
 use crate::results::schema::Results;
 use crate::results::store::folder::OutputError;
 use crate::runner::{self, CaseResult, RunPlan};
+use crate::sweep;
 use crate::table;
-use crate::workload::{self, WORKLOADS, WorkloadInfo};
+use crate::workload::{self, Overrides, WORKLOADS, WorkloadInfo};
 
 /// concbench: the same workloads on threads, rayon, processes and tokio, measured.
 #[derive(Debug, Parser)]
@@ -98,6 +99,21 @@ struct RunArgs {
     /// process: seconds a worker may spend on one task before it is declared hung.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     task_timeout: u64,
+    /// Replace a parameter of the profile, e.g. n=2000 (every workload run) or
+    /// sum-squares:n=2000,tasks=64 (one workload); repeatable. `concbench list` shows each
+    /// workload's parameters and their ranges.
+    #[arg(long = "param", value_name = "[WORKLOAD:]NAME=VALUE")]
+    params: Vec<String>,
+    /// Run at each value of one parameter, e.g. n=100,1000,10000 (one workload, one worker
+    /// count, default the usable CPUs): time and speedup per value and model, where each
+    /// model breaks even with sequential, and a chart of speedup against the value.
+    #[arg(long, value_name = "NAME=V1,V2,...")]
+    sweep: Option<String>,
+    /// With --sweep: the folder for sweep.md, sweep.json and the chart
+    /// speedup-vs-size.svg|png (default: sweep-<workload>-<param> in the current folder).
+    /// A folder holding files concbench did not write is refused.
+    #[arg(long, value_name = "DIR", requires = "sweep")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +136,9 @@ struct ProbeArgs {
     /// Keep running batches until this much wall time has passed (default: the profile's).
     #[arg(long, value_name = "MS")]
     min_wall_ms: Option<u64>,
+    /// Replace a parameter of the profile, e.g. n=2000; repeatable (as `run --param`).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -198,7 +217,8 @@ Exit status: 0 done; 1 --fail-on-regression found a slower case (the cases are n
 stderr) or writing --out failed; 2 bad input (unreadable or unknown-schema file, a folder \
 without machine folders or criterion output, fewer than two machines, an unknown \
 --baseline, a name of --baselines the criterion folder does not have, different profiles \
-without --allow-profile-mismatch, no common case).")]
+without --allow-profile-mismatch, a case run with other parameters without \
+--allow-param-mismatch, no common case).")]
 struct CompareArgs {
     /// Results files, machine folders holding results.json, or folders of machine folders
     /// (two machines or more in all); the first is the base unless --baseline names another.
@@ -236,6 +256,9 @@ struct CompareArgs {
     /// Compare runs of different profiles (different sizes, so times are not like for like).
     #[arg(long)]
     allow_profile_mismatch: bool,
+    /// Compare cases whose workload parameters differ (e.g. one run with --param n=2000).
+    #[arg(long)]
+    allow_param_mismatch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +393,13 @@ fn list() -> anyhow::Result<()> {
                 (w.spec_for)(p).params_text()
             ));
         }
+        out.push_str("    parameters (--param NAME=VALUE):\n");
+        for p in w.params {
+            out.push_str(&format!(
+                "      {:<12} {:>2} to {:<14} {}\n",
+                p.name, p.min, p.max, p.meaning
+            ));
+        }
     }
     out.push_str("\nModels (what --workers means for each)\n");
     for m in MODELS {
@@ -396,9 +426,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     // Validate everything before anything runs.
     let workloads = parse_workloads(&args.workload)?;
     let models = model::parse_list(&args.model)?;
-    let workers = match &args.workers {
-        Some(text) => parse_worker_list(text)?,
-        None => args.profile.workers(),
+    let workers = match (&args.workers, &args.sweep) {
+        (Some(text), _) => parse_worker_list(text)?,
+        (None, None) => args.profile.workers(),
+        (None, Some(_)) => vec![usable_cpus()],
     };
     if !(args.gil_switch_interval_ms > 0.0 && args.gil_switch_interval_ms <= 10_000.0) {
         return Err(Error::BadArgument {
@@ -414,12 +445,29 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         task_timeout: Duration::from_secs(args.task_timeout.max(1)),
     };
     let repeats = args.repeats.map_or(args.profile.repeats(), |r| r as usize);
+    let overrides = parse_overrides(&args.params)?;
+    overrides.check(&workloads)?;
+    if let Some(name) = overrides
+        .named_workloads()
+        .into_iter()
+        .find(|n| !workloads.iter().any(|w| w.name == *n))
+    {
+        return Err(Error::BadArgument {
+            arg: "--param",
+            value: name.to_string(),
+            problem: "names a workload this run does not run; add it to --workload or drop its parameters".into(),
+        }
+        .into());
+    }
+    if let Some(text) = &args.sweep {
+        return run_sweep(&args, text, &workloads, models, &overrides, config, repeats);
+    }
     let progress = std::io::stderr().is_terminal();
 
     let mut all_cases: Vec<CaseResult> = Vec::new();
     for info in workloads {
         let plan = RunPlan {
-            workload: (info.spec_for)(args.profile),
+            workload: overrides.spec_for(info, args.profile)?,
             models: models.clone(),
             workers: workers.clone(),
             repeats,
@@ -461,6 +509,132 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `--param` values, parsed (names and ranges are checked against the workloads run).
+fn parse_overrides(groups: &[String]) -> Result<Overrides, Error> {
+    let mut overrides = Overrides::default();
+    for group in groups {
+        overrides.parse_group(group, "--param")?;
+    }
+    Ok(overrides)
+}
+
+/// The CPUs this process may use (at least 1, at most the worker limit): a sweep's worker
+/// count when `--workers` is not given.
+fn usable_cpus() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, crate::error::MAX_WORKERS)
+}
+
+/// `run --sweep`: one workload at each value of one parameter, every model verified and
+/// timed at each; prints the table and the break-even list, writes the folder.
+fn run_sweep(
+    args: &RunArgs,
+    text: &str,
+    workloads: &[&'static WorkloadInfo],
+    models: Vec<&'static crate::model::ModelInfo>,
+    overrides: &Overrides,
+    config: ModelConfig,
+    repeats: usize,
+) -> anyhow::Result<()> {
+    let [info] = workloads else {
+        return Err(Error::BadArgument {
+            arg: "--sweep",
+            value: text.to_string(),
+            problem: format!(
+                "sweeps one workload, but --workload names {}; give one, e.g. --workload sum-squares",
+                workloads.len()
+            ),
+        }
+        .into());
+    };
+    let workers = match args.workers.as_deref().map(parse_worker_list).transpose()? {
+        None => usable_cpus(),
+        Some(list) => match list.as_slice() {
+            [one] => *one,
+            _ => {
+                return Err(Error::BadArgument {
+                    arg: "--workers",
+                    value: args.workers.clone().unwrap_or_default(),
+                    problem: "names several counts; a sweep runs one, e.g. --workers 2".into(),
+                }
+                .into());
+            }
+        },
+    };
+    let axis = sweep::SweepAxis::parse(text, info)?;
+    let base = overrides.spec_for(info, args.profile)?;
+    if overrides.sets(info.name, &axis.param) {
+        return Err(Error::BadArgument {
+            arg: "--param",
+            value: axis.param.clone(),
+            problem: format!(
+                "sets the parameter --sweep {text} sweeps; give its values in --sweep only"
+            ),
+        }
+        .into());
+    }
+    let plan = sweep::SweepPlan {
+        base,
+        axis,
+        models,
+        workers,
+        repeats,
+        config,
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| sweep::output::default_dir_for(info.name, &plan.axis.param));
+    // Refuse an unusable folder before anything runs.
+    let folder = sweep::output::Prepared::open(&dir)?;
+    let progress = std::io::stderr().is_terminal();
+    let result = sweep::run(&plan, |value, case| {
+        if progress {
+            eprintln!(
+                "  {}={value} {} x{}: {} ({:.2}x)",
+                plan.axis.param,
+                case.model,
+                case.workers,
+                crate::units::format_ns(case.median_ns as f64),
+                case.speedup
+            );
+        }
+    })
+    .with_context(|| format!("sweeping {} over {}", info.name, plan.axis.param))?;
+    let subtitle = format!(
+        "{} · {} workers (sequential 1) · profile {} · median of {} runs",
+        result.fixed_text(),
+        workers,
+        args.profile,
+        repeats
+    );
+    if args.json {
+        print_stdout(&(serde_json::to_string_pretty(&result)? + "\n"))?;
+    } else {
+        print_stdout(&format!(
+            "\n{} ({}: {})\n{subtitle}\ncell = time (speedup over sequential at the same {})\n\n{}\n{}",
+            info.name,
+            info.kind.name(),
+            info.teaches,
+            plan.axis.param,
+            result.table(),
+            result.break_even_list()
+        ))?;
+    }
+    let written = folder.write(&result, &subtitle, Theme::Light)?;
+    eprintln!(
+        "sweep: {} and {} ({} files)",
+        written.dir.join("sweep.md").display(),
+        written
+            .dir
+            .join(format!("{}.svg", sweep::chart::STEM))
+            .display(),
+        written.files.len()
+    );
+    Ok(())
+}
+
 fn probe(args: ProbeArgs) -> anyhow::Result<()> {
     let info = workload::find(&args.workload)?;
     let model = model::find(&args.model)?;
@@ -486,7 +660,8 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
             })
         })
         .transpose()?;
-    let workload = workload::build(&(info.spec_for)(args.profile))?;
+    let overrides = parse_overrides(&args.params)?;
+    let workload = workload::build(&overrides.spec_for(info, args.profile)?)?;
     let config = ModelConfig {
         worker_exe: std::env::current_exe().ok(),
         ..ModelConfig::default()
@@ -636,6 +811,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         baselines: args.baselines,
         threshold: args.threshold,
         allow_profile_mismatch: args.allow_profile_mismatch,
+        allow_param_mismatch: args.allow_param_mismatch,
         out_dir: args.out,
         chart_formats: args.chart_format,
         theme: args.theme,

@@ -18,6 +18,7 @@ use crate::results::ResultsError;
 use crate::results::criterion::ImportError;
 use crate::results::store::folder::OutputError;
 use crate::slides::SlidesError;
+use crate::sweep::output::SweepError;
 
 /// Marks an error as the user's input being unusable (exit status 2) when its own type does
 /// not say so, e.g. every error of reading a criterion folder the user named. Its text is
@@ -56,6 +57,8 @@ pub fn is_bad_input(err: &anyhow::Error) -> bool {
                 .is_some_and(OutputError::is_bad_input)
             || e.downcast_ref::<SlidesError>()
                 .is_some_and(SlidesError::is_bad_input)
+            || e.downcast_ref::<SweepError>()
+                .is_some_and(SweepError::is_bad_input)
     })
 }
 

@@ -12,7 +12,7 @@
 //! - [`machine`]: the machine's fingerprint, quiet-machine readings, the calibration kernel
 //!   (drift) and a process's own memory and CPU use;
 //! - [`runner`] and [`table`]: `concbench run`, a quick look in one block per case, and its
-//!   text table;
+//!   text table; [`sweep`]: the same at several task sizes, with break-even sizes and a chart;
 //! - [`bench`]: the `cargo bench` pipeline: which cases run, the session of the models
 //!   bench, memory and CPU probes in fresh processes, the lists of the other benches;
 //! - [`results`]: the versioned results file and the import of criterion folders (any
@@ -50,6 +50,7 @@ pub mod report;
 pub mod results;
 pub mod runner;
 pub mod slides;
+pub mod sweep;
 pub mod sync;
 pub mod table;
 pub mod task;

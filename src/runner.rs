@@ -4,6 +4,7 @@
 //! A case whose checksum differs from the reference stops the run with
 //! [`crate::Error::ChecksumMismatch`]: an unverified number is never reported.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
@@ -37,6 +38,8 @@ pub struct CaseResult {
     pub model: String,
     /// Worker count the model really used.
     pub workers: usize,
+    /// The workload's parameters this case ran with (the profile's, with any overrides).
+    pub params: BTreeMap<String, u64>,
     /// Median wall time of one batch, in nanoseconds.
     pub median_ns: u64,
     /// Fastest batch, in nanoseconds.
@@ -116,6 +119,7 @@ fn measure(
         workload: plan.workload.name.clone(),
         model: info.name.to_string(),
         workers,
+        params: plan.workload.params.clone(),
         median_ns,
         min_ns: samples.iter().copied().min().unwrap_or(0),
         max_ns: samples.iter().copied().max().unwrap_or(0),

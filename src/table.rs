@@ -113,6 +113,7 @@ mod tests {
             workload: "w".into(),
             model: model.into(),
             workers,
+            params: Default::default(),
             median_ns,
             min_ns: median_ns,
             max_ns: median_ns,

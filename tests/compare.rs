@@ -11,6 +11,8 @@
 //! between rounds (rounds-a 1.00, 1.04, 0.98, 1.01, 0.97; rounds-b 0.99, 0.95, 1.03, 1.00,
 //! 1.02). rounds-a and rounds-b are the same commit twice (an A/A test); rounds-one-cpu has
 //! its `cpu`-kind cases at 2 workers 1.95x slower, as on one CPU, and everything else equal.
+//!
+//! server-other-params is server with sum-squares run at n=400000 instead of 200000.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -59,6 +61,7 @@ fn options(inputs: &[&str]) -> CompareOptions {
         baselines: Vec::new(),
         threshold: 0.05,
         allow_profile_mismatch: false,
+        allow_param_mismatch: false,
         out_dir: None,
         chart_formats: vec![Format::Svg, Format::Png],
         theme: Theme::Light,
@@ -403,6 +406,39 @@ fn a_profile_mismatch_is_refused_then_allowed() {
     let md = text(&out.stdout);
     assert!(md.contains("**Profiles differ**"), "{md}");
     assert!(md.contains("| **profile** ≠"), "{md}");
+}
+
+#[test]
+fn a_parameter_mismatch_is_refused_then_allowed() {
+    let other = path("server-other-params.json");
+    let out = concbench(&["compare", &path("laptop.json"), &other]);
+    let err = usage_error(&out);
+    assert!(err.contains("parameters differ"), "{err}");
+    assert!(err.contains("sum-squares sequential x1"), "{err}");
+    assert!(
+        err.contains("n=200000 tasks=16") && err.contains("n=400000 tasks=16"),
+        "{err}"
+    );
+    assert!(
+        err.contains("laptop.json") && err.contains("server-other-params.json"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-param-mismatch"), "{err}");
+
+    let out = concbench(&[
+        "compare",
+        &path("laptop.json"),
+        &other,
+        "--allow-param-mismatch",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("parameters differ"), "{md}");
+
+    // Through the library: the same refusal as a typed error.
+    let err = compare::run(&options(&["laptop.json", "server-other-params.json"])).unwrap_err();
+    assert!(matches!(err, CompareError::ParamMismatch { .. }), "{err}");
+    assert!(err.is_usage());
 }
 
 #[test]

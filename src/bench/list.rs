@@ -214,6 +214,7 @@ mod tests {
             reports_dir: dir.path().to_path_buf(),
             seed: None,
             machine_name: Some(MachineName::parse("lab-1").unwrap()),
+            params: Default::default(),
         };
         let mut run = ListRun::start(&config);
         assert_eq!(run.machine.name.as_deref(), Some("lab-1"));

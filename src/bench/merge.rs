@@ -1,8 +1,8 @@
 //! What a filtered run (`cargo bench -- sleep`) does with the results file an earlier run
 //! left: its own cases replace the same cases, the others are kept with the runs that
 //! measured them ([`crate::results::RunInfo::earlier`]), and a file it cannot merge (another
-//! profile, another host given the same machine name, unreadable) is kept aside under a new
-//! name rather than lost.
+//! profile, other parameters for a workload this run measured, another host given the same
+//! machine name, unreadable) is kept aside under a new name rather than lost.
 
 use std::path::Path;
 
@@ -29,7 +29,8 @@ fn order(c: &CaseRecord) -> (usize, usize, usize) {
 
 /// Combines this run's cases with those of an existing results file at `path`: cases of the
 /// same profile that this run did not repeat are kept. An existing file of another profile
-/// (`results-<profile>.json`), of another host ([`crate::machine::Machine::same_host`]:
+/// (`results-<profile>.json`), one where a workload this run measured ran with other
+/// parameters (`results-other-params.json`), of another host ([`crate::machine::Machine::same_host`]:
 /// `results-host-<id>.json`), or one that cannot be read, is kept beside the new one rather
 /// than lost, and none of its cases is merged.
 pub fn merge_previous(
@@ -55,6 +56,9 @@ pub fn merge_previous(
         Ok(old) if !old.machine.same_host(&new.machine) => {
             let id = old.machine.host.as_ref().map(|h| slugify(&h.id));
             keep_aside(&format!("host-{}", id.unwrap_or_default()))?;
+        }
+        Ok(old) if old.run.profile == new.run.profile && params_differ(&old.cases, &cases) => {
+            keep_aside("other-params")?;
         }
         Ok(old) if old.run.profile == new.run.profile => {
             // The overhead and sync benches' figures live in the same file.
@@ -99,6 +103,16 @@ pub fn merge_previous(
         Err(_) => keep_aside("unreadable")?,
     }
     Ok(cases)
+}
+
+/// True when a workload this run measured ran with other parameters in the old file
+/// (`CONCBENCH_PARAMS` changed): its old cases would be paired with the new sequential
+/// baseline, so the old file is not merged.
+fn params_differ(old: &[CaseRecord], new: &[CaseRecord]) -> bool {
+    old.iter().any(|o| {
+        new.iter()
+            .any(|n| n.workload == o.workload && n.params != o.params)
+    })
 }
 
 #[cfg(test)]
@@ -169,6 +183,24 @@ mod tests {
         let merged = merge_previous(&path, &mut third, cases).unwrap();
         assert_eq!(merged.len(), 8);
         assert_eq!(runs_of(&third), ["second"]);
+    }
+
+    #[test]
+    fn a_run_with_other_parameters_keeps_the_old_file_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        crate::results::write_results(&path, &run("first")).unwrap();
+        let (mut second, mut cases) = filtered("second", "sleep");
+        for case in &mut cases {
+            case.params.insert("ms".into(), 99);
+        }
+        let count = cases.len();
+        let merged = merge_previous(&path, &mut second, cases).unwrap();
+        // sum-squares is not kept: the old file was not merged but kept whole beside.
+        assert_eq!(merged.len(), count);
+        assert!(merged.iter().all(|c| c.workload == "sleep"));
+        let aside = Results::read(&dir.path().join("results-other-params.json")).unwrap();
+        assert_eq!(aside.cases.len(), run("first").cases.len());
     }
 
     #[test]

@@ -120,7 +120,8 @@ pub fn probe_here(
     })
 }
 
-/// Runs `exe probe ... --json` for one case in a fresh child process and parses its report.
+/// Runs `exe probe ... --json` for one case at the profile's sizes in a fresh child process
+/// and parses its report.
 pub fn probe_in_child(
     exe: &Path,
     workload: &str,
@@ -129,7 +130,22 @@ pub fn probe_in_child(
     profile: Profile,
     expect: Option<u64>,
 ) -> anyhow::Result<ProbeReport> {
+    probe_in_child_with(exe, workload, model, workers, profile, &[], expect)
+}
+
+/// As [`probe_in_child`], with `param_args` (`--param NAME=VALUE` pairs, see
+/// [`crate::workload::Overrides::args_for`]) replacing the profile's values.
+pub fn probe_in_child_with(
+    exe: &Path,
+    workload: &str,
+    model: &str,
+    workers: usize,
+    profile: Profile,
+    param_args: &[String],
+    expect: Option<u64>,
+) -> anyhow::Result<ProbeReport> {
     let mut cmd = Command::new(exe);
+    cmd.args(param_args);
     cmd.args(["probe", "--workload", workload, "--model", model])
         .args([
             "--workers",

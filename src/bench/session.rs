@@ -19,13 +19,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::bench::list::write_and_render;
 use crate::bench::merge::merge_previous;
-use crate::bench::probe::{ProbeReport, probe_in_child};
+use crate::bench::probe::{ProbeReport, probe_in_child_with};
 use crate::bench::suite::{BenchArgs, SuiteCase, SuiteConfig, cases_for};
 use crate::machine::drift::{DEFAULT_BOUND, analyse};
 use crate::machine::{Machine, now_rfc3339};
 use crate::measure::{CaseGroup, Progress, RoundsOutcome, measure_in_rounds};
 use crate::model::{MODELS, ModelConfig};
-use crate::profile::Profile;
 use crate::results::checks::case_flags;
 use crate::results::rounds::time_from_rounds;
 use crate::results::schema::{
@@ -109,7 +108,8 @@ impl Session {
             if !selected.contains(&true) {
                 continue;
             }
-            let workload = workload::build(&(info.spec_for)(self.config.profile))?;
+            let workload =
+                workload::build(&self.config.params.spec_for(info, self.config.profile)?)?;
             workload.prepare(Role::Parent);
             let want = workload::reference_checksum(workload.as_ref());
             plan.groups.push(CaseGroup {
@@ -207,20 +207,19 @@ impl Session {
             drift: Some(analyse(outcome.calibration, DEFAULT_BOUND)),
             earlier: Vec::new(),
         };
-        let cases: Vec<CaseRecord> = measured
-            .into_iter()
-            .zip(&probes)
-            .map(|((case, checksum, rounds), probe)| {
-                record(
-                    case,
-                    checksum,
-                    time_from_rounds(rounds),
-                    probe,
-                    profile,
-                    &self.started_at,
-                )
-            })
-            .collect();
+        let mut cases: Vec<CaseRecord> = Vec::with_capacity(measured.len());
+        for ((case, checksum, rounds), probe) in measured.into_iter().zip(&probes) {
+            // The parameters that ran: the profile's, with CONCBENCH_PARAMS on top.
+            let params = self.config.params.spec_for(case.workload, profile)?.params;
+            cases.push(record(
+                case,
+                checksum,
+                time_from_rounds(rounds),
+                probe,
+                params,
+                &self.started_at,
+            ));
+        }
 
         let path = self.config.results_file(&self.machine);
         let mut results = Results::new(self.machine.clone(), run);
@@ -256,12 +255,13 @@ impl Session {
             if plain && i % 25 == 0 {
                 eprintln!("probing {}/{} {}", i + 1, cases.len(), case.id());
             }
-            let report = probe_in_child(
+            let report = probe_in_child_with(
                 &self.exe,
                 case.workload.name,
                 case.model.name,
                 case.workers,
                 self.config.profile,
+                &self.config.params.args_for(case.workload.name),
                 Some(*checksum),
             )?;
             reports.push(report);
@@ -312,7 +312,7 @@ fn record(
     checksum: u64,
     time: Option<crate::results::schema::TimeEstimate>,
     probe: &ProbeReport,
-    profile: Profile,
+    params: std::collections::BTreeMap<String, u64>,
     started_at: &str,
 ) -> CaseRecord {
     CaseRecord {
@@ -320,7 +320,7 @@ fn record(
         kind: case.workload.kind,
         model: case.model.name.to_string(),
         workers: case.workers,
-        params: (case.workload.spec_for)(profile).params,
+        params,
         checksum,
         verified: probe.verified,
         time,

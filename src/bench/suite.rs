@@ -3,7 +3,7 @@
 //! `benches/models.rs` owns the criterion calls; this module owns everything else so that it
 //! can be tested without criterion: which cases a profile holds, the environment settings
 //! (`CONCBENCH_PROFILE`, `CONCBENCH_WORKERS`, `CONCBENCH_REPORTS_DIR`, `CONCBENCH_SEED`,
-//! `CONCBENCH_MACHINE_NAME`), which cases a criterion filter selects, and where results go.
+//! `CONCBENCH_MACHINE_NAME`, `CONCBENCH_PARAMS`), which cases a criterion filter selects, and where results go.
 
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ use crate::error::parse_worker_list;
 use crate::machine::{Machine, MachineName};
 use crate::model::{MODELS, ModelInfo};
 use crate::profile::Profile;
-use crate::workload::{WORKLOADS, WorkloadInfo};
+use crate::workload::{Overrides, WORKLOADS, WorkloadInfo};
 
 /// Settings of one `cargo bench` run, read from the environment.
 #[derive(Debug, Clone)]
@@ -31,6 +31,10 @@ pub struct SuiteConfig {
     /// The machine's readable name (`CONCBENCH_MACHINE_NAME`, validated; default none): it
     /// names the folder under `reports_dir` and the run in `compare`.
     pub machine_name: Option<MachineName>,
+    /// Parameter values that replace the profile's (`CONCBENCH_PARAMS`, e.g.
+    /// `sum-squares:n=2000,tasks=64;primes:span=1000`; default none), checked against every
+    /// workload's declaration; the results file records the values that ran.
+    pub params: Overrides,
 }
 
 impl SuiteConfig {
@@ -62,12 +66,20 @@ impl SuiteConfig {
             })?),
         };
         let machine_name = MachineName::from_env()?;
+        let params = match var("CONCBENCH_PARAMS") {
+            None => Overrides::default(),
+            Some(text) => Overrides::parse_env(&text)?,
+        };
+        params
+            .check(&WORKLOADS.iter().collect::<Vec<_>>())
+            .context("CONCBENCH_PARAMS")?;
         Ok(SuiteConfig {
             profile,
             workers,
             reports_dir,
             seed,
             machine_name,
+            params,
         })
     }
 

@@ -1,7 +1,7 @@
 //! Joining the inputs on (workload, model, workers), or on the whole id for imported
 //! benchmarks whose id names no worker count ([`crate::results::CaseRecord::id`]): rows where the base and at least one
-//! other input have a case, the rest listed as one-sided; the profile check; the notes on
-//! parameters that differ; the fleet table when there are more than three inputs.
+//! other input have a case, the rest listed as one-sided; the profile and parameter checks;
+//! the notes on parameters that differ (when allowed); the fleet table when there are more than three inputs.
 //!
 //! Row order: workloads in registry order, models in registry order, worker counts
 //! ascending; names outside the registries go last, by name.
@@ -14,11 +14,13 @@ use crate::results::schema::Results;
 use crate::workload::{Kind, WORKLOADS};
 
 /// Joins `inputs` (at least two; the first is the base). Refuses different profiles unless
-/// `allow_profile_mismatch`, and inputs without any common case.
+/// `allow_profile_mismatch`, a case whose parameters differ from the base's unless
+/// `allow_param_mismatch` ([`check_params`]), and inputs without any common case.
 pub fn compare(
     inputs: &[Input],
     threshold: f64,
     allow_profile_mismatch: bool,
+    allow_param_mismatch: bool,
 ) -> Result<Comparison, CompareError> {
     let [base, _, ..] = inputs else {
         return Err(CompareError::TooFewInputs(inputs.len()));
@@ -40,6 +42,9 @@ pub fn compare(
             other: other.path.clone(),
             other_profile: other.results.run.profile,
         });
+    }
+    if !allow_param_mismatch {
+        check_params(inputs)?;
     }
     let all: Vec<&Results> = inputs.iter().map(|i| &i.results).collect();
     let all_workloads = workload_names(&all);
@@ -87,6 +92,52 @@ pub fn compare(
         workloads,
         fleet: fleet::fleet(inputs, &all_workloads),
     })
+}
+
+/// Refuses the first case that the base and another input both ran, with different
+/// workload parameters. Cases of imported data (no parameters) are never refused, nor are
+/// those of an input whose profile differs from the base's: different profiles have
+/// different sizes, and the profile check already decided about them.
+/// Errors: [`CompareError::ParamMismatch`].
+pub fn check_params(inputs: &[Input]) -> Result<(), CompareError> {
+    let [base, others @ ..] = inputs else {
+        return Ok(());
+    };
+    let own = |i: &Input| i.results.source.is_none();
+    if !own(base) {
+        return Ok(());
+    }
+    let text = |params: &std::collections::BTreeMap<String, u64>| {
+        params
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for other in others
+        .iter()
+        .filter(|i| own(i) && i.results.run.profile == base.results.run.profile)
+    {
+        for case in base.results.cases.iter().filter(|c| !c.params.is_empty()) {
+            let Some(theirs) = other
+                .results
+                .case(&case.workload, &case.model, case.workers)
+                .filter(|t| !t.params.is_empty())
+            else {
+                continue;
+            };
+            if theirs.params != case.params {
+                return Err(CompareError::ParamMismatch {
+                    case: format!("{} {} x{}", case.workload, case.model, case.workers),
+                    base: base.path.clone(),
+                    base_params: text(&case.params),
+                    other: other.path.clone(),
+                    other_params: text(&theirs.params),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn paths(inputs: &[Input]) -> String {
@@ -234,4 +285,41 @@ fn params_notes(inputs: &[Input], workload: &str) -> Vec<String> {
         "parameters differ, so the work differs and ratios are not like for like ({})",
         list.join("; ")
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn input(name: &str) -> Input {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/compare")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        Input {
+            label: name.into(),
+            results: Results::from_json(&text, &path).unwrap(),
+            path,
+        }
+    }
+
+    #[test]
+    fn parameters_are_checked_only_where_both_sides_know_them() {
+        let base = input("laptop.json");
+        let other = input("server-other-params.json");
+        let err = check_params(&[base.clone(), other.clone()]).unwrap_err();
+        assert!(matches!(err, CompareError::ParamMismatch { .. }), "{err}");
+        assert!(check_params(&[base.clone(), input("server.json")]).is_ok());
+        // Imported data carries no parameters: never refused for them.
+        let mut imported = other.clone();
+        for case in &mut imported.results.cases {
+            case.params.clear();
+        }
+        assert!(check_params(&[base.clone(), imported]).is_ok());
+        // Another profile was already allowed or refused by the profile check.
+        let mut other_profile = other;
+        other_profile.results.run.profile = crate::profile::Profile::Default;
+        assert!(check_params(&[base, other_profile]).is_ok());
+    }
 }

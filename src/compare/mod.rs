@@ -17,7 +17,7 @@
 //!   first;
 //! - [`fleet`]: the fleet table and the data of the fleet charts;
 //! - [`join`]: the join into a [`Comparison`] ([`comparison`] holds the types), the profile
-//!   check and the no-common-case error;
+//!   and parameter checks and the no-common-case error;
 //! - [`verdict`]: the faster / slower / same rule; [`stats`]: Welch's t-test under it;
 //! - [`machines`]: the machine-by-machine table with differences marked;
 //! - [`markdown`] and [`export`]: the table as Markdown, JSON or CSV;
@@ -171,6 +171,23 @@ pub enum CompareError {
         /// Its profile.
         other_profile: Profile,
     },
+    /// A case ran with other workload parameters than on the base (different work).
+    #[error(
+        "parameters differ: {case} ran with {base_params} in {} but with {other_params} in {}; different parameters do different work, so their times do not compare; pass --allow-param-mismatch to compare them anyway",
+        base.display(), other.display()
+    )]
+    ParamMismatch {
+        /// The case, e.g. `sum-squares sequential x1`.
+        case: String,
+        /// The base file.
+        base: PathBuf,
+        /// The base's parameters, e.g. `n=4000000 tasks=32`.
+        base_params: String,
+        /// The file that differs.
+        other: PathBuf,
+        /// Its parameters.
+        other_params: String,
+    },
     /// The base shares no (workload, model, workers) with any other input.
     #[error(
         "no common case: {} shares no (workload, model, workers) with {others}; it has workloads {base_workloads}, they have {other_workloads}; compare runs of the same workloads and models",
@@ -289,6 +306,8 @@ pub struct CompareOptions {
     pub threshold: f64,
     /// Compare runs of different profiles anyway.
     pub allow_profile_mismatch: bool,
+    /// Compare cases whose workload parameters differ anyway.
+    pub allow_param_mismatch: bool,
     /// Folder for `compare.md`, `compare.json`, `compare.csv` and the charts.
     pub out_dir: Option<PathBuf>,
     /// Chart formats for `out_dir`.
@@ -319,7 +338,12 @@ pub fn run(options: &CompareOptions) -> Result<Outcome, CompareError> {
     if let Some(name) = &options.baseline {
         input::put_first(&mut inputs, name)?;
     }
-    let comparison = compare(&inputs, options.threshold, options.allow_profile_mismatch)?;
+    let comparison = compare(
+        &inputs,
+        options.threshold,
+        options.allow_profile_mismatch,
+        options.allow_param_mismatch,
+    )?;
     // The output folder, when it sits in a folder argument, is no skipped machine.
     let out = options
         .out_dir

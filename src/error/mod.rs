@@ -62,6 +62,16 @@ pub enum Error {
         /// What is wrong with it.
         problem: String,
     },
+    /// A parameter the workload does not declare.
+    #[error("workload '{workload}' has no parameter '{name}'; its parameters: {valid}")]
+    UnknownParam {
+        /// The workload's name.
+        workload: String,
+        /// What the user asked for.
+        name: String,
+        /// Every declared parameter with its range, comma-separated.
+        valid: String,
+    },
     /// A workload could not set up or use what its run needs (its loopback server, its
     /// directory, a worker's shard of its state).
     #[error("workload '{workload}': cannot {action}: {reason}")]
@@ -115,6 +125,7 @@ impl Error {
                 | Error::MalformedWorkerList(_)
                 | Error::BadArgument { .. }
                 | Error::BadSpec { .. }
+                | Error::UnknownParam { .. }
         )
     }
 }

@@ -145,7 +145,7 @@ pub fn read_inputs(args: &[PathBuf]) -> Result<Vec<Input>, SlidesError> {
     }
     if inputs.len() == 2 {
         // Only for its errors: runs without a common case have nothing to set side by side.
-        crate::compare::compare(&inputs, 0.05, true)?;
+        crate::compare::compare(&inputs, 0.05, true, true)?;
     }
     Ok(inputs)
 }

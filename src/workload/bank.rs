@@ -17,11 +17,41 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::{BatchOwner, Kind, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{
+    BatchOwner, Kind, ParamInfo, SharedState, TaskFuture, Workload, WorkloadInfo, WorkloadSpec,
+};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "accounts",
+        min: 2,
+        max: 1 << 20,
+        meaning: "accounts, one task (one day) each",
+    },
+    ParamInfo {
+        name: "transactions",
+        min: 1,
+        max: 1 << 20,
+        meaning: "transactions per account",
+    },
+    ParamInfo {
+        name: "fraud_rounds",
+        min: 1,
+        max: 1 << 30,
+        meaning: "fraud-scoring rounds per transaction",
+    },
+    ParamInfo {
+        name: "audit_ms",
+        min: 0,
+        max: 60_000,
+        meaning: "audit service latency per account, in ms",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -30,6 +60,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "CPU scoring, lock contention on a shared ledger and I/O waits in one task; processes need ledger shards",
     task: "one account's day: fraud-score each transaction (cpu), apply it under the shared ledger lock, send the day's audit record to an audit service (io latency); process workers keep ledger shards that the parent merges",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -110,13 +141,13 @@ impl Bank {
     /// Builds the bank from its spec: `accounts` (≥ 2), `transactions` per account,
     /// `fraud_rounds` of scoring per transaction, `audit_ms` per day.
     pub fn from_spec(spec: &WorkloadSpec) -> Result<Bank> {
-        let accounts = spec.param_in("accounts", 2, 1 << 20)? as usize;
+        let accounts = spec.declared(PARAMS, "accounts")? as usize;
         Ok(Bank {
             day: Arc::new(Day {
                 accounts,
-                transactions: spec.param_in("transactions", 1, 1 << 20)?,
-                fraud_rounds: spec.param_in("fraud_rounds", 1, 1 << 30)?,
-                audit: Duration::from_millis(spec.param_in("audit_ms", 0, 60_000)?),
+                transactions: spec.declared(PARAMS, "transactions")?,
+                fraud_rounds: spec.declared(PARAMS, "fraud_rounds")?,
+                audit: Duration::from_millis(spec.declared(PARAMS, "audit_ms")?),
                 ledger: Ledger {
                     changes: Mutex::new(vec![0; accounts]),
                 },

@@ -19,11 +19,27 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::open_files::{HEADROOM, ensure_open_files};
-use super::{Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, digest_bytes, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "kib",
+        min: 1,
+        max: 64 << 10,
+        meaning: "file written, fsynced and read back per task, in KiB",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -32,6 +48,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: true,
     teaches: "file I/O blocks a thread; tokio::fs is a thread pool underneath",
     task: "write a file, fsync it, read it back and remove it, in a temporary directory of the run (tokio models: tokio::fs, which runs on tokio's blocking pool)",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -170,8 +187,8 @@ impl FileRoundTrip {
     /// Builds the workload: creates the run's directory, or joins the parent's when the spec
     /// names one (in a worker process).
     pub fn from_spec(spec: &WorkloadSpec) -> Result<FileRoundTrip> {
-        let tasks = spec.param_in("tasks", 1, 1 << 20)? as usize;
-        let kib = spec.param_in("kib", 1, 64 << 10)? as usize;
+        let tasks = spec.declared(PARAMS, "tasks")? as usize;
+        let kib = spec.declared(PARAMS, "kib")? as usize;
         // A file per task in flight, at most one per task.
         ensure_open_files(INFO.name, tasks as u64 + HEADROOM)?;
         let fail_task = match spec.params.contains_key(FAIL_TASK) {

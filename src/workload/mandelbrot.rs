@@ -10,10 +10,38 @@
 
 use std::sync::Arc;
 
-use super::{Kind, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "width",
+        min: 1,
+        max: 1 << 16,
+        meaning: "image width, in pixels",
+    },
+    ParamInfo {
+        name: "height",
+        min: 1,
+        max: 1 << 16,
+        meaning: "image height, in pixels (its rows are split among the tasks)",
+    },
+    ParamInfo {
+        name: "max_iter",
+        min: 1,
+        max: 1 << 20,
+        meaning: "iterations before a point counts as inside the set",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -22,6 +50,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "irregular cost, classic slide picture",
     task: "escape counts (up to max_iter) for one band of rows of a width x height image",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -58,10 +87,10 @@ fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
 
 impl Mandelbrot {
     fn new(spec: &WorkloadSpec) -> Result<Mandelbrot> {
-        let tasks = spec.param_in("tasks", 1, 1 << 20)?;
-        let width = spec.param_in("width", 1, 1 << 16)?;
-        let height = spec.param_in("height", 1, 1 << 16)?;
-        let max_iter = spec.param_in("max_iter", 1, 1 << 20)?;
+        let tasks = spec.declared(PARAMS, "tasks")?;
+        let width = spec.declared(PARAMS, "width")?;
+        let height = spec.declared(PARAMS, "height")?;
+        let max_iter = spec.declared(PARAMS, "max_iter")?;
         if tasks > height {
             return Err(Error::BadSpec {
                 workload: spec.name.clone(),

@@ -5,7 +5,7 @@
 //! a `u64`; models combine them with [`crate::checksum::BatchChecksum`].
 //!
 //! To add a workload: write one file with a `pub const INFO: WorkloadInfo` (name, kind,
-//! teaching point, sizes per profile, builder) and a type implementing [`Workload`], then add
+//! teaching point, declared parameters ([`params`]), sizes per profile, builder) and a type implementing [`Workload`], then add
 //! one line to [`WORKLOADS`]. Nothing else needs to learn its name.
 
 use std::collections::BTreeMap;
@@ -24,6 +24,7 @@ pub mod file;
 pub mod http;
 pub mod mandelbrot;
 pub mod open_files;
+pub mod params;
 pub mod primes;
 pub mod sha256;
 pub mod ship;
@@ -32,6 +33,7 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
+pub use params::{Overrides, ParamInfo};
 pub use state::{BatchOwner, SharedState, finish_batch, run_batch};
 
 /// Every workload, in the order `list` and reports show them.
@@ -216,7 +218,10 @@ pub struct WorkloadInfo {
     pub teaches: &'static str,
     /// What one task does.
     pub task: &'static str,
-    /// Its sizes in each profile.
+    /// The parameters it declares, with their ranges: the only ones a spec of it may set
+    /// from outside (`--param`), and what `build` checks values against.
+    pub params: &'static [ParamInfo],
+    /// Its sizes in each profile (every declared parameter, each in range).
     pub spec_for: fn(Profile) -> WorkloadSpec,
     /// Rebuilds it from a spec.
     pub build: fn(&WorkloadSpec) -> Result<Arc<dyn Workload>>,

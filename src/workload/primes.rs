@@ -9,10 +9,32 @@
 
 use std::sync::Arc;
 
-use super::{Kind, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "span",
+        min: 1,
+        max: 1 << 32,
+        meaning: "integers tested per task",
+    },
+    ParamInfo {
+        name: "start",
+        min: 0,
+        max: MAX_END,
+        meaning: "first integer of task 0",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -21,6 +43,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "uneven tasks: static split vs work stealing",
     task: "count primes in [start + t*span, start + (t+1)*span) by trial division; later tasks cost more",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -46,9 +69,9 @@ fn spec_for(profile: Profile) -> WorkloadSpec {
 }
 
 fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
-    let tasks = spec.param_in("tasks", 1, 1 << 20)?;
-    let span = spec.param_in("span", 1, 1 << 32)?;
-    let start = spec.param_in("start", 0, MAX_END)?;
+    let tasks = spec.declared(PARAMS, "tasks")?;
+    let span = spec.declared(PARAMS, "span")?;
+    let start = spec.declared(PARAMS, "start")?;
     let end = start + tasks * span;
     if end > MAX_END {
         return Err(Error::BadSpec {

@@ -12,11 +12,39 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::{Kind, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "bytes",
+        min: 1,
+        max: 1 << 24,
+        meaning: "bytes of the seeded buffer each task hashes",
+    },
+    ParamInfo {
+        name: "rounds",
+        min: 1,
+        max: 1 << 24,
+        meaning: "hashes per task, each of the previous digest",
+    },
+    ParamInfo {
+        name: "seed",
+        min: 0,
+        max: u64::MAX,
+        meaning: "seed of the buffers",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -25,6 +53,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "real crypto work per core",
     task: "SHA-256 of a seeded buffer, rounds times, each round chaining the previous digest",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -49,10 +78,10 @@ fn spec_for(profile: Profile) -> WorkloadSpec {
 
 fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     Ok(Arc::new(Sha256Chain {
-        tasks: spec.param_in("tasks", 1, 1 << 20)? as usize,
-        bytes: spec.param_in("bytes", 1, 1 << 24)? as usize,
-        rounds: spec.param_in("rounds", 1, 1 << 24)?,
-        seed: spec.param("seed")?,
+        tasks: spec.declared(PARAMS, "tasks")? as usize,
+        bytes: spec.declared(PARAMS, "bytes")? as usize,
+        rounds: spec.declared(PARAMS, "rounds")?,
+        seed: spec.declared(PARAMS, "seed")?,
         spec: spec.clone(),
     }))
 }

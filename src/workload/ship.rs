@@ -12,11 +12,33 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{Kind, Role, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Role, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "kib",
+        min: 1,
+        max: MAX_KIB,
+        meaning: "payload shipped with each task, in KiB",
+    },
+    ParamInfo {
+        name: "seed",
+        min: 0,
+        max: u64::MAX,
+        meaning: "seed of the payloads",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -25,6 +47,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "processes pay to move data; threads share it",
     task: "multiply-xor fold over a kib KiB payload that lives in the parent and is shipped to worker processes",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -70,8 +93,8 @@ pub struct Ship {
 
 impl Ship {
     fn new(spec: &WorkloadSpec) -> Result<Ship> {
-        let tasks = spec.param_in("tasks", 1, 1 << 20)?;
-        let kib = spec.param_in("kib", 1, MAX_KIB)?;
+        let tasks = spec.declared(PARAMS, "tasks")?;
+        let kib = spec.declared(PARAMS, "kib")?;
         let total_mib = tasks * kib / 1024;
         if total_mib > MAX_TOTAL_MIB {
             return Err(Error::BadSpec {
@@ -86,7 +109,7 @@ impl Ship {
         Ok(Ship {
             tasks: tasks as usize,
             bytes: kib as usize * 1024,
-            seed: spec.param("seed")?,
+            seed: spec.declared(PARAMS, "seed")?,
             payloads: OnceLock::new(),
             spec: spec.clone(),
         })

@@ -8,11 +8,27 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::mix64;
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "ms",
+        min: 0,
+        max: 60_000,
+        meaning: "wait per task, in ms",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -21,6 +37,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "threads and async overlap waits; cores do not matter",
     task: "wait a fixed latency (std sleep, or tokio sleep on the tokio models)",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -39,8 +56,8 @@ fn spec_for(profile: Profile) -> WorkloadSpec {
 
 fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     Ok(Arc::new(Sleep {
-        tasks: spec.param_in("tasks", 1, 1 << 20)? as usize,
-        latency: Duration::from_millis(spec.param_in("ms", 0, 60_000)?),
+        tasks: spec.declared(PARAMS, "tasks")? as usize,
+        latency: Duration::from_millis(spec.declared(PARAMS, "ms")?),
         spec: spec.clone(),
     }))
 }

@@ -11,11 +11,33 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{Kind, Role, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Role, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::SplitMix64;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "mib",
+        min: 1,
+        max: 16 << 10,
+        meaning: "size of the array, in MiB (the tasks split it)",
+    },
+    ParamInfo {
+        name: "seed",
+        min: 0,
+        max: u64::MAX,
+        meaning: "seed of the array",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -24,6 +46,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "bandwidth, not cores, is the limit",
     task: "wrapping sum of one slice of a large seeded u64 array (mib MiB, built once per process)",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -53,8 +76,8 @@ fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
 
 impl Stream {
     fn new(spec: &WorkloadSpec) -> Result<Stream> {
-        let tasks = spec.param_in("tasks", 1, 1 << 20)?;
-        let mib = spec.param_in("mib", 1, 16 << 10)?;
+        let tasks = spec.declared(PARAMS, "tasks")?;
+        let mib = spec.declared(PARAMS, "mib")?;
         let words = mib as usize * WORDS_PER_MIB;
         if tasks as usize > words {
             return Err(Error::BadSpec {
@@ -68,7 +91,7 @@ impl Stream {
         Ok(Stream {
             tasks: tasks as usize,
             words,
-            seed: spec.param("seed")?,
+            seed: spec.declared(PARAMS, "seed")?,
             array: OnceLock::new(),
             spec: spec.clone(),
         })

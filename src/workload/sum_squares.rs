@@ -7,10 +7,26 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use super::{Kind, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::task::TaskCtx;
+
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "n",
+        min: 1,
+        max: 1 << 40,
+        meaning: "integers squared and summed per task",
+    },
+];
 
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
@@ -19,6 +35,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "uniform tasks scale to the core count",
     task: "sum of i*i over n consecutive integers",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -40,8 +57,8 @@ fn spec_for(profile: Profile) -> WorkloadSpec {
 
 fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     Ok(Arc::new(SumSquares {
-        tasks: spec.param_in("tasks", 1, 1 << 20)? as usize,
-        n: spec.param_in("n", 1, 1 << 40)?,
+        tasks: spec.declared(PARAMS, "tasks")? as usize,
+        n: spec.declared(PARAMS, "n")?,
         spec: spec.clone(),
     }))
 }

@@ -1,5 +1,5 @@
 //! Draws a [`LinePlot`] with its [`Annotations`]: axes from [`crate::plot::axis`], bands,
-//! guides, faint fits, lines, markers, rings around flagged points; the legend column beside
+//! guides, faint fits, lines, markers, marked places, rings around flagged points; the legend column beside
 //! it is drawn by `legend.rs`.
 
 use plotters::coord::Shift;
@@ -330,6 +330,23 @@ pub fn draw_annotated<DB: DrawingBackend>(
                 Some(Look::Line) => {}
             }
         }
+    }
+    // Marked places: a dotted drop line from the x axis, a hollow diamond on the place.
+    for mark in notes.marks.iter().filter(|m| x_ok(m.x) && in_y(m.y)) {
+        let Some(series) = plot.series.iter().find(|s| s.model == mark.series) else {
+            continue;
+        };
+        let colour = colour_of(series);
+        let (px, py) = chart.backend_coord(&(tx(mark.x), ty(mark.y)));
+        let (_, bottom) = chart.backend_coord(&(tx(mark.x), y0));
+        canvas::polyline(
+            root,
+            &[(px, bottom), (px, py)],
+            LineStyle::Dotted,
+            colour,
+            stroke::GUIDE,
+        )?;
+        rows::draw_diamond(root, (px, py), colour, palette.background)?;
     }
     for s in &plot.series {
         for (x, at) in drawn(s) {

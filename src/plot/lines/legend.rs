@@ -1,6 +1,6 @@
 //! The legend column of a line chart: which rows it has ([`entries`]: models, guides,
-//! band, fit, spans, flagged points), where they go ([`plan`]: full rows, compact rows or
-//! several columns, so that every row stays on the canvas, and labels shortened past
+//! band, fit, spans, flagged points, marks), where they go ([`plan`]: full rows, compact rows
+//! or several columns, so that every row stays on the canvas, and labels shortened past
 //! [`crate::plot::legend::LABEL_MAX`]) and how each row's sample is drawn ([`draw`]), with
 //! the note under it. Sizes and text come from [`crate::plot::legend`].
 
@@ -34,6 +34,7 @@ pub(super) enum Sample {
     Fit,
     Span,
     Flagged,
+    Mark,
 }
 
 /// The line part of a model's legend sample.
@@ -111,6 +112,13 @@ pub(super) fn entries(
     if has_ring {
         rows.push((FLAGGED_LABEL.to_string(), Sample::Flagged));
     }
+    let has_mark = notes
+        .marks
+        .iter()
+        .any(|m| x_ok(m.x) && y_ok(m.y) && plot.series.iter().any(|s| s.model == m.series));
+    if let (true, Some(label)) = (has_mark, &notes.mark_label) {
+        rows.push((label.clone(), Sample::Mark));
+    }
     let styles = ChartStyles::new(
         plot.series
             .iter()
@@ -122,6 +130,30 @@ pub(super) fn entries(
         models,
         styles,
     }
+}
+
+/// Half the width of a mark's diamond, in px.
+const DIAMOND: i32 = 16;
+
+/// The hollow diamond of a marked place, centred on `at`: `colour` outline, `background`
+/// inside.
+pub(super) fn draw_diamond<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+    colour: RGBColor,
+    background: RGBColor,
+) -> DrawResult<DB> {
+    let (x, y) = at;
+    let corners = vec![
+        (x, y - DIAMOND),
+        (x + DIAMOND, y),
+        (x, y + DIAMOND),
+        (x - DIAMOND, y),
+    ];
+    area.draw(&Polygon::new(corners.clone(), background.filled()))?;
+    let mut outline = corners;
+    outline.push((x, y - DIAMOND));
+    area.draw(&PathElement::new(outline, colour.stroke_width(RING_WIDTH)))
 }
 
 /// Blend of `colour` at `alpha` over `background`, as an opaque colour (SVG and PNG agree).
@@ -312,6 +344,16 @@ pub(super) fn draw<DB: DrawingBackend>(
                     [(left, y - tall(22)), (right, y + tall(22))],
                     palette.guide.mix(span_alpha).filled(),
                 ))?;
+            }
+            Sample::Mark => {
+                polyline(
+                    legend_area,
+                    &[(mid, y + 22), (mid, y)],
+                    LineStyle::Dotted,
+                    palette.text,
+                    stroke::GUIDE,
+                )?;
+                draw_diamond(legend_area, (mid, y), palette.text, palette.background)?;
             }
             Sample::Flagged => {
                 legend_area.draw(&Circle::new((mid, y), 8, palette.guide.filled()))?;

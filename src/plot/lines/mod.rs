@@ -5,8 +5,8 @@
 //!
 //! [`Annotations`] add what a plain [`LinePlot`] does not say: a linear x axis (for time),
 //! points ringed as doubtful (a case with a [`crate::results::checks::CaseFlag`]), shaded x
-//! spans, series drawn as dots or as a plain line rather than as a model, and a note under
-//! the legend. The report rings the flagged cases of every workload chart
+//! spans, series drawn as dots or as a plain line rather than as a model, marked places on a
+//! series (where it crosses a guide) and a note under the legend. The report rings the flagged cases of every workload chart
 //! ([`crate::report::chart::plan`]).
 
 mod draw;
@@ -120,6 +120,22 @@ pub struct Annotations {
     pub looks: Vec<(String, Look)>,
     /// Text under the legend, wrapped to its column, in the muted colour.
     pub note: Option<String>,
+    /// Marked places on series (a break-even, a crossing): each drawn as a dotted line in
+    /// its series' colour from the x axis up to the place, and a hollow diamond there.
+    pub marks: Vec<Mark>,
+    /// Legend text for the marks, when any is drawn.
+    pub mark_label: Option<String>,
+}
+
+/// A place marked on a series: see [`Annotations::marks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    /// The series whose colour it takes.
+    pub series: String,
+    /// Where on the x axis (same units as the points).
+    pub x: f64,
+    /// Its value on the y axis.
+    pub y: f64,
 }
 
 /// How a series named in [`Annotations::looks`] is drawn.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::open_files::{HEADROOM, ensure_open_files};
-use super::{BatchOwner, Kind, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{BatchOwner, Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::digest_bytes;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -26,6 +26,28 @@ pub mod server;
 use client::{Answer, AsyncConnections, Target, blocking_get};
 use server::{DelayServer, MAX_BODY_BYTES, MAX_DELAY_MS};
 
+/// Its parameters.
+pub const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "tasks",
+        min: 1,
+        max: 1 << 20,
+        meaning: "tasks in the batch",
+    },
+    ParamInfo {
+        name: "ms",
+        min: 0,
+        max: MAX_DELAY_MS,
+        meaning: "server delay per request, in ms",
+    },
+    ParamInfo {
+        name: "bytes",
+        min: 0,
+        max: MAX_BODY_BYTES,
+        meaning: "response body per request, in bytes",
+    },
+];
+
 /// Registry entry.
 pub const INFO: WorkloadInfo = WorkloadInfo {
     name: "http",
@@ -33,6 +55,7 @@ pub const INFO: WorkloadInfo = WorkloadInfo {
     disk_io: false,
     teaches: "real sockets: a blocking client per thread vs async connections on one runtime",
     task: "GET /delay/{ms} from a loopback HTTP server the run starts itself (blocking ureq client on threads and processes, async hyper client on tokio)",
+    params: PARAMS,
     spec_for,
     build,
 };
@@ -76,9 +99,9 @@ impl HttpGets {
     /// Builds the workload: starts the server, or connects to the parent's when the spec
     /// names its port (in a worker process).
     pub fn from_spec(spec: &WorkloadSpec) -> Result<HttpGets> {
-        let tasks = spec.param_in("tasks", 1, 1 << 20)? as usize;
-        let ms = spec.param_in("ms", 0, MAX_DELAY_MS)?;
-        let bytes = spec.param_in("bytes", 0, MAX_BODY_BYTES)?;
+        let tasks = spec.declared(PARAMS, "tasks")? as usize;
+        let ms = spec.declared(PARAMS, "ms")?;
+        let bytes = spec.declared(PARAMS, "bytes")?;
         // A client and a server socket per request in flight, at most one per task.
         ensure_open_files(INFO.name, 2 * tasks as u64 + HEADROOM)?;
         let (server, target) = match spec.params.get(PORT) {
