@@ -2,6 +2,11 @@
 //! `machine`, and
 //! the hidden `worker` that the process model starts.
 //!
+//! [`main`] is the `concbench` binary's, with concbench's own workloads; [`main_with`] takes
+//! any registry: a bench binary started as a child of concbench (a worker process or a probe,
+//! see [`crate::bench_main`]) runs it with the registry it was given, so `worker`, `probe`,
+//! `run` and `list` know its workloads.
+//!
 //! Every subcommand is a variant of `Command` and one function here returning
 //! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
 //! ([`crate::exit::error_line`]) and exits with the status [`crate::exit::exit_status`]
@@ -29,7 +34,7 @@ use crate::results::schema::Results;
 use crate::results::store::folder::OutputError;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::table;
-use crate::workload::{self, WORKLOADS, WorkloadInfo};
+use crate::workload::{Registry, WorkloadInfo};
 
 /// concbench: the same workloads on threads, rayon, processes and tokio, measured.
 #[derive(Debug, Parser)]
@@ -292,9 +297,14 @@ struct ExportArgs {
     out: Option<PathBuf>,
 }
 
-/// Parses the command line, runs it, and turns a failure into one `error:` line and the
-/// exit status [`exit_status`] decides.
+/// Parses the command line, runs it with concbench's own workloads, and turns a failure into
+/// one `error:` line and the exit status [`exit_status`] decides.
 pub fn main() -> ExitCode {
+    main_with(&Registry::builtin())
+}
+
+/// As [`main`], with the workloads of `registry`.
+pub fn main_with(registry: &Registry) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version: not failures.
@@ -310,9 +320,9 @@ pub fn main() -> ExitCode {
     };
     if let Command::Worker = cli.command {
         // The process pool reads the worker's status and its frames, not an error line.
-        return model::process::worker::main();
+        return model::process::worker::main(registry);
     }
-    match dispatch(cli) {
+    match dispatch(cli, registry) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", error_line(&err));
@@ -321,11 +331,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<()> {
+fn dispatch(cli: Cli, registry: &Registry) -> anyhow::Result<()> {
     match cli.command {
-        Command::List => list(),
-        Command::Run(args) => run(args),
-        Command::Probe(args) => probe(args),
+        Command::List => list(registry),
+        Command::Run(args) => run(args, registry),
+        Command::Probe(args) => probe(args, registry),
         Command::Report(args) => report(args),
         Command::Compare(args) => compare(args),
         Command::Slides(args) => slides(args),
@@ -346,9 +356,9 @@ fn machine(args: MachineArgs) -> anyhow::Result<()> {
     }
 }
 
-fn list() -> anyhow::Result<()> {
+fn list(registry: &Registry) -> anyhow::Result<()> {
     let mut out = String::from("Workloads\n");
-    for w in WORKLOADS {
+    for w in registry {
         out.push_str(&format!(
             "  {:<12} {:<5} {}\n    task: {}\n",
             w.name,
@@ -371,23 +381,9 @@ fn list() -> anyhow::Result<()> {
     print_stdout(&out)
 }
 
-fn parse_workloads(text: &str) -> Result<Vec<&'static WorkloadInfo>, Error> {
-    if text.trim() == "all" {
-        return Ok(WORKLOADS.iter().collect());
-    }
-    let mut out: Vec<&'static WorkloadInfo> = Vec::new();
-    for name in text.split(',').map(str::trim) {
-        let info = workload::find(name)?;
-        if !out.iter().any(|w| w.name == info.name) {
-            out.push(info);
-        }
-    }
-    Ok(out)
-}
-
-fn run(args: RunArgs) -> anyhow::Result<()> {
+fn run(args: RunArgs, registry: &Registry) -> anyhow::Result<()> {
     // Validate everything before anything runs.
-    let workloads = parse_workloads(&args.workload)?;
+    let workloads: Vec<&WorkloadInfo> = registry.parse_list(&args.workload)?;
     let models = model::parse_list(&args.model)?;
     let workers = match &args.workers {
         Some(text) => parse_worker_list(text)?,
@@ -418,7 +414,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             repeats,
             config: config.clone(),
         };
-        let cases = runner::run(&plan, |case| {
+        let cases = runner::run(&plan, registry, |case| {
             if progress {
                 eprintln!(
                     "  {} {} x{}: {} ({:.2}x)",
@@ -454,8 +450,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn probe(args: ProbeArgs) -> anyhow::Result<()> {
-    let info = workload::find(&args.workload)?;
+fn probe(args: ProbeArgs, registry: &Registry) -> anyhow::Result<()> {
+    let info = registry.find(&args.workload)?;
     let model = model::find(&args.model)?;
     let workers = match parse_worker_list(&args.workers)?.as_slice() {
         [one] => *one,
@@ -479,7 +475,7 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
             })
         })
         .transpose()?;
-    let workload = workload::build(&(info.spec_for)(args.profile))?;
+    let workload = registry.build(&(info.spec_for)(args.profile))?;
     let config = ModelConfig {
         worker_exe: std::env::current_exe().ok(),
         ..ModelConfig::default()

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::machine::usage::{SelfUsage, ThreadPeak};
 use crate::measure::VerifiedCase;
+use crate::model::process::{CHILD_ENV, CHILD_PROBE};
 use crate::model::{ModelConfig, ModelInfo};
 use crate::profile::Profile;
 use crate::workload::{self, Role, Workload};
@@ -121,6 +122,9 @@ pub fn probe_here(
 }
 
 /// Runs `exe probe ... --json` for one case in a fresh child process and parses its report.
+/// `exe` is the `concbench` binary or a bench binary that serves as its own child
+/// ([`crate::bench_main`]: [`crate::model::process::CHILD_ENV`] is set for it, so it runs
+/// the probe with its own registry instead of its bench).
 pub fn probe_in_child(
     exe: &Path,
     workload: &str,
@@ -130,6 +134,7 @@ pub fn probe_in_child(
     expect: Option<u64>,
 ) -> anyhow::Result<ProbeReport> {
     let mut cmd = Command::new(exe);
+    cmd.env(CHILD_ENV, CHILD_PROBE);
     cmd.args(["probe", "--workload", workload, "--model", model])
         .args([
             "--workers",

@@ -7,6 +7,10 @@
 //! To add a workload: write one file with a `pub const INFO: WorkloadInfo` (name, kind,
 //! teaching point, sizes per profile, builder) and a type implementing [`Workload`], then add
 //! one line to [`WORKLOADS`]. Nothing else needs to learn its name.
+//!
+//! A run looks workloads up in a [`Registry`]: [`Registry::builtin`] holds [`WORKLOADS`], and
+//! a user's crate adds its own `WorkloadInfo`s the same way (see [`crate::bench_main`]).
+//! [`find`], [`names`] and [`build`] are the built-in registry's lookups.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -25,6 +29,7 @@ pub mod http;
 pub mod mandelbrot;
 pub mod open_files;
 pub mod primes;
+pub mod registry;
 pub mod sha256;
 pub mod ship;
 pub mod sleep;
@@ -32,9 +37,11 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
+pub use registry::Registry;
 pub use state::{BatchOwner, SharedState, finish_batch, run_batch};
 
-/// Every workload, in the order `list` and reports show them.
+/// concbench's own workloads, in the order `list` and reports show them: the contents of
+/// [`Registry::builtin`].
 pub const WORKLOADS: &[WorkloadInfo] = &[
     sum_squares::INFO,
     primes::INFO,
@@ -222,7 +229,7 @@ pub struct WorkloadInfo {
     pub build: fn(&WorkloadSpec) -> Result<Arc<dyn Workload>>,
 }
 
-/// Looks a workload up by name.
+/// Looks one of concbench's own workloads up by name ([`Registry::find`] for any registry).
 pub fn find(name: &str) -> Result<&'static WorkloadInfo> {
     WORKLOADS
         .iter()
@@ -233,12 +240,13 @@ pub fn find(name: &str) -> Result<&'static WorkloadInfo> {
         })
 }
 
-/// Every workload name.
+/// The names of concbench's own workloads.
 pub fn names() -> Vec<&'static str> {
     WORKLOADS.iter().map(|w| w.name).collect()
 }
 
-/// Rebuilds a workload from its spec.
+/// Rebuilds one of concbench's own workloads from its spec ([`Registry::build`] for any
+/// registry).
 pub fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     (find(&spec.name)?.build)(spec)
 }
