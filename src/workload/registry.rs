@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn unknown_names_list_the_registry() {
         let registry = Registry::of([sleep::INFO]).unwrap();
-        let err = registry.find("primes").unwrap_err().to_string();
+        let err = registry.find("primes").map(|_| ()).unwrap_err().to_string();
         assert!(err.contains("valid workloads: sleep"), "{err}");
         assert_eq!(registry.parse_list("all").unwrap().len(), 1);
         assert_eq!(registry.parse_list("sleep, sleep").unwrap().len(), 1);
