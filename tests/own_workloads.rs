@@ -117,7 +117,7 @@ fn main() -> ExitCode {
         Ok("duplicate") => return concbench::bench_main(Registry::of([SPIN, PID_MIX, SPIN])),
         _ => {}
     }
-    let checks: [(&str, fn(&Registry) -> Outcome); 6] = [
+    let checks: [Check; 6] = [
         (
             "every_model_runs_a_workload_registered_at_run_time",
             every_model_runs,
@@ -166,6 +166,9 @@ fn main() -> ExitCode {
 }
 
 type Outcome = std::result::Result<(), String>;
+
+/// A named check of `main`.
+type Check = (&'static str, fn(&Registry) -> Outcome);
 
 /// Fails the check with `why` unless `cond` holds.
 fn ensure(cond: bool, why: impl FnOnce() -> String) -> Outcome {
