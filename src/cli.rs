@@ -2,6 +2,11 @@
 //! `machine`, and
 //! the hidden `worker` that the process model starts.
 //!
+//! [`main`] is the `concbench` binary's, with concbench's own workloads; [`main_with`] takes
+//! any registry: a bench binary started as a child of concbench (a worker process or a probe,
+//! see [`crate::bench_main`]) runs it with the registry it was given, so `worker`, `probe`,
+//! `run` and `list` know its workloads.
+//!
 //! Every subcommand is a variant of `Command` and one function here returning
 //! `anyhow::Result<()>`; `main` prints a single `error: ...` line on failure
 //! ([`crate::exit::error_line`]; a value clap refuses is one line too,
@@ -31,7 +36,7 @@ use crate::results::store::folder::OutputError;
 use crate::runner::{self, CaseResult, RunPlan};
 use crate::sweep;
 use crate::table;
-use crate::workload::{self, Overrides, WORKLOADS, WorkloadInfo};
+use crate::workload::{Overrides, Registry, WorkloadInfo};
 
 /// concbench: the same workloads on threads, rayon, processes and tokio, measured.
 #[derive(Debug, Parser)]
@@ -316,9 +321,14 @@ struct ExportArgs {
     out: Option<PathBuf>,
 }
 
-/// Parses the command line, runs it, and turns a failure into one `error:` line and the
-/// exit status [`exit_status`] decides.
+/// Parses the command line, runs it with concbench's own workloads, and turns a failure into
+/// one `error:` line and the exit status [`exit_status`] decides.
 pub fn main() -> ExitCode {
+    main_with(&Registry::builtin())
+}
+
+/// As [`main`], with the workloads of `registry`.
+pub fn main_with(registry: &Registry) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version: not failures.
@@ -340,9 +350,9 @@ pub fn main() -> ExitCode {
     };
     if let Command::Worker = cli.command {
         // The process pool reads the worker's status and its frames, not an error line.
-        return model::process::worker::main();
+        return model::process::worker::main(registry);
     }
-    match dispatch(cli) {
+    match dispatch(cli, registry) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", error_line(&err));
@@ -351,11 +361,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<()> {
+fn dispatch(cli: Cli, registry: &Registry) -> anyhow::Result<()> {
     match cli.command {
-        Command::List => list(),
-        Command::Run(args) => run(args),
-        Command::Probe(args) => probe(args),
+        Command::List => list(registry),
+        Command::Run(args) => run(args, registry),
+        Command::Probe(args) => probe(args, registry),
         Command::Report(args) => report(args),
         Command::Compare(args) => compare(args),
         Command::Slides(args) => slides(args),
@@ -376,9 +386,9 @@ fn machine(args: MachineArgs) -> anyhow::Result<()> {
     }
 }
 
-fn list() -> anyhow::Result<()> {
+fn list(registry: &Registry) -> anyhow::Result<()> {
     let mut out = String::from("Workloads\n");
-    for w in WORKLOADS {
+    for w in registry {
         out.push_str(&format!(
             "  {:<12} {:<5} {}\n    task: {}\n",
             w.name,
@@ -408,23 +418,9 @@ fn list() -> anyhow::Result<()> {
     print_stdout(&out)
 }
 
-fn parse_workloads(text: &str) -> Result<Vec<&'static WorkloadInfo>, Error> {
-    if text.trim() == "all" {
-        return Ok(WORKLOADS.iter().collect());
-    }
-    let mut out: Vec<&'static WorkloadInfo> = Vec::new();
-    for name in text.split(',').map(str::trim) {
-        let info = workload::find(name)?;
-        if !out.iter().any(|w| w.name == info.name) {
-            out.push(info);
-        }
-    }
-    Ok(out)
-}
-
-fn run(args: RunArgs) -> anyhow::Result<()> {
+fn run(args: RunArgs, registry: &Registry) -> anyhow::Result<()> {
     // Validate everything before anything runs.
-    let workloads = parse_workloads(&args.workload)?;
+    let workloads: Vec<&WorkloadInfo> = registry.parse_list(&args.workload)?;
     let models = model::parse_list(&args.model)?;
     let workers = match (&args.workers, &args.sweep) {
         (Some(text), _) => parse_worker_list(text)?,
@@ -460,7 +456,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .into());
     }
     if let Some(text) = &args.sweep {
-        return run_sweep(&args, text, &workloads, models, &overrides, config, repeats);
+        return run_sweep(
+            &args, text, &workloads, registry, models, &overrides, config, repeats,
+        );
     }
     let progress = std::io::stderr().is_terminal();
 
@@ -473,7 +471,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             repeats,
             config: config.clone(),
         };
-        let cases = runner::run(&plan, |case| {
+        let cases = runner::run(&plan, registry, |case| {
             if progress {
                 eprintln!(
                     "  {} {} x{}: {} ({:.2}x)",
@@ -531,7 +529,8 @@ fn usable_cpus() -> usize {
 fn run_sweep(
     args: &RunArgs,
     text: &str,
-    workloads: &[&'static WorkloadInfo],
+    workloads: &[&WorkloadInfo],
+    registry: &Registry,
     models: Vec<&'static crate::model::ModelInfo>,
     overrides: &Overrides,
     config: ModelConfig,
@@ -575,6 +574,7 @@ fn run_sweep(
         .into());
     }
     let plan = sweep::SweepPlan {
+        registry,
         base,
         axis,
         models,
@@ -635,8 +635,8 @@ fn run_sweep(
     Ok(())
 }
 
-fn probe(args: ProbeArgs) -> anyhow::Result<()> {
-    let info = workload::find(&args.workload)?;
+fn probe(args: ProbeArgs, registry: &Registry) -> anyhow::Result<()> {
+    let info = registry.find(&args.workload)?;
     let model = model::find(&args.model)?;
     let workers = match parse_worker_list(&args.workers)?.as_slice() {
         [one] => *one,
@@ -661,7 +661,7 @@ fn probe(args: ProbeArgs) -> anyhow::Result<()> {
         })
         .transpose()?;
     let overrides = parse_overrides(&args.params)?;
-    let workload = workload::build(&overrides.spec_for(info, args.profile)?)?;
+    let workload = registry.build(&overrides.spec_for(info, args.profile)?)?;
     let config = ModelConfig {
         worker_exe: std::env::current_exe().ok(),
         ..ModelConfig::default()

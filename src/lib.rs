@@ -28,6 +28,9 @@
 //! - [`export`]: a results file in a benchmark tracker's format (Bencher's BMF);
 //! - [`sync`]: locks, atomics, queues, wake-ups and semaphores under contention, as
 //!   `benches/sync.rs` measures them;
+//! - [`entry`]: [`bench_main`], the one entry point of a models bench, concbench's own
+//!   (`benches/models.rs`, with [`workload::Registry::builtin`]) or a user's crate's with its
+//!   own workloads; the bench binary is also its own worker process and probe;
 //! - [`cli`] and [`exit`]: the command line, and how a failed command ends;
 //! - [`checksum`], [`profile`], [`error`], [`units`]: shared small pieces ([`units`] writes
 //!   every time a reader sees).
@@ -36,6 +39,7 @@ pub mod bench;
 pub mod checksum;
 pub mod cli;
 pub mod compare;
+pub mod entry;
 pub mod error;
 pub mod exit;
 pub mod export;
@@ -57,8 +61,9 @@ pub mod task;
 pub mod units;
 pub mod workload;
 
+pub use entry::bench_main;
 pub use error::{Error, Result};
 pub use model::{Model, ModelConfig, ModelInfo};
 pub use profile::Profile;
 pub use task::TaskCtx;
-pub use workload::{Kind, Workload, WorkloadInfo, WorkloadSpec};
+pub use workload::{Kind, ParamInfo, Registry, Workload, WorkloadInfo, WorkloadSpec};

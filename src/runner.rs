@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 use crate::error::Result;
 use crate::measure::VerifiedCase;
 use crate::model::{self, ModelConfig, ModelInfo};
-use crate::workload::{self, Role, Workload, WorkloadSpec};
+use crate::workload::{self, Registry, Role, Workload, WorkloadSpec};
 
 /// What to run: one workload, several models and worker counts.
 #[derive(Clone)]
@@ -61,13 +61,17 @@ fn hex<S: Serializer>(value: &u64, s: S) -> std::result::Result<S::Ok, S::Error>
     s.serialize_str(&format!("{value:#018x}"))
 }
 
-/// Runs the plan, calling `on_case` as each case finishes, and returns every case
-/// (sequential's first).
-pub fn run(plan: &RunPlan, mut on_case: impl FnMut(&CaseResult)) -> Result<Vec<CaseResult>> {
+/// Runs the plan, building its workload from `registry`, calling `on_case` as each case
+/// finishes, and returns every case (sequential's first).
+pub fn run(
+    plan: &RunPlan,
+    registry: &Registry,
+    mut on_case: impl FnMut(&CaseResult),
+) -> Result<Vec<CaseResult>> {
     for &w in &plan.workers {
         crate::error::check_workers(w)?;
     }
-    let workload = workload::build(&plan.workload)?;
+    let workload = registry.build(&plan.workload)?;
     workload.prepare(Role::Parent);
 
     let sequential = model::find("sequential")?;
@@ -180,7 +184,7 @@ mod tests {
             config: ModelConfig::default(),
         };
         let mut seen = 0;
-        let cases = run(&plan, |_| seen += 1).unwrap();
+        let cases = run(&plan, &Registry::builtin(), |_| seen += 1).unwrap();
         assert_eq!(cases.len(), 5);
         assert_eq!(seen, 5);
         assert!(cases.iter().all(|c| c.verified && c.samples_ns.len() == 2));
@@ -216,7 +220,7 @@ mod tests {
             repeats: 1,
             config: ModelConfig::default(),
         };
-        let err = run(&plan, |_| {}).unwrap_err();
+        let err = run(&plan, &Registry::builtin(), |_| {}).unwrap_err();
         assert!(
             matches!(err, Error::ChecksumMismatch { workers: 2, .. }),
             "{err}"

@@ -27,7 +27,8 @@ fn smoke_bench_results_hold_every_case() {
     assert_eq!(results.schema, SCHEMA);
     assert_eq!(results.run.profile, Profile::Smoke);
     assert!(results.machine.logical_cores >= 1);
-    let cases = all_cases(&Profile::Smoke.workers());
+    let registry = workload::Registry::builtin();
+    let cases = all_cases(&registry, &Profile::Smoke.workers());
     assert_eq!(results.cases.len(), cases.len(), "{}", path.display());
     let settings = Profile::Smoke.rounds();
     let rounds = results.run.rounds.expect("the run's rounds and seed");

@@ -105,6 +105,7 @@ impl ListRun {
                     rounds: None,
                     drift: None,
                     earlier: Vec::new(),
+                    workloads: Vec::new(),
                 },
             )
         };

@@ -12,14 +12,12 @@ use crate::bench::list::is_list_warning;
 use crate::machine::slugify;
 use crate::model::MODELS;
 use crate::results::{CaseRecord, EarlierRun, Results};
-use crate::workload::WORKLOADS;
+use crate::workload::Registry;
 
-/// Sort key that keeps records in registry order: workload, model, workers.
-fn order(c: &CaseRecord) -> (usize, usize, usize) {
-    let w = WORKLOADS
-        .iter()
-        .position(|w| w.name == c.workload)
-        .unwrap_or(usize::MAX);
+/// Sort key that keeps records in registry order: workload, model, workers. Workloads the
+/// registry does not hold (an earlier run's) go last.
+fn order(c: &CaseRecord, registry: &Registry) -> (usize, usize, usize) {
+    let w = registry.position(&c.workload).unwrap_or(usize::MAX);
     let m = MODELS
         .iter()
         .position(|m| m.name == c.model)
@@ -37,6 +35,7 @@ pub fn merge_previous(
     path: &Path,
     new: &mut Results,
     mut cases: Vec<CaseRecord>,
+    registry: &Registry,
 ) -> anyhow::Result<Vec<CaseRecord>> {
     if !path.exists() {
         return Ok(cases);
@@ -97,7 +96,14 @@ pub fn merge_previous(
                 }
             }
             cases.extend(kept);
-            cases.sort_by_key(order);
+            cases.sort_by_key(|c| order(c, registry));
+            // The descriptions of the kept cases' workloads that this run did not measure.
+            for note in old.run.workloads {
+                let known = new.run.workloads.iter().any(|n| n.name == note.name);
+                if !known && cases.iter().any(|c| c.workload == note.name) {
+                    new.run.workloads.push(note);
+                }
+            }
         }
         Ok(old) => keep_aside(old.run.profile.name())?,
         Err(_) => keep_aside("unreadable")?,
@@ -161,7 +167,7 @@ mod tests {
 
         // A second run measures sleep only: sum-squares stays, from the first run.
         let (mut second, cases) = filtered("second", "sleep");
-        let merged = merge_previous(&path, &mut second, cases).unwrap();
+        let merged = merge_previous(&path, &mut second, cases, &Registry::builtin()).unwrap();
         assert_eq!(merged.len(), 8);
         let from = |w: &str| -> Vec<Option<&str>> {
             merged
@@ -180,7 +186,7 @@ mod tests {
         // A third measures sum-squares: the first run's cases are all replaced, so only
         // the second run's are kept, and the first run is no longer listed.
         let (mut third, cases) = filtered("third", "sum-squares");
-        let merged = merge_previous(&path, &mut third, cases).unwrap();
+        let merged = merge_previous(&path, &mut third, cases, &Registry::builtin()).unwrap();
         assert_eq!(merged.len(), 8);
         assert_eq!(runs_of(&third), ["second"]);
     }
@@ -195,7 +201,7 @@ mod tests {
             case.params.insert("ms".into(), 99);
         }
         let count = cases.len();
-        let merged = merge_previous(&path, &mut second, cases).unwrap();
+        let merged = merge_previous(&path, &mut second, cases, &Registry::builtin()).unwrap();
         // sum-squares is not kept: the old file was not merged but kept whole beside.
         assert_eq!(merged.len(), count);
         assert!(merged.iter().all(|c| c.workload == "sleep"));
@@ -209,12 +215,12 @@ mod tests {
         let path = dir.path().join("results.json");
         crate::results::write_results(&path, &run("first")).unwrap();
         let (mut second, cases) = filtered("second", "sleep");
-        second.cases = merge_previous(&path, &mut second, cases).unwrap();
+        second.cases = merge_previous(&path, &mut second, cases, &Registry::builtin()).unwrap();
         crate::results::write_results(&path, &second).unwrap();
 
         // sleep again: sum-squares is still the first run's, sleep is replaced.
         let (mut third, cases) = filtered("third", "sleep");
-        third.cases = merge_previous(&path, &mut third, cases).unwrap();
+        third.cases = merge_previous(&path, &mut third, cases, &Registry::builtin()).unwrap();
         assert_eq!(runs_of(&third), ["first"]);
         let ss = third.case("sum-squares", "threads", 2).unwrap();
         assert_eq!(ss.measured_in.as_deref(), Some("first"));
@@ -233,7 +239,7 @@ mod tests {
         crate::results::write_results(&path, &first).unwrap();
         let (mut second, cases) = filtered("second", "sleep");
         second.run.warnings = vec!["second's own".to_string()];
-        merge_previous(&path, &mut second, cases).unwrap();
+        merge_previous(&path, &mut second, cases, &Registry::builtin()).unwrap();
         assert_eq!(
             second.run.warnings,
             [
@@ -256,7 +262,7 @@ mod tests {
         old.run.profile = crate::profile::Profile::Default;
         crate::results::write_results(&path, &old).unwrap();
         let (mut new, cases) = filtered("second", "sleep");
-        let merged = merge_previous(&path, &mut new, cases).unwrap();
+        let merged = merge_previous(&path, &mut new, cases, &Registry::builtin()).unwrap();
         assert_eq!(merged.len(), 3);
         assert!(new.run.earlier.is_empty());
         assert!(dir.path().join("results-default.json").is_file());
@@ -278,7 +284,7 @@ mod tests {
         crate::results::write_results(&path, &old).unwrap();
         let (mut new, cases) = filtered("second", "sleep");
         new.machine.host = host("aaaa0000");
-        let merged = merge_previous(&path, &mut new, cases.clone()).unwrap();
+        let merged = merge_previous(&path, &mut new, cases.clone(), &Registry::builtin()).unwrap();
         assert_eq!(merged.len(), 3, "only this host's cases");
         assert!(new.run.earlier.is_empty());
         let aside = Results::read(&dir.path().join("results-host-bbbb1111.json")).unwrap();
@@ -286,6 +292,11 @@ mod tests {
 
         // The same host's file merges as before.
         new.machine.host = host("bbbb1111");
-        assert_eq!(merge_previous(&path, &mut new, cases).unwrap().len(), 8);
+        assert_eq!(
+            merge_previous(&path, &mut new, cases, &Registry::builtin())
+                .unwrap()
+                .len(),
+            8
+        );
     }
 }

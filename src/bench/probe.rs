@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::machine::usage::{SelfUsage, ThreadPeak};
 use crate::measure::VerifiedCase;
+use crate::model::process::{CHILD_ENV, CHILD_PROBE};
 use crate::model::{ModelConfig, ModelInfo};
 use crate::profile::Profile;
 use crate::workload::{self, Role, Workload};
@@ -121,7 +122,9 @@ pub fn probe_here(
 }
 
 /// Runs `exe probe ... --json` for one case at the profile's sizes in a fresh child process
-/// and parses its report.
+/// and parses its report. `exe` is the `concbench` binary or a bench binary that serves as
+/// its own child ([`crate::bench_main`]: [`crate::model::process::CHILD_ENV`] is set for
+/// it, so it runs the probe with its own registry instead of its bench).
 pub fn probe_in_child(
     exe: &Path,
     workload: &str,
@@ -145,7 +148,7 @@ pub fn probe_in_child_with(
     expect: Option<u64>,
 ) -> anyhow::Result<ProbeReport> {
     let mut cmd = Command::new(exe);
-    cmd.args(param_args);
+    cmd.env(CHILD_ENV, CHILD_PROBE);
     cmd.args(["probe", "--workload", workload, "--model", model])
         .args([
             "--workers",
@@ -153,6 +156,7 @@ pub fn probe_in_child_with(
             "--profile",
             profile.name(),
         ])
+        .args(param_args)
         .arg("--json");
     if let Some(want) = expect {
         cmd.args(["--expect", &format!("{want:#x}")]);

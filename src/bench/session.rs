@@ -1,4 +1,5 @@
-//! One `cargo bench` run of the models bench: which cases run, measuring them in rounds,
+//! One `cargo bench` run of the models bench (concbench's own, or a user's through
+//! [`crate::bench_main`]), for the workloads of one registry: which cases run, measuring them in rounds,
 //! probing each in a fresh process, writing the results file atomically, printing the summary
 //! and rendering the report beside the results file.
 //!
@@ -26,16 +27,18 @@ use crate::machine::{Machine, now_rfc3339};
 use crate::measure::{CaseGroup, Progress, RoundsOutcome, measure_in_rounds};
 use crate::model::{MODELS, ModelConfig};
 use crate::results::checks::case_flags;
+use crate::results::note::WorkloadNote;
 use crate::results::rounds::time_from_rounds;
 use crate::results::schema::{
     CaseRecord, CpuUsage, Memory, Results, RoundTimes, RoundsInfo, RunInfo,
 };
 use crate::table::markdown;
-use crate::workload::{self, Role, WORKLOADS};
+use crate::workload::{Registry, Role};
 
 /// State carried from before the first case to after the last.
-pub struct Session {
+pub struct Session<'r> {
     config: SuiteConfig,
+    registry: &'r Registry,
     exe: PathBuf,
     machine: Machine,
     started_at: String,
@@ -44,27 +47,29 @@ pub struct Session {
 }
 
 /// The cases of one run: per workload, the built workload and its cases.
-pub struct Plan {
+pub struct Plan<'r> {
     /// One group per workload with a selected case, in registry order.
     pub groups: Vec<CaseGroup>,
     /// The suite cases of each group, in the group's order.
-    pub cases: Vec<Vec<SuiteCase>>,
+    pub cases: Vec<Vec<SuiteCase<'r>>>,
     /// Whether the bench filter selected each case (a sequential baseline measured only to
     /// pair speedups is not handed to criterion).
     pub selected: Vec<Vec<bool>>,
 }
 
-impl Plan {
+impl Plan<'_> {
     /// True when no case was selected.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
 }
 
-impl Session {
-    /// Fingerprints the machine and notes the start. `exe` is the `concbench` binary that
-    /// runs probes and serves as worker process.
-    pub fn start(config: &SuiteConfig, exe: &Path) -> Session {
+impl<'r> Session<'r> {
+    /// Fingerprints the machine and notes the start. The run's workloads are `registry`'s;
+    /// `exe` runs the probes and serves as worker process, and must know the same workloads:
+    /// the bench binary itself ([`crate::bench_main`]), or the `concbench` binary for the
+    /// built-in registry.
+    pub fn start(config: &SuiteConfig, registry: &'r Registry, exe: &Path) -> Session<'r> {
         let seed = config.seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -72,6 +77,7 @@ impl Session {
         });
         Session {
             config: config.clone(),
+            registry,
             exe: exe.to_path_buf(),
             machine: Machine::detect(config.machine_name.clone()),
             started_at: now_rfc3339(),
@@ -91,13 +97,14 @@ impl Session {
     /// Builds every workload that has a case the bench arguments select, computes its
     /// reference checksum, and lists the selected cases plus the workload's sequential
     /// baseline (measured in every round, selected or not, so speedups stay paired).
-    pub fn plan(&self, args: &BenchArgs) -> anyhow::Result<Plan> {
+    pub fn plan(&self, args: &BenchArgs) -> anyhow::Result<Plan<'r>> {
         let mut plan = Plan {
             groups: Vec::new(),
             cases: Vec::new(),
             selected: Vec::new(),
         };
-        for info in WORKLOADS {
+        let registry: &'r Registry = self.registry;
+        for info in registry {
             // The selected cases, and the sequential baseline they are paired with.
             let (cases, selected): (Vec<SuiteCase>, Vec<bool>) =
                 cases_for(info, &self.config.workers)
@@ -109,9 +116,9 @@ impl Session {
                 continue;
             }
             let workload =
-                workload::build(&self.config.params.spec_for(info, self.config.profile)?)?;
+                registry.build(&self.config.params.spec_for(info, self.config.profile)?)?;
             workload.prepare(Role::Parent);
-            let want = workload::reference_checksum(workload.as_ref());
+            let want = crate::workload::reference_checksum(workload.as_ref());
             plan.groups.push(CaseGroup {
                 workload,
                 want,
@@ -124,7 +131,7 @@ impl Session {
     }
 
     /// Measures every case of `plan` in the profile's rounds, printing where it is.
-    pub fn measure(&self, plan: &Plan) -> anyhow::Result<RoundsOutcome> {
+    pub fn measure(&self, plan: &Plan<'_>) -> anyhow::Result<RoundsOutcome> {
         let settings = self.config.profile.rounds();
         let total = plan.cases.iter().map(Vec::len).sum::<usize>();
         eprintln!(
@@ -169,9 +176,9 @@ impl Session {
 
     /// Probes every measured case, writes `<reports>/<machine>/results.json`, prints the
     /// summary and the warnings, and renders the report.
-    pub fn finish(mut self, plan: &Plan, outcome: RoundsOutcome) -> anyhow::Result<()> {
+    pub fn finish(mut self, plan: &Plan<'_>, outcome: RoundsOutcome) -> anyhow::Result<()> {
         let profile = self.config.profile;
-        let measured: Vec<(&SuiteCase, u64, Vec<RoundTimes>)> = plan
+        let measured: Vec<(&SuiteCase<'_>, u64, Vec<RoundTimes>)> = plan
             .cases
             .iter()
             .zip(&plan.groups)
@@ -206,6 +213,12 @@ impl Session {
             }),
             drift: Some(analyse(outcome.calibration, DEFAULT_BOUND)),
             earlier: Vec::new(),
+            workloads: plan
+                .cases
+                .iter()
+                .filter_map(|cases| cases.first())
+                .map(|case| WorkloadNote::of(case.workload))
+                .collect(),
         };
         let mut cases: Vec<CaseRecord> = Vec::with_capacity(measured.len());
         for ((case, checksum, rounds), probe) in measured.into_iter().zip(&probes) {
@@ -223,7 +236,7 @@ impl Session {
 
         let path = self.config.results_file(&self.machine);
         let mut results = Results::new(self.machine.clone(), run);
-        results.cases = merge_previous(&path, &mut results, cases)?;
+        results.cases = merge_previous(&path, &mut results, cases, self.registry)?;
         if let Some(text) = results.run.drift.as_ref().and_then(drift_warning) {
             results.run.warnings.push(text);
         }
@@ -233,7 +246,7 @@ impl Session {
             .into_iter()
             .map(|f| f.message)
             .collect();
-        println!("{}", summary(&results));
+        println!("{}", summary(&results, self.registry));
         print_warnings(&[results.run.warnings.clone(), doubts].concat());
         write_and_render(&path, &results, true)?;
         eprintln!(
@@ -245,7 +258,7 @@ impl Session {
 
     fn probe_all(
         &self,
-        cases: &[(&SuiteCase, u64, Vec<RoundTimes>)],
+        cases: &[(&SuiteCase<'_>, u64, Vec<RoundTimes>)],
     ) -> anyhow::Result<Vec<ProbeReport>> {
         let bar = progress_bar(cases.len(), "probing {pos}/{len} {bar:30} {msg}");
         let plain = bar.is_hidden();
@@ -308,7 +321,7 @@ fn drift_warning(drift: &crate::machine::Drift) -> Option<String> {
 }
 
 fn record(
-    case: &SuiteCase,
+    case: &SuiteCase<'_>,
     checksum: u64,
     time: Option<crate::results::schema::TimeEstimate>,
     probe: &ProbeReport,
@@ -336,11 +349,11 @@ fn record(
     }
 }
 
-/// The workers-by-models summary: per workload, one row per worker count, one column per model,
-/// each cell the speedup over sequential with its confidence bounds.
-pub fn summary(results: &Results) -> String {
+/// The workers-by-models summary: per workload of `registry`, one row per worker count, one
+/// column per model, each cell the speedup over sequential with its confidence bounds.
+pub fn summary(results: &Results, registry: &Registry) -> String {
     let mut out = String::new();
-    for workload in WORKLOADS {
+    for workload in registry {
         let cases: Vec<&CaseRecord> = results
             .cases
             .iter()

@@ -1,7 +1,7 @@
 //! The bench suite: every case of a profile, as `cargo bench` runs it.
 //!
-//! `benches/models.rs` owns the criterion calls; this module owns everything else so that it
-//! can be tested without criterion: which cases a profile holds, the environment settings
+//! [`crate::bench::entry`] owns the criterion calls; this module owns everything else so that
+//! it can be tested without criterion: which cases a profile holds, the environment settings
 //! (`CONCBENCH_PROFILE`, `CONCBENCH_WORKERS`, `CONCBENCH_REPORTS_DIR`, `CONCBENCH_SEED`,
 //! `CONCBENCH_MACHINE_NAME`, `CONCBENCH_PARAMS`), which cases a criterion filter selects, and where results go.
 
@@ -13,7 +13,7 @@ use crate::error::parse_worker_list;
 use crate::machine::{Machine, MachineName};
 use crate::model::{MODELS, ModelInfo};
 use crate::profile::Profile;
-use crate::workload::{Overrides, WORKLOADS, WorkloadInfo};
+use crate::workload::{Overrides, Registry, WorkloadInfo};
 
 /// Settings of one `cargo bench` run, read from the environment.
 #[derive(Debug, Clone)]
@@ -23,7 +23,8 @@ pub struct SuiteConfig {
     /// Worker counts swept (`CONCBENCH_WORKERS`, default the profile's list).
     pub workers: Vec<usize>,
     /// Folder that receives `<machine-slug>/results.json` (`CONCBENCH_REPORTS_DIR`, default
-    /// `reports/` in the crate).
+    /// `reports/` in the package whose bench runs: `cargo bench` names it in
+    /// `CARGO_MANIFEST_DIR`).
     pub reports_dir: PathBuf,
     /// Seed of the rounds' shuffles (`CONCBENCH_SEED`, default: taken from the clock and
     /// recorded in the results file, so any run's order can be replayed).
@@ -58,7 +59,7 @@ impl SuiteConfig {
         };
         let reports_dir = var("CONCBENCH_REPORTS_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reports"));
+            .unwrap_or_else(|| package_dir().join("reports"));
         let seed = match var("CONCBENCH_SEED") {
             None => None,
             Some(text) => Some(text.trim().parse::<u64>().with_context(|| {
@@ -70,9 +71,6 @@ impl SuiteConfig {
             None => Overrides::default(),
             Some(text) => Overrides::parse_env(&text)?,
         };
-        params
-            .check(&WORKLOADS.iter().collect::<Vec<_>>())
-            .context("CONCBENCH_PARAMS")?;
         Ok(SuiteConfig {
             profile,
             workers,
@@ -83,12 +81,31 @@ impl SuiteConfig {
         })
     }
 
+    /// Checks `CONCBENCH_PARAMS` against the workloads of `registry`: each workload it names
+    /// is there, each parameter is declared by it and each value lies in its range. Errors:
+    /// the first that fails, under the variable's name.
+    pub fn check_params(&self, registry: &Registry) -> anyhow::Result<()> {
+        let known: Vec<&WorkloadInfo> = registry.iter().collect();
+        self.params
+            .check_names(&known)
+            .and_then(|()| self.params.check(&known))
+            .context("CONCBENCH_PARAMS")
+    }
+
     /// The results file of `machine`: `<reports_dir>/<machine slug>/results.json`.
     pub fn results_file(&self, machine: &Machine) -> PathBuf {
         self.reports_dir
             .join(machine.slug())
             .join(crate::results::locate::RESULTS_FILE)
     }
+}
+
+/// The package whose bench runs: `CARGO_MANIFEST_DIR` as `cargo bench` sets it for the bench
+/// binary (a user's crate for a user's bench), else concbench's own folder.
+fn package_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Where criterion writes its output, found the way criterion finds it: `CRITERION_HOME`,
@@ -104,21 +121,22 @@ pub fn criterion_dir() -> PathBuf {
     std::env::current_exe()
         .ok()
         .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("criterion")))
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/criterion"))
+        .unwrap_or_else(|| package_dir().join("target/criterion"))
 }
 
-/// One (workload, model, workers) triple of the suite.
+/// One (workload, model, workers) triple of the suite; the workload is borrowed from the
+/// run's registry.
 #[derive(Clone, Copy)]
-pub struct SuiteCase {
+pub struct SuiteCase<'r> {
     /// The workload.
-    pub workload: &'static WorkloadInfo,
+    pub workload: &'r WorkloadInfo,
     /// The model.
     pub model: &'static ModelInfo,
     /// The worker count the model really uses.
     pub workers: usize,
 }
 
-impl SuiteCase {
+impl SuiteCase<'_> {
     /// The criterion id: `<workload>/<model>/<workers>`.
     pub fn id(&self) -> String {
         format!(
@@ -128,7 +146,7 @@ impl SuiteCase {
     }
 }
 
-impl std::fmt::Debug for SuiteCase {
+impl std::fmt::Debug for SuiteCase<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.id())
     }
@@ -136,7 +154,7 @@ impl std::fmt::Debug for SuiteCase {
 
 /// Every case of one workload: sequential once, then every other model at every worker
 /// count it really uses.
-pub fn cases_for(workload: &'static WorkloadInfo, workers: &[usize]) -> Vec<SuiteCase> {
+pub fn cases_for<'r>(workload: &'r WorkloadInfo, workers: &[usize]) -> Vec<SuiteCase<'r>> {
     MODELS
         .iter()
         .flat_map(|model| {
@@ -152,9 +170,9 @@ pub fn cases_for(workload: &'static WorkloadInfo, workers: &[usize]) -> Vec<Suit
         .collect()
 }
 
-/// Every case of the suite, workload by workload.
-pub fn all_cases(workers: &[usize]) -> Vec<SuiteCase> {
-    WORKLOADS
+/// Every case of the suite for the workloads of `registry`, workload by workload.
+pub fn all_cases<'r>(registry: &'r Registry, workers: &[usize]) -> Vec<SuiteCase<'r>> {
+    registry
         .iter()
         .flat_map(|w| cases_for(w, workers))
         .collect()
@@ -265,7 +283,11 @@ mod tests {
         let cases = cases_for(w, &[1, 2, 4]);
         assert_eq!(cases.len(), 1 + (MODELS.len() - 1) * 3);
         assert_eq!(cases[0].id(), "sleep/sequential/1");
-        assert_eq!(all_cases(&[1, 2, 4]).len(), WORKLOADS.len() * cases.len());
+        let registry = Registry::builtin();
+        assert_eq!(
+            all_cases(&registry, &[1, 2, 4]).len(),
+            registry.len() * cases.len()
+        );
     }
 
     #[test]

@@ -301,6 +301,7 @@ mod tests {
             label: name.into(),
             results: Results::from_json(&text, &path).unwrap(),
             path,
+            notices: Vec::new(),
         }
     }
 

@@ -28,6 +28,20 @@ pub enum Error {
         /// Comma-separated registry names.
         valid: String,
     },
+    /// Two workloads of one registry with the same name.
+    #[error("workload '{name}' is registered twice; give each workload of a registry its own name")]
+    DuplicateWorkload {
+        /// The name taken twice.
+        name: String,
+    },
+    /// A workload that cannot join a registry (an unusable name, specs of another name).
+    #[error("workload '{name}' cannot be registered: {problem}")]
+    BadWorkload {
+        /// Its name.
+        name: String,
+        /// What is wrong and what to do.
+        problem: String,
+    },
     /// A model name that is not in the registry.
     #[error("unknown model '{name}'; valid models: {valid} (or 'all')")]
     UnknownModel {
@@ -120,6 +134,8 @@ impl Error {
         matches!(
             self,
             Error::UnknownWorkload { .. }
+                | Error::DuplicateWorkload { .. }
+                | Error::BadWorkload { .. }
                 | Error::UnknownModel { .. }
                 | Error::WorkersOutOfRange(_)
                 | Error::MalformedWorkerList(_)

@@ -111,6 +111,22 @@ pub enum PoolError {
         /// How it ended.
         status: String,
     },
+    /// A task's code panicked in a worker process, which exited after telling the pool.
+    #[error(
+        "task {task} of workload '{workload}' panicked in worker pid {pid}: {message} ({status})"
+    )]
+    Panicked {
+        /// The workload's name.
+        workload: String,
+        /// The task that panicked.
+        task: usize,
+        /// The worker's pid.
+        pid: u32,
+        /// The panic's message.
+        message: String,
+        /// How the worker ended.
+        status: String,
+    },
     /// Reading from or writing to a worker failed for a reason other than its exit.
     #[error("pipe to worker pid {pid} failed {phase}: {source} ({status})")]
     Pipe {
@@ -140,7 +156,9 @@ pub enum PoolError {
 
 fn startup_hint(phase: Phase) -> &'static str {
     match phase {
-        Phase::Startup => "; is the worker binary a concbench build with the `worker` subcommand?",
+        Phase::Startup => {
+            "; is the worker binary the concbench binary, or a bench whose main calls concbench::bench_main (its stderr above says more)?"
+        }
         _ => "",
     }
 }

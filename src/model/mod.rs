@@ -75,8 +75,9 @@ pub struct WorkerUsage {
 /// Settings shared by every model build.
 #[derive(Debug, Clone)]
 pub struct ModelConfig {
-    /// The `concbench` binary that the process model starts as workers. `None` falls back to
-    /// the running executable.
+    /// The executable the process model starts as workers: the `concbench` binary, or a
+    /// bench binary that serves as its own worker ([`crate::bench_main`]). `None` falls back
+    /// to the running executable when that is the `concbench` binary.
     pub worker_exe: Option<PathBuf>,
     /// The `threads-gil` switch interval.
     pub gil_switch_interval: Duration,

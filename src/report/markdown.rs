@@ -490,7 +490,7 @@ fn workload_section(
         .iter()
         .filter(|c| c.workload == name)
         .collect();
-    let info = workload::find(name).ok();
+    let info = results.workload_note(name);
     let mut out = format!("## {}\n\n", escape(name));
     if let Some(info) = info {
         let _ = writeln!(

@@ -92,7 +92,9 @@ pub fn case_flags(results: &Results) -> Vec<CaseFlag> {
         }
         // I/O pressure says someone else used the disk only when the tasks themselves do
         // not (the kernel counts our own fsync waits too).
-        let own_disk = crate::workload::find(&case.workload).is_ok_and(|w| w.disk_io);
+        let own_disk = results
+            .workload_note(&case.workload)
+            .is_some_and(|w| w.disk_io);
         let waits = matches!(case.kind, Kind::Io | Kind::Mixed) && !own_disk;
         let disturbed: Vec<String> = time
             .rounds

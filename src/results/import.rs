@@ -234,6 +234,7 @@ pub fn assemble(
             rounds: None,
             drift: None,
             earlier: Vec::new(),
+            workloads: Vec::new(),
         },
     );
     results.cases = cases;

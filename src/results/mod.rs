@@ -15,6 +15,7 @@
 //!   a half-written file or loses the previous one;
 //! - [`locate`]: the results file a path names (the file, or `results.json` in a machine
 //!   folder), for every command that reads one;
+//! - [`note`]: what a file keeps of each workload's description ([`note::WorkloadNote`]);
 //! - [`validate`]: the checks a file that parsed must pass before anything uses it
 //!   (times finite and not negative, bounds in order, worker counts above 0).
 //!
@@ -29,6 +30,7 @@ pub mod duplicates;
 pub mod hyperfine;
 pub mod import;
 pub mod locate;
+pub mod note;
 pub mod rounds;
 pub mod schema;
 pub mod source;

@@ -86,6 +86,10 @@ pub struct RunInfo {
     /// from this run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<EarlierRun>,
+    /// The run's workloads as its registry described them, so that a report describes a
+    /// user's own workloads too; empty in files written before (and for imported data).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<super::note::WorkloadNote>,
 }
 
 /// What the results file keeps of an earlier run when a filtered run replaced only some of

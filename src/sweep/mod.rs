@@ -36,7 +36,7 @@ use crate::runner::{self, CaseResult, RunPlan};
 use crate::table::markdown;
 use crate::units::format_ns;
 use crate::workload::params::find_param;
-use crate::workload::{WorkloadInfo, WorkloadSpec};
+use crate::workload::{Registry, WorkloadInfo, WorkloadSpec};
 
 /// Most values one sweep takes.
 pub const MAX_VALUES: usize = 64;
@@ -95,7 +95,9 @@ impl SweepAxis {
 
 /// What to sweep.
 #[derive(Clone)]
-pub struct SweepPlan {
+pub struct SweepPlan<'r> {
+    /// Where the workload is looked up and built (concbench's own, or a user's).
+    pub registry: &'r Registry,
     /// The workload's spec at the profile's sizes (with overrides); the swept parameter is
     /// replaced at each value.
     pub base: WorkloadSpec,
@@ -140,7 +142,7 @@ pub struct Sweep {
 /// Runs `plan`: at each value, every model, verified against sequential at that value.
 /// `on_case` is called as each case finishes. Errors: those of [`runner::run`] (a wrong
 /// checksum stops the sweep naming the case), with the value that was running.
-pub fn run(plan: &SweepPlan, mut on_case: impl FnMut(u64, &CaseResult)) -> Result<Sweep> {
+pub fn run(plan: &SweepPlan<'_>, mut on_case: impl FnMut(u64, &CaseResult)) -> Result<Sweep> {
     let mut points = Vec::with_capacity(plan.axis.values.len());
     for &value in &plan.axis.values {
         let run_plan = RunPlan {
@@ -150,7 +152,7 @@ pub fn run(plan: &SweepPlan, mut on_case: impl FnMut(u64, &CaseResult)) -> Resul
             repeats: plan.repeats,
             config: plan.config.clone(),
         };
-        let cases = runner::run(&run_plan, |case| on_case(value, case))?;
+        let cases = runner::run(&run_plan, plan.registry, |case| on_case(value, case))?;
         points.push(SweepPoint { value, cases });
     }
     let mut models = vec!["sequential".to_string()];
@@ -273,7 +275,9 @@ mod tests {
 
     #[test]
     fn a_sweep_verifies_each_size_and_tabulates_it() {
+        let registry = Registry::builtin();
         let plan = SweepPlan {
+            registry: &registry,
             base: (find("sum-squares").unwrap().spec_for)(crate::Profile::Smoke).with("tasks", 4),
             axis: SweepAxis {
                 param: "n".into(),

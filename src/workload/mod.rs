@@ -5,8 +5,12 @@
 //! a `u64`; models combine them with [`crate::checksum::BatchChecksum`].
 //!
 //! To add a workload: write one file with a `pub const INFO: WorkloadInfo` (name, kind,
-//! teaching point, declared parameters ([`params`]), sizes per profile, builder) and a type implementing [`Workload`], then add
-//! one line to [`WORKLOADS`]. Nothing else needs to learn its name.
+//! teaching point, declared parameters ([`params`]), sizes per profile, builder) and a type
+//! implementing [`Workload`], then add one line to [`WORKLOADS`]. Nothing else needs to learn its name.
+//!
+//! A run looks workloads up in a [`Registry`]: [`Registry::builtin`] holds [`WORKLOADS`], and
+//! a user's crate adds its own `WorkloadInfo`s the same way (see [`crate::bench_main`]).
+//! [`find`], [`names`] and [`build`] are the built-in registry's lookups.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -26,6 +30,7 @@ pub mod mandelbrot;
 pub mod open_files;
 pub mod params;
 pub mod primes;
+pub mod registry;
 pub mod sha256;
 pub mod ship;
 pub mod sleep;
@@ -34,9 +39,11 @@ pub mod stream;
 pub mod sum_squares;
 
 pub use params::{Overrides, ParamInfo};
+pub use registry::Registry;
 pub use state::{BatchOwner, SharedState, finish_batch, run_batch};
 
-/// Every workload, in the order `list` and reports show them.
+/// concbench's own workloads, in the order `list` and reports show them: the contents of
+/// [`Registry::builtin`].
 pub const WORKLOADS: &[WorkloadInfo] = &[
     sum_squares::INFO,
     primes::INFO,
@@ -227,7 +234,7 @@ pub struct WorkloadInfo {
     pub build: fn(&WorkloadSpec) -> Result<Arc<dyn Workload>>,
 }
 
-/// Looks a workload up by name.
+/// Looks one of concbench's own workloads up by name ([`Registry::find`] for any registry).
 pub fn find(name: &str) -> Result<&'static WorkloadInfo> {
     WORKLOADS
         .iter()
@@ -238,12 +245,13 @@ pub fn find(name: &str) -> Result<&'static WorkloadInfo> {
         })
 }
 
-/// Every workload name.
+/// The names of concbench's own workloads.
 pub fn names() -> Vec<&'static str> {
     WORKLOADS.iter().map(|w| w.name).collect()
 }
 
-/// Rebuilds a workload from its spec.
+/// Rebuilds one of concbench's own workloads from its spec ([`Registry::build`] for any
+/// registry).
 pub fn build(spec: &WorkloadSpec) -> Result<Arc<dyn Workload>> {
     (find(&spec.name)?.build)(spec)
 }

@@ -112,8 +112,9 @@ pub struct Overrides {
 impl Overrides {
     /// Parses one group, `[WORKLOAD:]NAME=VALUE[,NAME=VALUE...]`, as `--param` gives it;
     /// `source` names the option in errors. Errors: [`Error::BadArgument`] for a malformed
-    /// pair or an empty group, [`Error::UnknownWorkload`] for a workload prefix that is not
-    /// in the registry. Names and ranges are checked by [`Overrides::check`].
+    /// pair or an empty group. Workload names are checked by [`Overrides::check_names`]
+    /// (against the registry the run uses), parameter names and ranges by
+    /// [`Overrides::check`].
     pub fn parse_group(&mut self, text: &str, source: &'static str) -> Result<()> {
         let malformed = |problem: String| Error::BadArgument {
             arg: source,
@@ -121,11 +122,7 @@ impl Overrides {
             problem,
         };
         let (workload, pairs) = match text.split_once(':') {
-            Some((w, rest)) => {
-                let w = w.trim();
-                super::find(w)?;
-                (Some(w.to_string()), rest)
-            }
+            Some((w, rest)) => (Some(w.trim().to_string()), rest),
             None => (None, text),
         };
         if pairs.trim().is_empty() {
@@ -181,6 +178,22 @@ impl Overrides {
     /// True when nothing is overridden.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Checks that every workload an override names is one of `known` (the registry's).
+    /// Errors: [`Error::UnknownWorkload`], listing the known names.
+    pub fn check_names(&self, known: &[&WorkloadInfo]) -> Result<()> {
+        match self
+            .named_workloads()
+            .into_iter()
+            .find(|n| !known.iter().any(|w| w.name == *n))
+        {
+            Some(name) => Err(Error::UnknownWorkload {
+                name: name.to_string(),
+                valid: known.iter().map(|w| w.name).collect::<Vec<_>>().join(", "),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Checks every override that applies to one of `workloads` (the run's): each names a
@@ -341,8 +354,13 @@ mod tests {
             assert!(matches!(err, Error::BadArgument { .. }), "{bad}: {err}");
             assert!(err.to_string().contains("e.g. n=2000"), "{err}");
         }
-        let err = parsed(&["sum-cubes:n=5"]).unwrap_err();
+        let known: Vec<&WorkloadInfo> = crate::workload::WORKLOADS.iter().collect();
+        let err = parsed(&["sum-cubes:n=5"])
+            .unwrap()
+            .check_names(&known)
+            .unwrap_err();
         assert!(matches!(err, Error::UnknownWorkload { .. }), "{err}");
+        assert!(err.to_string().contains("sum-squares"), "{err}");
     }
 
     #[test]

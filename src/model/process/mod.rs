@@ -1,8 +1,13 @@
 //! `process`: a persistent pool of worker processes, the analogue of Python's
 //! `multiprocessing.Pool`.
 //!
-//! The workers are child processes of the `concbench` binary started with its hidden `worker`
-//! subcommand. They are started, sent the workload spec and prepared outside the timed region;
+//! The workers are child processes of an executable that can serve as worker: the `concbench`
+//! binary (its hidden `worker` subcommand), or a bench binary whose `main` calls
+//! [`crate::bench_main`], which serves tasks with the registry it was given. The pool starts
+//! `<exe> worker` with [`CHILD_ENV`] set to [`CHILD_WORKER`]; [`crate::bench_main`] checks that
+//! variable first thing. A bench's own executable (`std::env::current_exe()`) is its worker, so
+//! a user's workloads need no second binary. The workers are started, sent the workload spec
+//! and prepared outside the timed region;
 //! [`Model::run`] then dispatches task indices over pipes and combines the returned checksums.
 //!
 //! Dispatch is pipelined and chunked, as real pools do: each worker holds up to two units of
@@ -21,7 +26,7 @@
 //!
 //! - [`pool`]: the parent side, [`ProcessPool`];
 //! - [`chunk`]: how many tasks go in one frame;
-//! - [`worker`]: the child side, the `worker` subcommand's entry point;
+//! - [`worker`]: the child side, served with the registry of the executable it runs in;
 //! - [`protocol`]: frames and messages between them.
 //!
 //! To extend: a new message goes into [`protocol`] (both sides then handle it); a new failure
@@ -46,10 +51,18 @@ pub use pool::{PoolOptions, ProcessPool};
 #[doc(hidden)]
 pub use protocol::{Fault, FaultKind};
 
+/// The environment variable that tells an executable it was started as a child of concbench
+/// (a worker process of the pool, or a probe), not by the user. Its value says which.
+pub const CHILD_ENV: &str = "CONCBENCH_CHILD";
+/// [`CHILD_ENV`]'s value for a worker process of the pool (started as `<exe> worker`).
+pub const CHILD_WORKER: &str = "worker";
+/// [`CHILD_ENV`]'s value for a probe (started as `<exe> probe ...`).
+pub const CHILD_PROBE: &str = "probe";
+
 /// Registry entry.
 pub const INFO: ModelInfo = ModelInfo {
     name: "process",
-    workers_are: "worker processes of the concbench binary, started once, fed tasks over pipes (2 frames in flight each; near-empty tasks go in chunks sized in the warm-up)",
+    workers_are: "worker processes (the concbench binary, or the bench binary itself), started once, fed tasks over pipes, each running one task at a time (2 frames in flight each; near-empty tasks go in chunks sized in the warm-up)",
     fixed_workers: None,
     cpu_parallel: true,
     build,
@@ -81,8 +94,9 @@ pub fn describe_status(status: std::process::ExitStatus) -> String {
 }
 
 /// The binary to start as workers: `config.worker_exe`, else the running executable if it is
-/// the `concbench` binary. Anything else (a test or bench harness, which would not understand
-/// `worker`) is refused rather than started.
+/// the `concbench` binary. Anything else (a test harness, which would not understand
+/// `worker`) is refused rather than started; a bench binary that serves as its own worker
+/// ([`crate::bench_main`]) passes itself as `worker_exe`.
 fn worker_exe(config: &ModelConfig, workers: usize) -> Result<PathBuf> {
     let build_error = |reason: String| Error::Build {
         model: INFO.name.to_string(),
@@ -99,7 +113,7 @@ fn worker_exe(config: &ModelConfig, workers: usize) -> Result<PathBuf> {
             })?;
             if exe.file_stem().and_then(|s| s.to_str()) != Some("concbench") {
                 return Err(build_error(format!(
-                    "the running program {} is not the concbench binary; pass the concbench binary as worker_exe (benches and tests: env!(\"CARGO_BIN_EXE_concbench\"))",
+                    "the running program {} is not the concbench binary; pass an executable that serves as worker as worker_exe: the concbench binary (tests: env!(\"CARGO_BIN_EXE_concbench\")) or a bench whose main calls concbench::bench_main",
                     exe.display()
                 )));
             }

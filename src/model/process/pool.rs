@@ -79,9 +79,12 @@ impl Default for PoolOptions {
     }
 }
 
-/// A pool of `concbench worker` processes, prepared for one workload spec.
+/// A pool of worker processes (`<exe> worker`, with [`super::CHILD_ENV`] set), prepared for
+/// one workload spec.
 pub struct ProcessPool {
     slots: Vec<Slot>,
+    /// The workload's name, for errors.
+    workload: String,
     timeout: Duration,
     /// Where a worker with nothing in flight is: start-up, idle or shutdown.
     phase: Phase,
@@ -100,8 +103,11 @@ pub struct ProcessPool {
 }
 
 impl ProcessPool {
-    /// Starts `workers` processes of `exe worker`, sends each the spec (and the injected
-    /// fault) and waits until every one has built and prepared the workload.
+    /// Starts `workers` processes of `exe worker` with [`super::CHILD_ENV`] set to
+    /// [`super::CHILD_WORKER`], sends each the spec (and the injected fault) and waits until
+    /// every one has built and prepared the workload. `exe` is the `concbench` binary or any
+    /// executable whose `main` starts with [`crate::bench_main`] (or
+    /// [`crate::bench::child::serve_if_child`]) and whose registry holds the spec's workload.
     pub fn start(
         exe: &Path,
         spec: &WorkloadSpec,
@@ -136,6 +142,7 @@ impl ProcessPool {
         // From here on, `Drop` reaps whatever was started if an error returns early.
         let mut pool = ProcessPool {
             slots: Vec::with_capacity(workers),
+            workload: spec.name.clone(),
             timeout: options.task_timeout,
             phase: Phase::Startup,
             broken: None,
@@ -148,6 +155,7 @@ impl ProcessPool {
         for _ in 0..workers {
             let mut child = Command::new(exe)
                 .arg("worker")
+                .env(super::CHILD_ENV, super::CHILD_WORKER)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())

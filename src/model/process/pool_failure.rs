@@ -40,7 +40,7 @@ impl ProcessPool {
         let slot = &mut self.slots[i];
         slot.stdin = None;
         let status = match failure {
-            Failure::Eof | Failure::Reported(_) => slot.wait_bounded(),
+            Failure::Eof | Failure::Reported(_) | Failure::Panicked { .. } => slot.wait_bounded(),
             _ => {
                 let _ = slot.child.kill();
                 slot.child.wait()
@@ -68,6 +68,13 @@ impl ProcessPool {
             Failure::Reported(message) => PoolError::Failed {
                 pid,
                 phase,
+                message,
+                status,
+            },
+            Failure::Panicked { task, message } => PoolError::Panicked {
+                workload: self.workload.clone(),
+                task,
+                pid,
                 message,
                 status,
             },

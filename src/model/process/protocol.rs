@@ -15,7 +15,8 @@
 //! `Finished` (after the last `Done` of a `Task` or `Chunk`: how long the worker spent on
 //! it, in ns), `Shard` (the worker's part of the shared state, the answer to `Collect`),
 //! `Usage` (the worker's own peak RSS and CPU time, the answer to `Shutdown`), `Failed` (a
-//! message).
+//! message), `Panicked` (the task whose code panicked, and the panic's message; the worker
+//! exits after it).
 //!
 //! To add a message: pick an unused kind byte (parent-to-worker below `0x80`, worker-to-parent
 //! from `0x80`), add a variant and its arms in `encode_into` and `decode`, bump
@@ -29,7 +30,7 @@ use crate::model::WorkerUsage;
 use crate::workload::WorkloadSpec;
 
 /// Version carried by `Hello` and `Ready`; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// Largest input a task may ship to a worker.
 pub const MAX_INPUT_BYTES: usize = 64 << 20;
 /// Largest frame body (kind byte and fields), i.e. the largest value of the length prefix.
@@ -55,6 +56,7 @@ const USAGE: u8 = 0x83;
 const FAILED: u8 = 0x84;
 const SHARD: u8 = 0x85;
 const FINISHED: u8 = 0x86;
+const PANICKED: u8 = 0x87;
 
 /// A frame that cannot be read or decoded.
 #[derive(Debug, Error)]
@@ -164,6 +166,14 @@ pub enum FromWorker {
     Failed(String),
     /// The worker's shard of the shared state after a batch (empty for workloads without).
     Shard(Vec<u8>),
+    /// A task's code panicked; the answers of the tasks before it were sent first, and the
+    /// worker exits after this frame.
+    Panicked {
+        /// The task that panicked.
+        index: usize,
+        /// The panic's message (its payload when that is a string).
+        message: String,
+    },
     /// A `Task` or `Chunk` is done: every `Done` of it was sent before this frame.
     Finished {
         /// Wall time the worker spent running its tasks, in ns.
@@ -362,6 +372,11 @@ impl FromWorker {
                 start = begin(out, FINISHED);
                 out.extend_from_slice(&busy_ns.to_le_bytes());
             }
+            FromWorker::Panicked { index, message } => {
+                start = begin(out, PANICKED);
+                out.extend_from_slice(&(*index as u64).to_le_bytes());
+                out.extend_from_slice(message.as_bytes());
+            }
         }
         end(out, start)
     }
@@ -395,6 +410,11 @@ impl FromWorker {
             ),
             SHARD => FromWorker::Shard(f.rest().to_vec()),
             FINISHED => FromWorker::Finished { busy_ns: f.u64()? },
+            PANICKED => FromWorker::Panicked {
+                index: f.index()?,
+                message: String::from_utf8(f.rest().to_vec())
+                    .map_err(|_| malformed("panic message is not UTF-8".into()))?,
+            },
             kind => return Err(ProtocolError::UnknownKind(kind)),
         };
         f.finish()?;

@@ -47,7 +47,7 @@ proptest! {
 
     #[test]
     fn bodies_with_known_kinds_never_panic(
-        kind in prop::sample::select(vec![HELLO, TASK, CHUNK, SHUTDOWN, READY, DONE, USAGE, FAILED, FINISHED]),
+        kind in prop::sample::select(vec![HELLO, TASK, CHUNK, SHUTDOWN, READY, DONE, USAGE, FAILED, FINISHED, PANICKED]),
         rest in vec(any::<u8>(), 0..64),
     ) {
         let mut body = vec![kind];
@@ -101,6 +101,7 @@ proptest! {
             FromWorker::Done { index, checksum: c },
             FromWorker::Usage(usage),
             FromWorker::Failed(message.clone()),
+            FromWorker::Panicked { index, message: message.clone() },
             FromWorker::Shard(message.into_bytes()),
             FromWorker::Shard(Vec::new()),
             FromWorker::Finished { busy_ns: b },

@@ -26,6 +26,11 @@ pub(super) enum Failure {
     Timeout,
     Bad(String),
     Reported(String),
+    /// A task's code panicked: the task and the panic's message.
+    Panicked {
+        task: usize,
+        message: String,
+    },
     Io(io::Error),
 }
 
@@ -186,6 +191,12 @@ impl Slot {
             match FromWorker::decode(body) {
                 Err(e) => break Err(Failure::Bad(e.to_string())),
                 Ok(FromWorker::Failed(message)) => break Err(Failure::Reported(message)),
+                Ok(FromWorker::Panicked { index, message }) => {
+                    break Err(Failure::Panicked {
+                        task: index,
+                        message,
+                    });
+                }
                 Ok(frame) => {
                     if let Err(f) = self.book(&frame, now) {
                         break Err(f);

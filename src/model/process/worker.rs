@@ -1,22 +1,26 @@
-//! Child side of the process model: the hidden `concbench worker` subcommand.
+//! Child side of the process model: what a worker process runs, with the registry of the
+//! executable that serves as worker (the `concbench` binary's hidden `worker` subcommand, or
+//! a user's bench binary through [`crate::bench_main`]).
 //!
 //! A worker reads frames from stdin and writes frames to the pipe it found on stdout:
-//! `Hello` (rebuild the workload from its spec, `prepare(Role::Worker)`, answer `Ready`), then
-//! any number of `Task`s (run it, with the shipped input if any), `Chunk`s (run its tasks in
-//! order) and `Collect`s (answer `Shard`: this worker's part of the batch's shared state,
-//! which it then forgets), then `Shutdown` (answer `Usage`, measured in-process: peak RSS, and
-//! CPU time since `Ready`, and exit 0). If the pipe closes without a shutdown, the parent is
-//! gone and the worker exits 0 quietly.
+//! `Hello` (rebuild the workload from its spec through the registry, `prepare(Role::Worker)`,
+//! answer `Ready`), then any number of `Task`s (run it, with the shipped input if any),
+//! `Chunk`s (run its tasks in order) and `Collect`s (answer `Shard`: this worker's part of the
+//! batch's shared state, which it then forgets), then `Shutdown` (answer `Usage`, measured
+//! in-process: peak RSS, and CPU time since `Ready`, and exit 0). If the pipe closes without a
+//! shutdown, the parent is gone and the worker exits 0 quietly.
 //!
 //! A `Task` or `Chunk` is answered with one `Done` per task, then `Finished` (the wall time
 //! spent on them, from which the pool sizes its chunks), all in one write at the end: a chunk
-//! costs one write however many tasks it holds. If a task panics, unwinding drops the output
-//! buffer, which sends the answers of the chunk's earlier tasks, so the pool names the task
-//! that panicked.
+//! costs one write however many tasks it holds. If a task panics, the worker catches the
+//! panic, sends the answers of the chunk's earlier tasks, then `Panicked` with the task and
+//! the panic's message, and exits with status 101; the pool names the workload, the task,
+//! the pid and the message. (A crate built with `panic = "abort"` cannot catch it: the
+//! worker then dies of `SIGABRT` and the pool names the task it held.)
 //!
 //! Before serving, the protocol pipe is moved off file descriptor 1 and fd 1 is pointed at
 //! stderr: a stray `println!` in a task then lands on stderr instead of corrupting a frame.
-//! Stderr is the parent's, so a panic message reaches the user.
+//! Stderr is the parent's, so the panic hook's message reaches the user too.
 //!
 //! Exit status: 0 after shutdown; 1 on a protocol error (one `error:` line on stderr) or when
 //! the worker reported a `Failed` frame (e.g. a spec it cannot build); 101 on a task panic.
@@ -26,6 +30,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::fd::FromRawFd;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -36,7 +41,7 @@ use super::protocol::{
 use crate::machine::usage::SelfUsage;
 use crate::model::WorkerUsage;
 use crate::task::TaskCtx;
-use crate::workload::Role;
+use crate::workload::{Registry, Role};
 
 /// Why a worker stops before an orderly shutdown.
 enum Stop {
@@ -44,6 +49,15 @@ enum Stop {
     Reported,
     /// Anything else; printed as one `error:` line.
     Error(String),
+    /// Task `index` panicked with `message` (not yet told to the parent).
+    Panicked {
+        /// The task.
+        index: usize,
+        /// The panic's message.
+        message: String,
+    },
+    /// A task panicked and the parent was told.
+    PanicReported,
 }
 
 impl From<ProtocolError> for Stop {
@@ -58,11 +72,16 @@ impl From<io::Error> for Stop {
     }
 }
 
-/// Entry point of the hidden `concbench worker` subcommand: serves tasks on stdin/stdout.
-pub fn main() -> ExitCode {
-    match serve() {
+/// Exit status of a worker whose task panicked, as an uncaught panic's.
+pub const PANIC_STATUS: u8 = 101;
+
+/// Serves tasks on stdin/stdout for the process model, building workloads from `registry`,
+/// until the parent shuts it down or goes away. Returns the worker's exit status.
+pub fn main(registry: &Registry) -> ExitCode {
+    match serve(registry) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Stop::Reported) => ExitCode::FAILURE,
+        Err(Stop::PanicReported | Stop::Panicked { .. }) => ExitCode::from(PANIC_STATUS),
         Err(Stop::Error(message)) => {
             eprintln!(
                 "error: concbench worker (pid {}): {message}",
@@ -98,7 +117,7 @@ fn kind_name(msg: &ToWorker<'_>) -> &'static str {
     }
 }
 
-fn serve() -> Result<(), Stop> {
+fn serve(registry: &Registry) -> Result<(), Stop> {
     // Room for a whole chunk's answers, so that it leaves in one write.
     let capacity = (MAX_CHUNK_TASKS + 1) * DONE_FRAME_LEN;
     let mut out = BufWriter::with_capacity(capacity, protocol_pipe()?);
@@ -125,7 +144,7 @@ fn serve() -> Result<(), Stop> {
             ),
         );
     }
-    let workload = match crate::workload::build(&hello.spec) {
+    let workload = match registry.build(&hello.spec) {
         Ok(workload) => workload,
         Err(e) => return report(&mut out, format!("cannot build the workload: {e}")),
     };
@@ -148,7 +167,8 @@ fn serve() -> Result<(), Stop> {
                     workload: workload.as_ref(),
                     fault: hello.fault,
                 };
-                worker.run(index, input, &mut out, &mut frame)?;
+                let ran = worker.run(index, input, &mut out, &mut frame);
+                told_if_panicked(ran, &mut out)?;
                 finish(start, &mut out)?;
             }
             ToWorker::Chunk { first, count } => {
@@ -157,9 +177,9 @@ fn serve() -> Result<(), Stop> {
                     workload: workload.as_ref(),
                     fault: hello.fault,
                 };
-                for index in first..first + count {
-                    worker.run(index, None, &mut out, &mut frame)?;
-                }
+                let ran = (first..first + count)
+                    .try_for_each(|index| worker.run(index, None, &mut out, &mut frame));
+                told_if_panicked(ran, &mut out)?;
                 finish(start, &mut out)?;
             }
             ToWorker::Collect => {
@@ -209,11 +229,39 @@ impl Runner<'_> {
         if let Some(bytes) = input {
             ctx = ctx.with_input(bytes);
         }
-        let checksum = self.workload.run(index, &mut ctx);
+        let ran = catch_unwind(AssertUnwindSafe(|| self.workload.run(index, &mut ctx)));
+        let checksum = ran.map_err(|payload| Stop::Panicked {
+            index,
+            message: panic_message(payload.as_ref()),
+        })?;
         frame.clear();
         FromWorker::Done { index, checksum }.encode_into(frame)?;
         out.write_all(frame)?;
         Ok(())
+    }
+}
+
+/// Passes `ran` through, except that a task's panic is first told to the parent: the
+/// answers buffered before it, then a `Panicked` frame.
+fn told_if_panicked(ran: Result<(), Stop>, out: &mut BufWriter<File>) -> Result<(), Stop> {
+    match ran {
+        Err(Stop::Panicked { index, message }) => {
+            send(out, &FromWorker::Panicked { index, message })?;
+            Err(Stop::PanicReported)
+        }
+        other => other,
+    }
+}
+
+/// The text of a panic's payload: `panic!("...")` gives a `&str` or a `String`; anything
+/// else is named as such.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic whose payload is not a string".to_string()
     }
 }
 
@@ -282,5 +330,24 @@ fn usage_since(ready: &SelfUsage) -> WorkerUsage {
         peak_rss_bytes: now.peak_rss_bytes,
         user_cpu_s: (now.user_cpu_s - ready.user_cpu_s).max(0.0),
         sys_cpu_s: (now.sys_cpu_s - ready.sys_cpu_s).max(0.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn panic_messages_are_read_from_str_and_string_payloads() {
+        let caught = |f: fn()| std::panic::catch_unwind(f).unwrap_err();
+        let literal = caught(|| panic!("plain words"));
+        let formatted = caught(|| panic!("task {} refuses", 3));
+        let other = caught(|| std::panic::panic_any(7_u32));
+        assert_eq!(panic_message(literal.as_ref()), "plain words");
+        assert_eq!(panic_message(formatted.as_ref()), "task 3 refuses");
+        assert_eq!(
+            panic_message(other.as_ref()),
+            "a panic whose payload is not a string"
+        );
     }
 }
