@@ -172,8 +172,9 @@ struct ReportArgs {
     machine_note: Option<String>,
     /// How --criterion reads the last id segment (--hyperfine the scanned parameter): as a
     /// worker count, or as a parameter of the work such as an input size (time and time per
-    /// unit, log-log; no speedup or fits). Default: workers when every value is a whole
-    /// number from 1 to 4096 (after a model name), else param; the report says which and why.
+    /// unit, log-log; no speedup or fits). Default: workers when every value that is a
+    /// number is a whole number from 1 to 4096 (after a model name), else param; a word is
+    /// left out either way and decides nothing. The report says which axis and why.
     #[arg(long, value_enum, value_name = "workers|param", requires = "imported")]
     axis: Option<report::axis::Axis>,
     /// strong: speedup T(1)/T(N) for a fixed total amount of work. weak: each worker does its
@@ -200,12 +201,13 @@ Examples:
   concbench compare fleet/ --baseline laptop --out fleet/compare
   concbench compare target/criterion --baselines base,new
 
-A folder without results.json is a folder of machine folders (reports/, or the folder a CI \
-job gathers its legs' folders into): it stands for every folder in it that holds \
-results.json, in name order, except its compare/ folder. A folder of criterion output \
-(target/criterion) is an input as it is, or one input per name of --baselines \
+A folder of criterion output (target/criterion: criterion benchmarks in its folders, \
+whatever else it holds) is an input as it is, or one input per name of --baselines \
 (concbench compare target/criterion --baselines base,new); its ids that name no worker \
-count are joined on the whole id. With more than three machines the \
+count are joined on the whole id. Another folder without results.json is a folder of \
+machine folders (reports/, or the folder a CI job gathers its legs' folders into): it \
+stands for every folder in it that holds results.json, in name order, except its \
+compare/ folder. With more than three machines the \
 output leads with a fleet table (per machine: CPU, usable CPUs, memory, busy flag, and per \
 workload the best model and its speedup) and, with --out, a fleet chart per workload \
 (<workload>/fleet.svg|png: the speedup of each model at each machine's usable CPU count, a \

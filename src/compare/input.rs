@@ -12,6 +12,12 @@
 //! `taskset`) are thus told apart by their files. Repeated labels get `#2`, `#3`. To let an
 //! input answer to another name (for `--baseline`), add it in [`Input::names`].
 //!
+//! A folder that holds criterion benchmarks (a folder with a `benchmark.json` somewhere
+//! under one of its folders that hold no `results.json`) is a criterion folder, even when
+//! some of its folders hold `results.json` (a report written into it by `report
+//! --criterion ... --out`): criterion's data decides the kind, never one report folder.
+//! Errors about such a folder say that it was read as a criterion folder.
+//!
 //! A results file or machine folder resolves as for every other command
 //! ([`crate::results::locate`]). One file given twice (twice by name, or once as a folder
 //! and once as its `results.json`) is refused: it would compare a run with itself.
@@ -101,45 +107,59 @@ pub struct Expanded {
 }
 
 /// Turns every argument into inputs: a file stays itself, a machine folder gives its
-/// `results.json`, a folder without one gives the `results.json` of each folder in it
-/// that has one, in name order, except `compare/` and hidden folders, and a folder of
-/// criterion output gives each of `baselines` (criterion's latest, `new`, when empty). A
-/// folder with none of these is an error, as is a baseline a criterion folder does not
-/// have, `baselines` without a criterion folder, and folders of machine folders that give
-/// fewer than two inputs in all (a lone results file or machine folder is left to the join
-/// to refuse).
+/// `results.json`, a folder of criterion output gives each of `baselines` (criterion's
+/// latest, `new`, when empty), and another folder gives the `results.json` of each folder
+/// in it that has one, in name order, except `compare/` and hidden folders. A folder with
+/// none of these is an error, as is a baseline a criterion folder does not have,
+/// `baselines` without a criterion folder, a criterion folder that gives the only input,
+/// and folders of machine folders that give fewer than two inputs in all (a lone results
+/// file or machine folder is left to the join to refuse).
 pub fn expand(args: &[PathBuf], baselines: &[String]) -> Result<Expanded, CompareError> {
     let mut out = Expanded::default();
     let mut folders: Vec<&Path> = Vec::new();
-    let mut criterion_folders = 0;
+    let mut criterion_folders: Vec<(&Path, String)> = Vec::new();
     for arg in args {
         if !arg.is_dir() || is_machine_folder(arg) {
             out.files.push(InputFile::Results(locate::resolve(arg)?));
             continue;
         }
         let mut skipped = Vec::new();
-        let machines = machine_folders(arg, &mut skipped)?;
-        if machines.is_empty() {
-            if criterion::is_criterion_folder(arg) {
-                criterion_folders += 1;
-                out.files.extend(criterion_inputs(arg, baselines)?);
-                continue;
-            }
+        let listing = list_folder(arg, &mut skipped)?;
+        if listing.criterion {
+            let note = mixed_note(arg, &listing.machines);
+            out.files
+                .extend(criterion_inputs(arg, baselines).map_err(|e| with_note(e, &note))?);
+            criterion_folders.push((arg.as_path(), note));
+            continue;
+        }
+        if listing.machines.is_empty() {
             return Err(CompareError::NoResultsInFolder {
                 path: arg.to_path_buf(),
             });
         }
         out.skipped.extend(skipped);
         out.files.extend(
-            machines
+            listing
+                .machines
                 .iter()
                 .map(|m| InputFile::Results(m.join(RESULTS_FILE))),
         );
         folders.push(arg);
     }
-    if !baselines.is_empty() && criterion_folders == 0 {
+    if !baselines.is_empty() && criterion_folders.is_empty() {
         return Err(CompareError::BaselinesWithoutCriterion {
             baselines: baselines.join(","),
+        });
+    }
+    if let ([(dir, note)], [_]) = (&criterion_folders[..], &out.files[..]) {
+        return Err(CompareError::OneCriterionInput {
+            dir: dir.to_path_buf(),
+            gives: match baselines {
+                [name] => format!("only the baseline `{name}` that --baselines names"),
+                _ => "only its latest measurement (`new`)".to_string(),
+            },
+            fix: two_baselines(&criterion::baselines(dir)),
+            note: note.clone(),
         });
     }
     if !folders.is_empty() && out.files.len() < 2 {
@@ -158,6 +178,74 @@ pub fn expand(args: &[PathBuf], baselines: &[String]) -> Result<Expanded, Compar
         });
     }
     Ok(out)
+}
+
+/// The `--baselines` that compares two baselines of a criterion folder that has `has`
+/// (sorted): another one (`base` first) against the latest, `new`, else its first two,
+/// else how to save a second one.
+fn two_baselines(has: &[String]) -> String {
+    let other = has
+        .iter()
+        .find(|h| *h == "base")
+        .or_else(|| has.iter().find(|h| *h != criterion::LATEST));
+    let pair = match (other, has.iter().any(|h| h == criterion::LATEST)) {
+        (Some(other), true) => Some((other.as_str(), criterion::LATEST)),
+        _ => match has {
+            [first, second, ..] => Some((first.as_str(), second.as_str())),
+            _ => None,
+        },
+    };
+    match pair {
+        Some((a, b)) => format!(
+            "pass two of its baselines ({}), e.g. `--baselines {a},{b}`",
+            has.join(", ")
+        ),
+        None => format!(
+            "it has one baseline ({}): save another with `cargo bench -- --save-baseline NAME`, then pass `--baselines NAME,{}`",
+            has.join(", "),
+            has.first().map_or(criterion::LATEST, String::as_str)
+        ),
+    }
+}
+
+/// What a folder argument holds: its machine folders (holding `results.json`) in name
+/// order, and whether any of its other folders holds criterion output.
+struct Listing {
+    machines: Vec<PathBuf>,
+    criterion: bool,
+}
+
+/// The sentence errors about the criterion folder `dir` end with when it also holds the
+/// machine folders `machines` (none: empty).
+fn mixed_note(dir: &Path, machines: &[PathBuf]) -> String {
+    if machines.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = machines
+        .iter()
+        .filter_map(|m| m.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    format!(
+        " ({} holds criterion benchmarks, so it is read as a criterion folder, not as a folder of machine folders; to compare its folders holding results.json ({}), pass them by name)",
+        dir.display(),
+        names.join(", ")
+    )
+}
+
+/// `err` with `note` appended, for the errors that name a criterion folder.
+fn with_note(err: CompareError, note: &str) -> CompareError {
+    match err {
+        CompareError::UnknownCriterionBaseline { dir, name, has, .. } => {
+            CompareError::UnknownCriterionBaseline {
+                dir,
+                name,
+                has,
+                note: note.to_string(),
+            }
+        }
+        other => other,
+    }
 }
 
 /// The inputs of the criterion folder `dir`: one per baseline of `baselines` (its latest
@@ -179,6 +267,7 @@ fn criterion_inputs(dir: &Path, baselines: &[String]) -> Result<Vec<InputFile>, 
                     dir: dir.to_path_buf(),
                     name: name.clone(),
                     has: has.join(", "),
+                    note: String::new(),
                 });
             }
             Ok(InputFile::Criterion {
@@ -189,9 +278,10 @@ fn criterion_inputs(dir: &Path, baselines: &[String]) -> Result<Vec<InputFile>, 
         .collect()
 }
 
-/// The folders of `dir` that hold `results.json`, sorted by name; the others (but hidden
-/// ones and `compare/`) go to `skipped`.
-fn machine_folders(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf>, CompareError> {
+/// What `dir` holds: the folders holding `results.json`, sorted by name, and whether one
+/// of its other folders holds criterion output (a `benchmark.json` in it or below it).
+/// Folders that are neither (but hidden ones and `compare/`) go to `skipped`.
+fn list_folder(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Listing, CompareError> {
     let list_error = |e: std::io::Error| CompareError::ListFolder {
         path: dir.to_path_buf(),
         message: e.to_string(),
@@ -203,7 +293,7 @@ fn machine_folders(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if path.is_dir() && !name.starts_with('.') && name != COMPARE_FOLDER {
+        if path.is_dir() && !name.starts_with('.') {
             folders.push(path);
         }
     }
@@ -211,8 +301,17 @@ fn machine_folders(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf
     let (machines, others): (Vec<PathBuf>, Vec<PathBuf>) = folders
         .into_iter()
         .partition(|f| f.join(RESULTS_FILE).is_file());
-    skipped.extend(others);
-    Ok(machines)
+    // A criterion group may be called `compare`: it is asked too.
+    let criterion = others
+        .iter()
+        .any(|f| f.join("benchmark.json").is_file() || criterion::is_criterion_folder(f));
+    let is_compare = |f: &PathBuf| f.file_name().is_some_and(|n| n == COMPARE_FOLDER);
+    let machines = machines.into_iter().filter(|f| !is_compare(f)).collect();
+    skipped.extend(others.into_iter().filter(|f| !is_compare(f)));
+    Ok(Listing {
+        machines,
+        criterion,
+    })
 }
 
 /// Reads and labels the arguments, in order, after [`expand`]ing them (criterion folders

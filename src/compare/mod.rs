@@ -87,7 +87,7 @@ pub enum CompareError {
     },
     /// `--baselines` names a baseline a criterion folder has no benchmark under.
     #[error(
-        "the criterion folder {} has no baseline '{name}'; its baselines are {has}; pass --baselines with two of them, e.g. --baselines base,new (criterion saves one with cargo bench -- --save-baseline NAME)",
+        "the criterion folder {} has no baseline '{name}'; its baselines are {has}; pass --baselines with two of them, e.g. --baselines base,new (criterion saves one with cargo bench -- --save-baseline NAME){note}",
         dir.display()
     )]
     UnknownCriterionBaseline {
@@ -97,6 +97,23 @@ pub enum CompareError {
         name: String,
         /// The baselines it has, comma-separated.
         has: String,
+        /// Empty, or what else the folder holds and how it was read, with a leading space.
+        note: String,
+    },
+    /// A criterion folder gives the only input: one baseline, nothing to compare it with.
+    #[error(
+        "compare needs two inputs, but the criterion folder {} gives {gives}; {fix}, or add a results file or machine folder to compare it with{note}",
+        dir.display()
+    )]
+    OneCriterionInput {
+        /// The criterion folder.
+        dir: PathBuf,
+        /// Which one input it gives.
+        gives: String,
+        /// The `--baselines` to pass, or how to save a second baseline.
+        fix: String,
+        /// Empty, or what else the folder holds and how it was read, with a leading space.
+        note: String,
     },
     /// `--baselines` without any criterion folder among the inputs.
     #[error(

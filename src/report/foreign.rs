@@ -91,9 +91,11 @@ pub fn read(
 }
 
 /// Reads the hyperfine export `file` (a scan, `hyperfine -P NAME FROM TO`) on `axis`
-/// (automatic when `None`: workers when every value is a whole number from 1 to 4096) in
-/// the `scaling` view. Errors: the file's ([`hyperfine::read_scan`]), values that are not
-/// worker counts on a workers axis, and weak scaling on a parameter axis.
+/// (automatic when `None`: workers when every value that is a number is a whole number
+/// from 1 to 4096; values that are no number are left out and decide nothing) in the
+/// `scaling` view. Errors: the file's ([`hyperfine::read_scan`]), no value that is a
+/// number, numbers that are not worker counts on a workers axis, and weak scaling on a
+/// parameter axis.
 pub fn read_hyperfine(
     file: &Path,
     axis: Option<Axis>,
@@ -101,6 +103,9 @@ pub fn read_hyperfine(
     machine_note: Option<&str>,
 ) -> anyhow::Result<ReportInput> {
     let scan = hyperfine::read_scan(file)?;
+    if scan.words().len() == scan.points.len() {
+        return Err(hyperfine::no_numbers(&scan).into());
+    }
     let name = scan.parameter.replace('`', "'");
     let choice = match (axis, scan.not_workers()) {
         (Some(axis), _) => AxisChoice {
@@ -123,25 +128,26 @@ pub fn read_hyperfine(
             },
         },
     };
+    let words = !scan.words().is_empty();
     match choice.axis {
         Axis::Param => {
             if scaling == Scaling::Weak {
                 bail!(
                     "--scaling weak needs worker counts, but {}: {}",
                     file.display(),
-                    weak_on_param(&choice)
+                    weak_on_scan(&choice, &name)
                 );
             }
             Ok(ReportInput::Param(param::from_scan(
                 &scan,
-                scan_line(&choice, &name),
+                scan_line(&choice, &name, words),
                 machine_note,
             )?))
         }
         Axis::Workers => {
             let mut results = hyperfine::results(&scan, machine_note)?;
             if let Some(source) = results.source.as_mut() {
-                source.notes.push(scan_line(&choice, &name));
+                source.notes.push(scan_line(&choice, &name, words));
             }
             let view = View::for_results(&mut results, scaling, true);
             Ok(ReportInput::Workers {
@@ -153,23 +159,43 @@ pub fn read_hyperfine(
 }
 
 /// The axis line of a hyperfine scan of `parameter`: the axis, why, and the flag for the
-/// other.
-fn scan_line(choice: &AxisChoice, parameter: &str) -> String {
+/// other; `words` when some values are no number (left out, deciding nothing).
+fn scan_line(choice: &AxisChoice, parameter: &str, words: bool) -> String {
     let other = match choice.axis {
         Axis::Workers => "--axis param",
         Axis::Param => "--axis workers",
     };
+    let left_out = if words {
+        " (values that are no number are left out and decide nothing)"
+    } else {
+        ""
+    };
     match &choice.reason {
         Reason::AllWorkerCounts => format!(
-            "Axis: workers, chosen automatically: every value of the scanned parameter `{parameter}` is a whole number from 1 to {}; if it is an input size or another parameter, pass `{other}`.",
+            "Axis: workers, chosen automatically: every {}value of the scanned parameter `{parameter}` is a whole number from 1 to {}{left_out}; if it is an input size or another parameter, pass `{other}`.",
+            if words { "numeric " } else { "" },
             super::axis::MAX_AUTO_WORKERS
         ),
         Reason::NotWorkers { id, why } => format!(
-            "Axis: parameter, chosen automatically: the scanned parameter `{parameter}` of `{id}` is {why}, so it is read as a parameter of the work, with no speedup, efficiency or scalability fit; pass `{other}` to read it the other way."
+            "Axis: parameter, chosen automatically: the scanned parameter `{parameter}` of `{id}` is {why}, so it is read as a parameter of the work, with no speedup, efficiency or scalability fit{left_out}; pass `{other}` to read it the other way."
         ),
         Reason::Asked | Reason::NoValues => format!(
             "Axis: {} (the scanned parameter `{parameter}`, as asked; pass `{other}` to read it the other way).",
             choice.axis.name()
+        ),
+    }
+}
+
+/// Why a hyperfine scan on a parameter axis has no workers, and the fix, for the error of
+/// weak scaling on it. A value that is no worker count cannot be read as one, so
+/// `--axis workers` is suggested only when the parameter axis was asked for.
+fn weak_on_scan(choice: &AxisChoice, parameter: &str) -> String {
+    match &choice.reason {
+        Reason::NotWorkers { id, why } => format!(
+            "the scanned parameter `{parameter}` of `{id}` is {why}, so the scan has no worker counts to scale; leave out `--scaling weak` to chart it against `{parameter}`, or scan whole worker counts (`hyperfine -P {parameter} 1 16 ...`)"
+        ),
+        _ => format!(
+            "`--axis param` reads the scanned parameter `{parameter}` as a parameter of the work; pass `--axis workers` if it is a worker count, or leave out `--scaling weak`"
         ),
     }
 }

@@ -13,6 +13,12 @@
 //! value is the worker count. Times become nanoseconds per run: the mean with a Student t
 //! interval, the median with a distribution-free interval from the order statistics, and
 //! every run as a sample. To read another field, add it to [`Run`] and [`read_run`].
+//!
+//! Every interval comes from `times`, so an entry without at least
+//! [`MIN_RUNS`] of them is refused: its interval is not known, and a point alone would
+//! look exact. So is a command listed twice at one value, which would give two cases one
+//! name. A value that is no number (`large`) fits no axis: such an entry is left out of
+//! every report and listed in its warnings ([`Scan::words`]), and decides nothing.
 
 use std::path::Path;
 
@@ -49,6 +55,9 @@ pub enum HyperfineError {
         problem: String,
     },
 }
+
+/// The fewest runs an entry needs: with fewer, its times give no interval.
+pub const MIN_RUNS: usize = 2;
 
 /// One entry of `results`, times in seconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,13 +97,45 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// The entry and value that cannot be a worker count (a whole number from 1 to
-    /// [`MAX_WORKERS_IN_ID`]), if any.
+    /// The first entry and value that is a number but cannot be a worker count (a whole
+    /// number from 1 to [`MAX_WORKERS_IN_ID`]), if any. Values that are no number are not
+    /// asked: they fit no axis ([`Scan::words`]).
     pub fn not_workers(&self) -> Option<(usize, &str)> {
         self.points
             .iter()
-            .position(|p| workers(&p.value).is_none())
+            .position(|p| is_number(&p.value) && workers(&p.value).is_none())
             .map(|i| (i, self.points[i].value.as_str()))
+    }
+
+    /// The entries whose value is no number (`large`), in file order: left out on either
+    /// axis.
+    pub fn words(&self) -> Vec<&ScanPoint> {
+        self.points
+            .iter()
+            .filter(|p| !is_number(&p.value))
+            .collect()
+    }
+
+    /// One warning line naming the entries [`Scan::words`] leaves out, or `None`.
+    pub fn words_warning(&self) -> Option<String> {
+        let words = self.words();
+        let n = words.len();
+        (n > 0).then(|| {
+            let named: Vec<String> = words
+                .iter()
+                .map(|p| format!("\"{}\" ({} = {})", p.command, self.parameter, p.value))
+                .collect();
+            format!(
+                "{n} of the file's {} entries {} no number as {} value of {}, so {} no axis and {} left out: {}",
+                self.points.len(),
+                if n == 1 { "has" } else { "have" },
+                if n == 1 { "its" } else { "their" },
+                self.parameter,
+                if n == 1 { "it fits" } else { "they fit" },
+                if n == 1 { "is" } else { "are" },
+                named.join(", ")
+            )
+        })
     }
 
     /// The source block of results or reports built from the scan.
@@ -110,6 +151,20 @@ impl Scan {
     }
 }
 
+/// True when `value` reads as a finite number (`4`, `0.5`, `1e6`); a word is none.
+pub fn is_number(value: &str) -> bool {
+    value.trim().parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// True when two values are one point of a series: equal numbers (`4`, `04`, `4.0`), or
+/// the same word.
+fn same_value(a: &str, b: &str) -> bool {
+    match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
 /// A value as a worker count: a whole number from 1 to [`MAX_WORKERS_IN_ID`].
 fn workers(value: &str) -> Option<usize> {
     value
@@ -121,7 +176,8 @@ fn workers(value: &str) -> Option<usize> {
 }
 
 /// Reads the hyperfine export `path`. Errors: the file does not read or is not hyperfine's
-/// JSON, or an entry has no single scanned parameter (naming the entry and the fix).
+/// JSON, an entry has no single scanned parameter or fewer than [`MIN_RUNS`] times, or a
+/// command comes twice at one value (naming the entry and the fix).
 pub fn read_scan(path: &Path) -> Result<Scan, HyperfineError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| HyperfineError::Read {
@@ -171,10 +227,37 @@ pub fn read_scan(path: &Path) -> Result<Scan, HyperfineError> {
             }
             _ => parameter = Some(name.clone()),
         }
+        if run.times.len() < MIN_RUNS {
+            return Err(field(
+                format!("results[{i}].times"),
+                &format!(
+                    "{} for `{}`, so the interval of its time is not known and a single figure would look exact; export the scan with a hyperfine that writes every run's time, with {MIN_RUNS} runs or more (`--runs N`; hyperfine's default is at least 10)",
+                    match run.times.len() {
+                        0 => "is missing or empty".to_string(),
+                        n => format!("holds {n} run"),
+                    },
+                    run.command
+                ),
+            ));
+        }
+        let value = raw.trim().to_string();
+        let model = template(&run.command, &name, &raw);
+        if let Some(j) = points
+            .iter()
+            .position(|p: &ScanPoint| p.model == model && same_value(&p.value, &value))
+        {
+            return Err(field(
+                format!("results[{i}]"),
+                &format!(
+                    "repeats `{}` at {name} = {value} (results[{j}]), which would give two cases one name; export each command once per value (one hyperfine scan per file)",
+                    run.command
+                ),
+            ));
+        }
         points.push(ScanPoint {
-            model: template(&run.command, &name, &raw),
+            model,
             command: run.command.clone(),
-            value: raw.trim().to_string(),
+            value,
             time: estimate(&run),
         });
     }
@@ -188,9 +271,13 @@ pub fn read_scan(path: &Path) -> Result<Scan, HyperfineError> {
 
 /// The scan as results on a workers axis: workload the file's stem, a model per command,
 /// the scanned value the worker count; `machine_note` is what the user said about the
-/// machine that ran it. Errors: a value that is not a whole number of workers from 1 to
-/// 4096 (naming the entry and the fix).
+/// machine that ran it. Entries whose value is no number are left out and named in a
+/// warning ([`Scan::words_warning`]). Errors: a number that is not a whole number of
+/// workers from 1 to 4096 (naming the entry and the fix), or no value that is a number.
 pub fn results(scan: &Scan, machine_note: Option<&str>) -> Result<Results, HyperfineError> {
+    if scan.words().len() == scan.points.len() {
+        return Err(no_numbers(scan));
+    }
     if let Some((i, value)) = scan.not_workers() {
         return Err(HyperfineError::Field {
             path: scan.path.clone(),
@@ -203,6 +290,7 @@ pub fn results(scan: &Scan, machine_note: Option<&str>) -> Result<Results, Hyper
     let pairs = scan
         .points
         .iter()
+        .filter(|p| is_number(&p.value))
         .map(|p| {
             let workers = workers(&p.value).unwrap_or(1);
             let benchmark = SourceBenchmark {
@@ -233,7 +321,21 @@ pub fn results(scan: &Scan, machine_note: Option<&str>) -> Result<Results, Hyper
         "built from the hyperfine export {}: wall times of whole commands only (no memory, CPU or checksum verification); the machine, the date and the settings of the measurement are not known",
         scan.path
     );
-    Ok(assemble(pairs, scan.source(machine_note), warning))
+    let mut results = assemble(pairs, scan.source(machine_note), warning);
+    results.run.warnings.extend(scan.words_warning());
+    Ok(results)
+}
+
+/// The error of a scan none of whose values is a number: nothing to chart on any axis.
+pub fn no_numbers(scan: &Scan) -> HyperfineError {
+    HyperfineError::Field {
+        path: scan.path.clone(),
+        field: format!("results[0].parameters.{}", scan.parameter),
+        problem: format!(
+            "is `{}`, and no entry's value is a number, so there is nothing to chart on any axis; scan numbers, e.g. `hyperfine -P {} 1 16 ...`",
+            scan.points[0].value, scan.parameter
+        ),
+    }
 }
 
 /// Reads entry `i`; the error is (field, problem).
@@ -388,6 +490,14 @@ mod tests {
             "./sum -t {threads} -s 4.5"
         );
         assert_eq!(template("./sum", "threads", "4"), "./sum");
+    }
+
+    #[test]
+    fn values_are_numbers_or_words_and_equal_numbers_are_one_point() {
+        assert!(is_number("4") && is_number(" 0.5 ") && is_number("1e6"));
+        assert!(!is_number("x") && !is_number("large") && !is_number("inf") && !is_number(""));
+        assert!(same_value("4", "04") && same_value("4", "4.0") && same_value("x", " x"));
+        assert!(!same_value("4", "5") && !same_value("x", "y") && !same_value("4", "x"));
     }
 
     #[test]

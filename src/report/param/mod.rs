@@ -93,7 +93,8 @@ pub struct ParamReport {
     pub axis_line: String,
     /// Groups by name.
     pub groups: Vec<ParamGroup>,
-    /// Ids with a last segment that is not a number above 0, left out.
+    /// Ids with a last segment that is not a number above 0, left out (for a hyperfine
+    /// scan: the entries, as `command (name = value)`).
     pub left_out: Vec<String>,
     /// The warning about ids found in more than one criterion folder, naming the folder
     /// read and the others ([`crate::results::duplicates::warning`]).
@@ -121,9 +122,20 @@ impl ParamReport {
             .collect()
     }
 
-    /// One line naming the ids left out (plain text), or `None` when none were.
+    /// One line naming the ids (or hyperfine entries) left out (plain text), or `None` when
+    /// none were.
     pub fn left_out_warning(&self) -> Option<String> {
         let n = self.left_out.len();
+        if let Some(parameter) = &self.parameter {
+            return (n > 0).then(|| {
+                format!(
+                    "{n} entr{} left out: {} value of {parameter} is not a number above 0, so it has no place on a log axis: {}",
+                    if n == 1 { "y" } else { "ies" },
+                    if n == 1 { "its" } else { "their" },
+                    self.left_out.join(", ")
+                )
+            });
+        }
         (n > 0).then(|| {
             format!(
                 "{n} id{} left out: the last segment is missing or not a number above 0, so it has no place on a log axis: {}",
@@ -228,7 +240,10 @@ pub fn from_scan(
             .ok()
             .filter(|v| v.is_finite() && *v > 0.0);
         let Some(value) = value else {
-            left_out.push(p.command.clone());
+            left_out.push(format!(
+                "\"{}\" ({} = {})",
+                p.command, scan.parameter, p.value
+            ));
             continue;
         };
         let point = ParamPoint {
