@@ -1,15 +1,17 @@
 //! The heatmap renderer: a grid of cells coloured on a diverging scale around a neutral value
 //! (speedup 1.0), the number printed in each cell, a colour bar in a column to the right.
-//! Not a chart itself: charts build a [`HeatmapPlot`] and the report draws it here.
+//! Not a chart itself: charts build a [`HeatmapPlot`] and the report draws it here. A
+//! column's name too wide for its cell, even in a smaller size, is shortened in the middle
+//! with `…` ([`super::legend::ellipsize`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::canvas;
 use super::series_style::ChartStyles;
 use super::style::{self, blend, luminance, size};
 use super::{Header, Theme};
+use super::{canvas, legend};
 
 /// Cells by row and column.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,16 +126,17 @@ pub fn draw<DB: DrawingBackend>(
     for (j, name) in plot.columns.iter().enumerate() {
         let x0 = left + cell_w * j as i32;
         let mut font_size = size::LEGEND;
-        while font_size > 28.0
-            && body
-                .estimate_text_size(name, &style::font(font_size, palette.text))?
-                .0 as i32
-                > cell_w - 12
-        {
+        let width = |text: &str, font_size: f64| {
+            body.estimate_text_size(text, &style::font(font_size, palette.text))
+                .map_or(i32::MAX, |(w, _)| w as i32)
+        };
+        while font_size > 28.0 && width(name, font_size) > cell_w - 12 {
             font_size -= 2.0;
         }
+        // A name too long even in the smallest size keeps its start and end.
+        let shown = legend::ellipsize(name, |t| width(t, font_size) <= cell_w - 12);
         body.draw_text(
-            name,
+            &shown,
             &style::font(font_size, palette.text).pos(Pos::new(HPos::Center, VPos::Bottom)),
             (x0 + cell_w / 2, top - 26),
         )?;
