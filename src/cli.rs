@@ -283,7 +283,9 @@ are replaced; anything else there is left alone, and a path taken by another fil
 refused.
 
 Exit status: 0 done; 1 drawing or writing failed; 2 bad input (unreadable or unknown-schema \
-file, more than two runs, two runs without a common case, DIR a report folder or a file).")]
+file, a run without workload cases, more than two runs, two runs of different profiles \
+without --allow-profile-mismatch, two runs without a common case, DIR a report folder or a \
+file).")]
 struct SlidesArgs {
     /// A results file or a machine folder holding results.json; a second one to compare
     /// with it (the first is the base).
@@ -295,6 +297,10 @@ struct SlidesArgs {
     /// Page colours.
     #[arg(long, value_enum, default_value = "light")]
     theme: Theme,
+    /// Set two runs of different profiles side by side (different sizes, so times are not
+    /// like for like).
+    #[arg(long)]
+    allow_profile_mismatch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -849,6 +855,7 @@ fn slides(args: SlidesArgs) -> anyhow::Result<()> {
         inputs: args.inputs,
         out_dir: args.out,
         theme: args.theme,
+        allow_profile_mismatch: args.allow_profile_mismatch,
     })?;
     print_stdout(&format!(
         "slides: {} ({} pages, {:.1} MiB) and {} ({} files in all, {:.1} s)\n",

@@ -1,15 +1,18 @@
 //! `concbench slides`: the deck's pages and page size read back from the PDF, its fonts
-//! embedded with no system font to be had, slides.md beside it, two runs side by side, and
-//! bad input refused with one `error:` line and exit status 2, nothing written.
+//! embedded with no system font to be had, slides.md beside it, two runs side by side (of
+//! one profile unless allowed), long model names laid out inside the page, and bad input
+//! refused with one `error:` line and exit status 2, nothing written.
 
 mod common;
 
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use assert_cmd::Command;
 use common::{concbench, files_under, fixture, scratch};
 use lopdf::{Document, Object};
+use svg2pdf::usvg;
 
 /// 1920x1080 px at 96 dpi, in points.
 const PAGE: [f32; 4] = [0.0, 0.0, 1440.0, 810.0];
@@ -299,4 +302,177 @@ fn bad_input_is_one_error_line_with_the_fix_and_exit_status_2() {
         fs::read_to_string(out.join("title.svg")).unwrap(),
         "not ours"
     );
+}
+
+#[test]
+fn two_runs_of_different_profiles_are_refused_unless_allowed_as_by_compare() {
+    let out = scratch("slides", "profiles");
+    let (smoke, default) = (
+        fixture("compare/laptop.json"),
+        fixture("compare/server-default-profile.json"),
+    );
+    let args = [
+        "slides",
+        smoke.to_str().unwrap(),
+        default.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    refused(
+        &args,
+        &[
+            "profiles differ",
+            "laptop.json",
+            "'smoke'",
+            "server-default-profile.json",
+            "'default'",
+            "pass --allow-profile-mismatch",
+        ],
+        &out,
+    );
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-profile-mismatch");
+    let run = concbench(&allowed);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let title = fs::read_to_string(out.join("title.svg")).unwrap();
+    assert!(
+        title.contains("profile smoke") && title.contains("profile default"),
+        "the title page shows both profiles"
+    );
+}
+
+#[test]
+fn results_without_workload_cases_are_refused() {
+    let out = scratch("slides", "no-cases");
+    let deck = out.join("deck");
+    let sync_only = fixture("results/sync-only.json");
+    let valid = fixture("slides/two-workloads.json");
+    refused(
+        &[
+            "slides",
+            sync_only.to_str().unwrap(),
+            "--out",
+            deck.to_str().unwrap(),
+        ],
+        &["sync-only.json", "holds no workload cases to chart"],
+        &out,
+    );
+    // As the second run too.
+    refused(
+        &[
+            "slides",
+            valid.to_str().unwrap(),
+            sync_only.to_str().unwrap(),
+            "--out",
+            deck.to_str().unwrap(),
+        ],
+        &["sync-only.json", "holds no workload cases to chart"],
+        &out,
+    );
+    assert!(!deck.exists(), "no output folder made");
+}
+
+/// Every text element of `svg` as usvg lays it out with the deck's only font: its text and
+/// its box (left, top, right, bottom) in px.
+fn text_boxes(svg: &str) -> Vec<(String, [f32; 4])> {
+    let options = usvg::Options {
+        font_family: "DejaVu Sans".to_string(),
+        fontdb: Arc::new(concbench::slides::pdf::font_database()),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).unwrap();
+    let mut out = Vec::new();
+    let mut stack = vec![tree.root()];
+    while let Some(group) = stack.pop() {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => stack.push(g),
+                usvg::Node::Text(t) => {
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    let b = t.abs_bounding_box();
+                    out.push((text, [b.left(), b.top(), b.right(), b.bottom()]));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Two models named by 60-character commands, as a hyperfine import names them.
+const COMMANDS: [&str; 2] = [
+    "hyperfine --warmup 3 --threads 4 'target/release/app --fast'",
+    "hyperfine --warmup 3 --threads 2 'target/release/app --fast'",
+];
+
+#[test]
+fn long_model_names_stay_inside_every_page_and_leave_the_plot_most_of_it() {
+    let dir = scratch("slides", "long-names");
+    let mut results: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("slides/two-workloads.json")).unwrap())
+            .unwrap();
+    for case in results["cases"].as_array_mut().unwrap() {
+        let renamed = match case["model"].as_str().unwrap() {
+            "threads" => COMMANDS[0],
+            "rayon" => COMMANDS[1],
+            _ => continue,
+        };
+        case["model"] = renamed.into();
+    }
+    assert!(COMMANDS.iter().all(|c| c.chars().count() == 60));
+    let input = dir.join("results.json");
+    fs::write(&input, results.to_string()).unwrap();
+    let out = dir.join("deck");
+    deck_of(&[&input], &out);
+
+    let page_width = 1920.0;
+    for svg in files_under(&out)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "svg"))
+    {
+        let boxes = text_boxes(&fs::read_to_string(out.join(&svg)).unwrap());
+        assert!(!boxes.is_empty(), "{svg:?} has text");
+        for (text, [left, _, right, _]) in &boxes {
+            assert!(
+                *left >= 0.0 && *right <= page_width,
+                "{svg:?}: '{text}' spans {left}..{right} px, outside the 1920 px page"
+            );
+        }
+    }
+
+    let speedup = text_boxes(&fs::read_to_string(out.join("sum-squares/speedup.svg")).unwrap());
+    // The takeaway, under the title: shortened names, inside the margins.
+    let (takeaway, [left, _, right, _]) = speedup
+        .iter()
+        .find(|(t, [_, top, _, _])| *top < 170.0 && t.contains("2.0x at 2 workers"))
+        .expect("the takeaway is drawn");
+    assert!(
+        takeaway.starts_with("hyperfine") && takeaway.contains('…'),
+        "{takeaway}"
+    );
+    assert!(
+        *left >= 48.0 && *right <= page_width - 48.0,
+        "{left}..{right}"
+    );
+    // The legend's labels, below the header: in a column at most a third of the page wide.
+    let legend: Vec<_> = speedup
+        .iter()
+        .filter(|(t, [_, top, _, _])| *top > 170.0 && t.starts_with("hyperfine"))
+        .collect();
+    assert_eq!(legend.len(), 2, "{speedup:?}");
+    for (text, [left, ..]) in legend {
+        assert!(text.contains('…'), "{text}");
+        assert!(
+            *left >= page_width * 2.0 / 3.0,
+            "'{text}' starts at {left} px"
+        );
+    }
+
+    // The presenter note has the names as the run has them.
+    let marp = fs::read_to_string(out.join("slides.md")).unwrap();
+    let note = format!(
+        "{} 2.0x at 2 workers ({} within 5%); process at most 0.33x (slower than sequential); tokio-current stays at 1x",
+        COMMANDS[0], COMMANDS[1]
+    );
+    assert!(marp.contains(&note), "{marp}");
 }

@@ -7,6 +7,10 @@
 //! takes compact rows (smaller text and samples), then more columns side by side, so every
 //! row stays on the canvas whatever the number of series; a label wider than
 //! [`LABEL_MAX`] is shortened ([`labels`]).
+//!
+//! The column is at most [`MAX_WIDTH`] wide, so that long names (a hyperfine command as a
+//! model) leave the plot most of the canvas: a label wider than its room is shortened in
+//! the middle with an ellipsis ([`ellipsize`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -44,8 +48,14 @@ pub fn fit_labels(labels: &[String]) -> Vec<String> {
     labels::shorten(labels, LABEL_MAX, |t| labels::text_width(t, size::LEGEND))
 }
 
-/// Width the legend column needs for `labels` beside their samples, px: at least 300.
-/// Shorten long labels first ([`fit_labels`]) to keep it within reason.
+/// Widest legend column, px: a third of the canvas, so the plot keeps the rest.
+pub const MAX_WIDTH: i32 = 640;
+/// Widest label text, px: what [`MAX_WIDTH`] leaves beside the sample.
+pub const MAX_TEXT: i32 = MAX_WIDTH - SAMPLE - GAP - MARGIN;
+
+/// Width the legend column needs for `labels` beside their samples, px: at least 300, at
+/// most [`MAX_WIDTH`] (wider labels are shortened by [`text`]). Shorten long labels first
+/// ([`fit_labels`]) to keep them distinct.
 pub fn width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
@@ -55,7 +65,7 @@ pub fn width<DB: DrawingBackend>(
     for label in labels {
         widest = widest.max(area.estimate_text_size(label, &font)?.0 as i32);
     }
-    Ok((SAMPLE + GAP + widest + MARGIN).max(300))
+    Ok((SAMPLE + GAP + widest.min(MAX_TEXT) + MARGIN).clamp(300, MAX_WIDTH))
 }
 
 /// Where the rows of a legend go: in one column or several side by side, at full or
@@ -164,18 +174,44 @@ impl Layout {
     }
 }
 
-/// Draws a legend label left-aligned at `at`, vertically centred.
+/// Draws a legend label left-aligned at `at`, vertically centred; a label wider than
+/// [`MAX_TEXT`] is shortened in the middle ([`ellipsize`]).
 pub fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
     at: (i32, i32),
     colour: RGBColor,
 ) -> DrawResult<DB> {
-    area.draw_text(
-        label,
-        &style::font(size::LEGEND, colour).pos(Pos::new(HPos::Left, VPos::Center)),
-        at,
-    )
+    let font = style::font(size::LEGEND, colour);
+    let measure = |t: &str| {
+        area.estimate_text_size(t, &font)
+            .map_or(i32::MAX, |(w, _)| w as i32)
+    };
+    let label = ellipsize(label, |t| measure(t) <= MAX_TEXT);
+    area.draw_text(&label, &font.pos(Pos::new(HPos::Left, VPos::Center)), at)
+}
+
+/// `text` itself when `fits` says so, else its start and its end around `…`, keeping as
+/// many characters as fit (the end tells apart names that share a start, such as two
+/// commands that differ in their last option); `…` alone when nothing more fits.
+pub fn ellipsize(text: &str, fits: impl Fn(&str) -> bool) -> String {
+    if fits(text) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |keep: usize| {
+        let head = keep.div_ceil(2);
+        let tail = keep - head;
+        let mut out: String = chars[..head].iter().collect();
+        out.push('…');
+        out.extend(&chars[chars.len() - tail..]);
+        out
+    };
+    (1..chars.len())
+        .rev()
+        .map(cut)
+        .find(|t| fits(t))
+        .unwrap_or_else(|| cut(0))
 }
 
 /// A sample of a line in `line` style and `colour`, starting at `(x, y)`, [`SAMPLE`] long.
@@ -262,5 +298,15 @@ mod tests {
         assert_eq!(lines, vec!["one two", "three", "four"]);
         assert_eq!(wrap("averyverylongword x", 4, |t| t.len() as i32).len(), 2);
         assert!(wrap("  ", 4, |t| t.len() as i32).is_empty());
+    }
+
+    #[test]
+    fn ellipsize_keeps_the_start_and_the_end_of_what_does_not_fit() {
+        let fits = |n: usize| move |t: &str| t.chars().count() <= n;
+        assert_eq!(ellipsize("short", fits(5)), "short");
+        assert_eq!(ellipsize("run --threads 4", fits(9)), "run …ds 4");
+        assert_eq!(ellipsize("run --threads 2", fits(9)), "run …ds 2");
+        assert_eq!(ellipsize("Größe: λ", fits(4)), "Gr…λ");
+        assert_eq!(ellipsize("abc", fits(0)), "…");
     }
 }

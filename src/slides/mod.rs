@@ -7,6 +7,10 @@
 //! [`pages`] and [`takeaway`]. Nothing here needs a browser, a system font or a system
 //! library.
 //!
+//! The runs are checked before anything is drawn ([`read_inputs`]): each must hold a
+//! workload case, and two must pass concbench compare's own checks (one profile unless
+//! allowed, a common case).
+//!
 //! DIR follows the rule of every concbench output folder
 //! ([`crate::results::store::folder`]): everything is drawn into a staging folder first,
 //! then each file replaces only a file an earlier deck wrote there (its manifest is
@@ -61,10 +65,20 @@ pub enum SlidesError {
         /// The folder.
         path: PathBuf,
     },
+    /// A run without a workload case: nothing for the deck's charts.
+    #[error(
+        "{} holds no workload cases to chart (only overhead or sync records); make the deck from the results of a run of the models bench (`cargo bench`), or see these records with concbench report",
+        path.display()
+    )]
+    NoWorkloadCases {
+        /// The results file.
+        path: PathBuf,
+    },
     /// A results file that cannot be used.
     #[error(transparent)]
     Results(#[from] ResultsError),
-    /// Two runs that cannot be compared (the same file twice, no common case).
+    /// Two runs that cannot be compared (the same file twice, different profiles without
+    /// `allow_profile_mismatch`, no common case).
     #[error(transparent)]
     Compare(#[from] CompareError),
     /// A page could not be drawn (a bug: every figure draws).
@@ -96,7 +110,9 @@ impl SlidesError {
     /// drawing or writing (1).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            SlidesError::TooManyRuns(_) | SlidesError::OutIsReportFolder { .. } => true,
+            SlidesError::TooManyRuns(_)
+            | SlidesError::OutIsReportFolder { .. }
+            | SlidesError::NoWorkloadCases { .. } => true,
             SlidesError::Results(e) => e.is_bad_input(),
             SlidesError::Compare(e) => e.is_usage(),
             SlidesError::Output(e) => e.is_bad_input(),
@@ -114,6 +130,9 @@ pub struct SlidesOptions {
     pub out_dir: PathBuf,
     /// Light or dark pages.
     pub theme: Theme,
+    /// Draw two runs of different profiles side by side (refused otherwise, as by
+    /// concbench compare).
+    pub allow_profile_mismatch: bool,
 }
 
 /// What [`write`] produced.
@@ -130,8 +149,13 @@ pub struct Written {
 }
 
 /// Reads the runs: each argument is a results file or a machine folder holding
-/// `results.json`; two runs must share a case. Errors: bad input naming the file.
-pub fn read_inputs(args: &[PathBuf]) -> Result<Vec<Input>, SlidesError> {
+/// `results.json` with at least one workload case; two runs must share a case and, unless
+/// `allow_profile_mismatch`, have run the same profile (the check of concbench compare,
+/// [`crate::compare::compare`]). Errors: bad input naming the file.
+pub fn read_inputs(
+    args: &[PathBuf],
+    allow_profile_mismatch: bool,
+) -> Result<Vec<Input>, SlidesError> {
     if args.len() > 2 {
         return Err(SlidesError::TooManyRuns(args.len()));
     }
@@ -142,17 +166,23 @@ pub fn read_inputs(args: &[PathBuf]) -> Result<Vec<Input>, SlidesError> {
     let inputs = crate::compare::input::read(&files)?;
     for input in &inputs {
         input.results.require_measurements(&input.path)?;
+        if input.results.cases.is_empty() {
+            return Err(SlidesError::NoWorkloadCases {
+                path: input.path.clone(),
+            });
+        }
     }
     if inputs.len() == 2 {
-        // Only for its errors: runs without a common case have nothing to set side by side.
-        crate::compare::compare(&inputs, 0.05, true, true)?;
+        // Only for its errors: runs of different profiles do not compare, and runs without
+        // a common case have nothing to set side by side.
+        crate::compare::compare(&inputs, 0.05, allow_profile_mismatch, true)?;
     }
     Ok(inputs)
 }
 
 /// Reads the inputs and writes the deck into `options.out_dir`.
 pub fn run(options: &SlidesOptions) -> Result<Written, SlidesError> {
-    let inputs = read_inputs(&options.inputs)?;
+    let inputs = read_inputs(&options.inputs, options.allow_profile_mismatch)?;
     write(&inputs, &options.out_dir, options.theme)
 }
 

@@ -3,9 +3,9 @@
 //! 1. the title page: the machine (both machines for two runs), the profile, when it ran;
 //! 2. the summary heatmap of the (first) run;
 //! 3. per workload, the speedup chart, with the one-line takeaway of
-//!    [`super::takeaway::speedup_line`] under its title;
+//!    [`super::takeaway::speedup`] under its title;
 //! 4. after it, the memory chart where the process model's memory differs from the other
-//!    models' ([`super::takeaway::memory_line`] is its line);
+//!    models' ([`super::takeaway::memory`] is its line);
 //! 5. with two runs, per workload the comparison's speedup overlay and time ratio charts.
 //!
 //! The charts are the report's and the comparison's own figures ([`crate::report::chart`],
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::takeaway;
+use super::takeaway::{self, Takeaway};
 use crate::compare::Input;
 use crate::compare::chart::{self as compare_chart, CompareFigure};
 use crate::plot::text_page::TextPage;
@@ -33,8 +33,8 @@ pub struct Page {
     pub stem: PathBuf,
     /// Its title, e.g. `sum-squares: speedup vs workers`.
     pub title: String,
-    /// The takeaway line, if the page has one.
-    pub takeaway: Option<String>,
+    /// The takeaway, if the page has one: the line under the title, and the note.
+    pub takeaway: Option<Takeaway>,
     /// The SVG markup (1920x1080 px).
     pub svg: String,
 }
@@ -49,7 +49,7 @@ enum Content {
 struct Planned {
     stem: PathBuf,
     header: Header,
-    takeaway: Option<String>,
+    takeaway: Option<Takeaway>,
     content: Content,
 }
 
@@ -115,8 +115,8 @@ fn run_pages(results: &Results) -> Vec<Planned> {
                 heatmap.push(planned(job, None));
                 continue;
             }
-            (Some(w), "speedup") => takeaway::speedup_line(results, w),
-            (Some(w), "memory") => match takeaway::memory_line(results, w) {
+            (Some(w), "speedup") => takeaway::speedup(results, w),
+            (Some(w), "memory") => match takeaway::memory(results, w) {
                 Some(line) => Some(line),
                 None => continue,
             },
@@ -128,10 +128,10 @@ fn run_pages(results: &Results) -> Vec<Planned> {
     heatmap
 }
 
-fn planned(job: chart::PlannedChart, takeaway: Option<String>) -> Planned {
+fn planned(job: chart::PlannedChart, takeaway: Option<Takeaway>) -> Planned {
     let mut header = job.header;
-    if let Some(line) = &takeaway {
-        header.subtitle = line.clone();
+    if let Some(t) = &takeaway {
+        header.subtitle = t.line.clone();
     }
     Planned {
         stem: job.stem,

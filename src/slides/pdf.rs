@@ -11,7 +11,7 @@
 //! it is 16:9.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
 use rayon::prelude::*;
@@ -61,20 +61,45 @@ pub fn font_database() -> fontdb::Database {
     db
 }
 
+/// The usvg options of every page: the embedded fonts only, shared.
+fn options() -> usvg::Options<'static> {
+    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    usvg::Options {
+        font_family: FAMILY.to_string(),
+        fontdb: Arc::clone(FONTS.get_or_init(|| Arc::new(font_database()))),
+        ..usvg::Options::default()
+    }
+}
+
+/// Every text of the page `svg` as the deck lays it out: its left and right edge in px.
+/// Errors: usvg's message when the SVG does not parse.
+pub fn text_spans(svg: &str) -> Result<Vec<(f32, f32)>, String> {
+    let tree = usvg::Tree::from_str(svg, &options()).map_err(|e| e.to_string())?;
+    let mut spans = Vec::new();
+    let mut groups = vec![tree.root()];
+    while let Some(group) = groups.pop() {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => groups.push(g),
+                usvg::Node::Text(t) => {
+                    let b = t.abs_bounding_box();
+                    spans.push((b.left(), b.right()));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(spans)
+}
+
 /// One PDF of `pages` (file stem and SVG markup each), a page per SVG in order, titled
 /// `title`. Errors: [`PdfError`] naming the first page that failed.
 pub fn render(pages: &[(String, String)], title: &str) -> Result<Vec<u8>, PdfError> {
-    let fonts = Arc::new(font_database());
     let chunks: Vec<(pdf_writer::Chunk, Ref)> = pages
         .par_iter()
         .enumerate()
         .map(|(n, (name, svg))| {
-            let options = usvg::Options {
-                font_family: FAMILY.to_string(),
-                fontdb: Arc::clone(&fonts),
-                ..usvg::Options::default()
-            };
-            let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PdfError::Svg {
+            let tree = usvg::Tree::from_str(svg, &options()).map_err(|e| PdfError::Svg {
                 page: n + 1,
                 name: name.clone(),
                 message: e.to_string(),
@@ -158,6 +183,20 @@ mod tests {
         assert!(text.contains("/Count 3"));
         assert!(text.contains("DejaVu"), "the font is named");
         assert!(text.contains("/FontFile2"), "the font is embedded");
+    }
+
+    #[test]
+    fn text_spans_are_laid_out_with_the_embedded_font() {
+        let spans = text_spans(SVG).unwrap();
+        assert_eq!(spans.len(), 1);
+        let (left, right) = spans[0];
+        // Seven letters of 40 px DejaVu Sans: more than 3 em, less than 5.
+        assert!((left - 48.0).abs() < 1.0, "{left}");
+        assert!(
+            right - left > 120.0 && right - left < 200.0,
+            "{left}..{right}"
+        );
+        assert!(text_spans("<svg").is_err());
     }
 
     #[test]

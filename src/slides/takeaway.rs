@@ -3,10 +3,19 @@
 //! its memory chart shows ([`memory_line`], only when the process model's peak memory
 //! differs from the other models').
 //!
+//! A [`Takeaway`] holds both the line drawn under the title, made to fit the canvas
+//! ([`fits`]: long model names such as hyperfine commands are shortened with `…`), and the
+//! fact in full, names verbatim, for the presenter notes of `slides.md`.
+//!
 //! Speedups are each model's best point estimate over its worker counts (paired by round,
 //! [`Results::speedup`]); memory is the peak resident memory of the whole process tree. To
 //! state another fact, add a function here and call it where the deck plans its pages.
 
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+
+use crate::plot::legend::ellipsize;
+use crate::plot::{DrawResult, Drawing, Header, Theme, canvas};
 use crate::results::schema::{CaseRecord, Results};
 
 /// Other models whose best speedup is at least this share of the leader's are named beside
@@ -59,33 +68,98 @@ pub fn bests(results: &Results, workload: &str) -> Vec<Best> {
     out
 }
 
-/// The speedup chart's line: the model with the best speedup and where it got it, the
+/// A slide's takeaway: the line drawn under the chart's title, and the same fact with every
+/// name in full for the presenter notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Takeaway {
+    /// What the chart shows, shortened to fit under its title ([`fits`]).
+    pub line: String,
+    /// The whole fact, every name as the run has it.
+    pub note: String,
+}
+
+/// The speedup chart's takeaway: the model with the best speedup and where it got it, the
 /// models within 5% of it (or, when none is, the runner-up), the models slower than
-/// sequential and those that stay at 1x. A line longer than [`MAX_LINE`] characters
-/// counts the models within 5% instead of naming them, then leaves out the models at 1x,
-/// so that it fits under a chart's title. `None` when no model but sequential has a
-/// speedup.
-pub fn speedup_line(results: &Results, workload: &str) -> Option<String> {
+/// sequential and those that stay at 1x. The drawn line must [`fit`](fits): a line too long
+/// counts the models within 5% instead of naming them, then leaves out the models at 1x;
+/// if that is not enough, names longer than each of [`NAME_LIMITS`] in turn are shortened
+/// in the middle with `…`; then the line leaves out the slower models, and as a last
+/// resort it is shortened itself. The note is the whole line with the names in full.
+/// `None` when no model but sequential has a speedup.
+pub fn speedup(results: &Results, workload: &str) -> Option<Takeaway> {
     let mut bests = bests(results, workload);
     // Stable: equal speedups keep the run's order.
     bests.sort_by(|a, b| b.speedup.total_cmp(&a.speedup));
+    let note = join(&speedup_choices(&bests, &|m| m.to_string())?[0]);
+    // Shortened names before a line without the slower models, which comes last.
+    let mut last = note.clone();
+    for lead_only in [false, true] {
+        for limit in NAME_LIMITS {
+            let name = |m: &str| ellipsize(m, |t| t.chars().count() <= limit);
+            let choices = speedup_choices(&bests, &name)?;
+            let (head, tail) = choices.split_at(choices.len() - 1);
+            let tried = if lead_only { tail } else { head };
+            if let Some(line) = tried.iter().map(|c| join(c)).find(|l| fits(l)) {
+                return Some(Takeaway { line, note });
+            }
+            last = join(&tail[0]);
+        }
+    }
+    Some(Takeaway {
+        line: ellipsize(&last, fits),
+        note,
+    })
+}
+
+/// The speedup chart's line under its title: [`speedup`]'s `line`.
+pub fn speedup_line(results: &Results, workload: &str) -> Option<String> {
+    speedup(results, workload).map(|t| t.line)
+}
+
+/// The memory chart's takeaway: [`memory_line`] as the note, shortened with `…` only in
+/// the unlikely case that it does not [`fit`](fits).
+pub fn memory(results: &Results, workload: &str) -> Option<Takeaway> {
+    let note = memory_line(results, workload)?;
+    Some(Takeaway {
+        line: ellipsize(&note, fits),
+        note,
+    })
+}
+
+/// Longest model names, in characters, tried in turn when a takeaway does not fit with the
+/// names in full; the first is no limit.
+pub const NAME_LIMITS: [usize; 6] = [usize::MAX, 40, 30, 24, 18, 12];
+
+/// The parts of the speedup line, most said first: each choice is one line's parts, to be
+/// joined by `; `; model names go through `name`. `None` without any model's speedup.
+fn speedup_choices(
+    bests: &[Best],
+    name: &dyn Fn(&str) -> String,
+) -> Option<Vec<Vec<Option<String>>>> {
     let (leader, rest) = bests.split_first()?;
-    let at = |b: &Best| format!("{} {} at {}", b.model, times(b.speedup), workers(b.workers));
+    let at = |b: &Best| {
+        format!(
+            "{} {} at {}",
+            name(&b.model),
+            times(b.speedup),
+            workers(b.workers)
+        )
+    };
     let slower: Vec<String> = rest
         .iter()
         .filter(|b| b.speedup < SLOWER)
-        .map(|b| format!("{} at most {}", b.model, times(b.speedup)))
+        .map(|b| format!("{} at most {}", name(&b.model), times(b.speedup)))
         .collect();
     let slower =
         (!slower.is_empty()).then(|| format!("{} (slower than sequential)", slower.join(", ")));
     if leader.speedup < BEATS_SEQUENTIAL {
         let lead = format!("no model beats sequential by 15% (best: {})", at(leader));
-        return Some(fit(&[vec![Some(lead), slower]]));
+        return Some(vec![vec![Some(lead.clone()), slower], vec![Some(lead)]]);
     }
-    let alike: Vec<&str> = rest
+    let alike: Vec<String> = rest
         .iter()
         .filter(|b| b.speedup >= leader.speedup * ALIKE)
-        .map(|b| b.model.as_str())
+        .map(|b| name(&b.model))
         .collect();
     let (full, short) = match (alike.len(), rest.first()) {
         (0, Some(next)) if next.speedup >= BEATS_SEQUENTIAL => {
@@ -98,41 +172,64 @@ pub fn speedup_line(results: &Results, workload: &str) -> Option<String> {
             format!("{} ({n} more within 5%)", at(leader)),
         ),
     };
-    let flat: Vec<&str> = rest
+    let flat: Vec<String> = rest
         .iter()
         .filter(|b| (SLOWER..BEATS_SEQUENTIAL).contains(&b.speedup))
-        .map(|b| b.model.as_str())
+        .map(|b| name(&b.model))
         .collect();
     let flat = (!flat.is_empty()).then(|| {
         let verb = if flat.len() == 1 { "stays" } else { "stay" };
         format!("{} {verb} at 1x", flat.join(", "))
     });
-    Some(fit(&[
+    Some(vec![
         vec![Some(full.clone()), slower.clone(), flat.clone()],
         vec![Some(short.clone()), slower.clone(), flat],
         vec![Some(full), slower.clone()],
-        vec![Some(short), slower],
-    ]))
+        vec![Some(short.clone()), slower],
+        vec![Some(short)],
+    ])
 }
 
-/// Longest takeaway line, in characters: what fits under a chart's title on the canvas.
+/// Longest takeaway line, in characters.
 pub const MAX_LINE: usize = 118;
 
-/// The first choice of parts whose line fits in [`MAX_LINE`], else the last choice.
-fn fit(choices: &[Vec<Option<String>>]) -> String {
-    let line = |parts: &Vec<Option<String>>| {
-        parts
-            .iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    choices
+/// True when `line` fits under a chart's title: at most [`MAX_LINE`] characters, and its
+/// text, drawn as the subtitle of a deck's page and laid out as the PDF lays it out
+/// ([`super::pdf::text_spans`]), ends inside the page's right margin.
+pub fn fits(line: &str) -> bool {
+    line.chars().count() <= MAX_LINE && drawn_right(line) <= RIGHT_EDGE
+}
+
+/// Where the canvas's right margin starts, px.
+const RIGHT_EDGE: f32 = (crate::plot::PNG_SIZE.0 as i32 - crate::plot::canvas::MARGIN) as f32;
+
+/// The right edge of `line` drawn as a page's subtitle, px; infinite if it cannot be drawn.
+fn drawn_right(line: &str) -> f32 {
+    struct Subtitle<'a>(&'a str);
+    impl Drawing for Subtitle<'_> {
+        fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+            let header = Header {
+                title: String::new(),
+                subtitle: self.0.to_string(),
+            };
+            canvas::header(root, &header, &Theme::Light.palette()).map(|_| ())
+        }
+    }
+    crate::plot::svg_string(&Subtitle(line))
+        .and_then(|svg| super::pdf::text_spans(&svg))
+        .ok()
+        .and_then(|spans| spans.into_iter().map(|(_, right)| right).reduce(f32::max))
+        .unwrap_or(f32::INFINITY)
+}
+
+/// One line of `parts`: those present, joined by `; `.
+fn join(parts: &[Option<String>]) -> String {
+    parts
         .iter()
-        .map(line)
-        .find(|l| l.chars().count() <= MAX_LINE)
-        .unwrap_or_else(|| line(choices.last().expect("at least one choice")))
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The memory chart's line when the process model's peak memory differs from the other

@@ -121,3 +121,50 @@ fn factors_and_sizes_read_as_on_a_slide() {
     assert_eq!(mib(77.2 * 1048576.0), "77");
     assert_eq!(mib(5.04 * 1048576.0), "5.0");
 }
+
+/// A model name of 60 characters, as a hyperfine import names a command.
+const COMMAND: &str = "hyperfine --warmup 3 --threads 4 'target/release/app --fast'";
+
+#[test]
+fn a_60_character_model_name_is_shortened_to_fit_and_kept_whole_in_the_note() {
+    assert_eq!(COMMAND.chars().count(), 60);
+    let mut results = fixture();
+    for case in &mut results.cases {
+        if case.model == "rayon" || case.model == "threads" {
+            case.model = format!("{COMMAND} {}", case.model);
+        }
+    }
+    let t = speedup(&results, "sum-squares").unwrap();
+    assert!(fits(&t.line), "{}", t.line);
+    assert!(t.line.contains('…'), "{}", t.line);
+    assert!(t.line.starts_with("hyperfine --"), "{}", t.line);
+    assert!(t.line.contains("process at most 0.33x"), "{}", t.line);
+    assert_eq!(
+        t.note,
+        format!(
+            "{COMMAND} threads 2.0x at 2 workers ({COMMAND} rayon within 5%); process at most 0.33x (slower than sequential); tokio-current stays at 1x"
+        )
+    );
+}
+
+#[test]
+fn a_line_that_fits_by_its_length_in_characters_may_still_be_too_wide() {
+    // 118 characters, but wide letters: more than the canvas holds.
+    let wide = "W".repeat(MAX_LINE);
+    assert!(!fits(&wide));
+    assert!(fits(&"i".repeat(MAX_LINE)));
+    assert!(!fits(&"i".repeat(MAX_LINE + 1)));
+}
+
+#[test]
+fn names_of_any_length_give_a_line_that_fits() {
+    let mut results = fixture();
+    for case in &mut results.cases {
+        if case.model != "sequential" {
+            case.model = format!("{}{}", "M".repeat(300), case.model);
+        }
+    }
+    let t = speedup(&results, "sum-squares").unwrap();
+    assert!(fits(&t.line), "{}", t.line);
+    assert!(t.note.contains(&"M".repeat(300)));
+}
