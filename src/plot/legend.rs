@@ -36,9 +36,10 @@ pub const COMPACT_SAMPLE: i32 = 60;
 pub const COMPACT_GAP: i32 = 16;
 /// Font size of a compact row's text (36 is the full size).
 pub const COMPACT_FONT: f64 = 30.0;
-/// Widest a legend label is drawn, px at the full size; a longer one is shortened with an
-/// ellipsis ([`labels::shorten`]).
-pub const LABEL_MAX: i32 = 560;
+/// Widest a legend label is drawn, px at the full size: what the widest column
+/// ([`MAX_WIDTH`]) leaves beside the sample; a longer one is shortened with an ellipsis
+/// ([`labels::shorten`], which keeps shortened labels distinct).
+pub const LABEL_MAX: i32 = MAX_TEXT;
 /// Space left between two legend columns, px.
 pub const COLUMN_GAP: i32 = 28;
 
