@@ -450,6 +450,7 @@ fn run(args: RunArgs, registry: &Registry) -> anyhow::Result<()> {
     };
     let repeats = args.repeats.map_or(args.profile.repeats(), |r| r as usize);
     let overrides = parse_overrides(&args.params)?;
+    overrides.check_names(&registry.iter().collect::<Vec<_>>())?;
     overrides.check(&workloads)?;
     if let Some(name) = overrides
         .named_workloads()
