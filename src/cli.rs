@@ -464,9 +464,9 @@ fn run(args: RunArgs, registry: &Registry) -> anyhow::Result<()> {
         }
         .into());
     }
-    if let Some(text) = &args.sweep {
+    if args.sweep.is_some() {
         return run_sweep(
-            &args, text, &workloads, registry, models, &overrides, config, repeats,
+            &args, &workloads, registry, models, &overrides, config, repeats,
         );
     }
     let progress = std::io::stderr().is_terminal();
@@ -537,7 +537,6 @@ fn usable_cpus() -> usize {
 /// timed at each; prints the table and the break-even list, writes the folder.
 fn run_sweep(
     args: &RunArgs,
-    text: &str,
     workloads: &[&WorkloadInfo],
     registry: &Registry,
     models: Vec<&'static crate::model::ModelInfo>,
@@ -545,6 +544,7 @@ fn run_sweep(
     config: ModelConfig,
     repeats: usize,
 ) -> anyhow::Result<()> {
+    let text = args.sweep.as_deref().unwrap_or_default();
     let [info] = workloads else {
         return Err(Error::BadArgument {
             arg: "--sweep",
