@@ -12,26 +12,8 @@ use std::process::Output;
 
 mod common;
 
-use common::{concbench, fixture, scratch};
+use common::{concbench, fixture, refused, s, scratch, stderr};
 use serde_json::{Value, json};
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A bad-input refusal: exit status 2 and one `error:` line on stderr; returns the line.
-fn refused(out: &Output) -> String {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    lines[0].to_string()
-}
 
 /// The committed scan `name` (`threads`, `sizes`) with `edit` applied to its `results`,
 /// written as `<scratch dir>/<name>.json` (so the workload keeps its name).

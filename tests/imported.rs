@@ -9,35 +9,12 @@
 //! `hyperfine/sizes.json` a scan of an input size `n`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
 mod common;
 
-use common::{concbench, files_under, fixture, scratch};
+use common::{concbench, files_under, fixture, refused, s, scratch, stderr, stdout};
 use serde_json::Value;
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A bad-input refusal: exit status 2 and one `error:` line on stderr; returns the line.
-fn refused(out: &Output) -> String {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    lines[0].to_string()
-}
 
 /// `compare ARGS --format json`, which must succeed; the parsed output.
 fn compare_json(args: &[&str]) -> Value {

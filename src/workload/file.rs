@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::open_files::{HEADROOM, ensure_open_files};
-use super::{Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TASKS_PARAM, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, digest_bytes, mix64};
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -27,12 +27,7 @@ use crate::task::TaskCtx;
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "kib",
         min: 1,

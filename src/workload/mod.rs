@@ -38,7 +38,7 @@ pub mod state;
 pub mod stream;
 pub mod sum_squares;
 
-pub use params::{Overrides, ParamInfo};
+pub use params::{Overrides, ParamInfo, TASKS_PARAM};
 pub use registry::Registry;
 pub use state::{BatchOwner, SharedState, finish_batch, run_batch};
 

@@ -33,6 +33,14 @@ pub struct ParamInfo {
     pub meaning: &'static str,
 }
 
+/// The `tasks` parameter every built-in workload declares: tasks in one batch, 1 to 2^20.
+pub const TASKS_PARAM: ParamInfo = ParamInfo {
+    name: "tasks",
+    min: 1,
+    max: 1 << 20,
+    meaning: "tasks in the batch",
+};
+
 impl ParamInfo {
     /// The declaration, for tables and errors: `n (1 to 1099511627776)`.
     pub fn with_range(&self) -> String {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TASKS_PARAM, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::{SplitMix64, mix64};
 use crate::error::Result;
 use crate::profile::Profile;
@@ -20,12 +20,7 @@ use crate::task::TaskCtx;
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "bytes",
         min: 1,

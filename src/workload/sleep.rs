@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TASKS_PARAM, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::mix64;
 use crate::error::Result;
 use crate::profile::Profile;
@@ -16,12 +16,7 @@ use crate::task::TaskCtx;
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "ms",
         min: 0,

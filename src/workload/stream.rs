@@ -11,7 +11,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{Kind, ParamInfo, Role, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, Role, TASKS_PARAM, Workload, WorkloadInfo, WorkloadSpec};
 use crate::checksum::SplitMix64;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -19,12 +19,7 @@ use crate::task::TaskCtx;
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "mib",
         min: 1,

@@ -7,19 +7,14 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use super::{Kind, ParamInfo, Workload, WorkloadInfo, WorkloadSpec};
+use super::{Kind, ParamInfo, TASKS_PARAM, Workload, WorkloadInfo, WorkloadSpec};
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::task::TaskCtx;
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "n",
         min: 1,

@@ -1,5 +1,6 @@
 //! Helpers the CLI and output tests share: committed fixtures, a fresh scratch folder per
-//! test, running the `concbench` binary, and listing a folder's files. Each test file that
+//! test, running the `concbench` binary and reading what it printed (a refusal's one error
+//! line), and listing a folder's files. Each test file that
 //! uses them says `mod common;`; a file uses only some, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
@@ -65,4 +66,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), dest).unwrap();
         }
     }
+}
+
+/// `path` as `&str`, for command arguments (test paths are UTF-8).
+pub fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A run's standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A run's standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A bad-input refusal: exit status 2 and one `error:` line on stderr; returns the line.
+pub fn refused(out: &Output) -> String {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    lines[0].to_string()
 }

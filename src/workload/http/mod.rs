@@ -14,7 +14,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::open_files::{HEADROOM, ensure_open_files};
-use super::{BatchOwner, Kind, ParamInfo, TaskFuture, Workload, WorkloadInfo, WorkloadSpec};
+use super::{
+    BatchOwner, Kind, ParamInfo, TASKS_PARAM, TaskFuture, Workload, WorkloadInfo, WorkloadSpec,
+};
 use crate::checksum::digest_bytes;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -28,12 +30,7 @@ use server::{DelayServer, MAX_BODY_BYTES, MAX_DELAY_MS};
 
 /// Its parameters.
 pub const PARAMS: &[ParamInfo] = &[
-    ParamInfo {
-        name: "tasks",
-        min: 1,
-        max: 1 << 20,
-        meaning: "tasks in the batch",
-    },
+    TASKS_PARAM,
     ParamInfo {
         name: "ms",
         min: 0,
