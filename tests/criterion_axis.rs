@@ -14,7 +14,7 @@ use std::process::Output;
 
 mod common;
 
-use common::{concbench, files_under, fixture};
+use common::{concbench, copy_dir, files_under, fixture};
 
 fn scratch(name: &str) -> PathBuf {
     common::scratch("criterion-axis-tests", name)
@@ -396,17 +396,4 @@ fn bad_axis_and_scaling_values_are_refused_with_the_fix() {
 
     // Nothing was written by any refused command.
     assert!(!target.exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
